@@ -1,0 +1,138 @@
+import { toError } from "./errors.js";
+import type { Logger } from "./logger.js";
+import type { SyncerCallbacks, SyncStatus, Update } from "./types.js";
+
+type Entry<V> =
+  | { kind: "updates"; updates: Update<V>[]; offset: number }
+  | { kind: "status"; status: SyncStatus }
+  | { kind: "parse-failed"; rawKey: string; rawValue: string };
+
+/**
+ * The single ordered channel from every watcher cache to the consumer (contract S14). Updates
+ * queued back to back are consolidated into one `onUpdates` call, at most `maxBatch` at a time;
+ * status reports and parse failures keep their place between them. Delivery starts on a
+ * microtask so that a cache never calls back into the consumer from inside its own processing,
+ * and a pending promise from `onUpdates` holds back everything queued behind it.
+ */
+export class DeliveryQueue<V> {
+  private readonly entries: Entry<V>[] = [];
+  private head = 0;
+  private draining = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly callbacks: SyncerCallbacks<V>,
+    private readonly maxBatch: number,
+    private readonly logger: Logger,
+  ) {}
+
+  pushUpdate(update: Update<V>): void {
+    if (this.closed) return;
+    const last = this.entries[this.entries.length - 1];
+    if (last !== undefined && last.kind === "updates" && this.entries.length - 1 >= this.head) {
+      last.updates.push(update);
+    } else {
+      this.entries.push({ kind: "updates", updates: [update], offset: 0 });
+    }
+    this.schedule();
+  }
+
+  pushStatus(status: SyncStatus): void {
+    if (this.closed) return;
+    this.entries.push({ kind: "status", status });
+    this.schedule();
+  }
+
+  pushParseFailed(rawKey: string, rawValue: string): void {
+    if (this.closed) return;
+    this.entries.push({ kind: "parse-failed", rawKey, rawValue });
+    this.schedule();
+  }
+
+  /** Resolves once everything queued so far has been delivered. */
+  idle(): Promise<void> {
+    if (!this.draining && this.head >= this.entries.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** After this, nothing more is queued or delivered. */
+  close(): void {
+    this.closed = true;
+    this.entries.length = 0;
+    this.head = 0;
+    this.wakeIdle();
+  }
+
+  private schedule(): void {
+    if (this.draining) return;
+    this.draining = true;
+    queueMicrotask(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.closed && this.head < this.entries.length) {
+      const entry = this.entries[this.head]!;
+      if (entry.kind === "updates") {
+        const batch = this.takeBatch(entry);
+        const pending = this.deliverUpdates(batch);
+        if (pending !== undefined) await pending;
+        continue;
+      }
+      this.head++;
+      if (entry.kind === "status")
+        this.guard("onStatusUpdated", () => this.callbacks.onStatusUpdated(entry.status));
+      else this.guard("onParseFailed", () => this.callbacks.onParseFailed?.(entry.rawKey, entry.rawValue));
+    }
+    if (!this.closed) {
+      this.entries.length = 0;
+      this.head = 0;
+    }
+    this.draining = false;
+    this.wakeIdle();
+  }
+
+  /** Takes up to `maxBatch` updates from the head entry, leaving the rest queued in place. */
+  private takeBatch(entry: { updates: Update<V>[]; offset: number }): Update<V>[] {
+    const all = entry.updates;
+    if (entry.offset === 0 && all.length <= this.maxBatch) {
+      this.head++;
+      return all;
+    }
+    const end = entry.offset + this.maxBatch;
+    const batch = all.slice(entry.offset, end);
+    entry.offset = end;
+    if (end >= all.length) this.head++;
+    return batch;
+  }
+
+  private deliverUpdates(batch: Update<V>[]): Promise<void> | undefined {
+    let result: void | Promise<void>;
+    try {
+      result = this.callbacks.onUpdates(batch);
+    } catch (err) {
+      this.logger.error("onUpdates threw; continuing", { error: toError(err) });
+      return undefined;
+    }
+    if (result !== null && typeof result === "object" && typeof result.then === "function") {
+      return result.then(undefined, (err: unknown) => {
+        this.logger.error("onUpdates rejected; continuing", { error: toError(err) });
+      });
+    }
+    return undefined;
+  }
+
+  private guard(callback: string, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.logger.error(`${callback} threw; continuing`, { error: toError(err) });
+    }
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}

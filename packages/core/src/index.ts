@@ -1,0 +1,31 @@
+export { type Clock, sleep, systemClock } from "./clock.js";
+export {
+  ConnectionRefusedError,
+  DatastoreError,
+  OperationNotSupportedError,
+  ParseError,
+  ResourceDoesNotExistError,
+  ResourceExpiredError,
+  TooManyRequestsError,
+} from "./errors.js";
+export { type LogFields, type Logger, silentLogger } from "./logger.js";
+export { flushMicrotasks, ManualClock } from "./manual-clock.js";
+export { DEFAULTS, type WatcherSyncerOptions } from "./options.js";
+export type {
+  DatastoreClient,
+  KVPair,
+  KVPairList,
+  ListOptions,
+  ProcessResult,
+  ResourceType,
+  Revision,
+  Syncer,
+  SyncerCallbacks,
+  SyncerUpdateProcessor,
+  Update,
+  Watch,
+  WatchEvent,
+  WatchOptions,
+} from "./types.js";
+export { SyncStatus, UpdateType } from "./types.js";
+export { createWatcherSyncer } from "./watcher-syncer.js";

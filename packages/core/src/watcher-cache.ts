@@ -1,0 +1,442 @@
+import { type Clock, sleep } from "./clock.js";
+import {
+  ConnectionRefusedError,
+  OperationNotSupportedError,
+  ParseError,
+  ResourceDoesNotExistError,
+  ResourceExpiredError,
+  TooManyRequestsError,
+  toError,
+} from "./errors.js";
+import type { Logger } from "./logger.js";
+import type { ResolvedOptions } from "./options.js";
+import {
+  type DatastoreClient,
+  type KVPair,
+  type KVPairList,
+  type ResourceType,
+  type Revision,
+  type Update,
+  UpdateType,
+  type Watch,
+  type WatchEvent,
+} from "./types.js";
+
+/** Where a watcher cache sends what it produces; the syncer funnels it into one ordered queue. */
+export interface CacheSink<V> {
+  update(update: Update<V>): void;
+  parseFailed(rawKey: string, rawValue: string): void;
+  /** The cache finished its first list. Sent once. */
+  synced(): void;
+}
+
+export interface WatcherCacheDeps<V> {
+  client: DatastoreClient;
+  resourceType: ResourceType<V>;
+  sink: CacheSink<V>;
+  options: ResolvedOptions;
+  clock: Clock;
+  logger: Logger;
+}
+
+type ListOutcome = "listed" | "retry" | "not-installed" | "stopped";
+
+/**
+ * Keeps one resource type in sync: lists, then watches from the list's revision, and re-lists
+ * whenever the watch cannot be resumed. Only key → revision is kept per entry (S17), which is all
+ * that is needed to tell New from Updated, drop repeats, and find what vanished during a resync.
+ */
+export class WatcherCache<V> {
+  private resources = new Map<string, Revision>();
+  /** During a resync: the entries the new list has not confirmed yet. */
+  private oldResources: Map<string, Revision> | null = null;
+  private currentRevision: Revision = "";
+  private errorsAtCurrentRevision = 0;
+  private resyncBlockedUntil: number;
+  private hasSynced = false;
+  private watch: Watch | null = null;
+
+  private readonly client: DatastoreClient;
+  private readonly resourceType: ResourceType<V>;
+  private readonly sink: CacheSink<V>;
+  private readonly options: ResolvedOptions;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(deps: WatcherCacheDeps<V>) {
+    this.client = deps.client;
+    this.resourceType = deps.resourceType;
+    this.sink = deps.sink;
+    this.options = deps.options;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    this.resyncBlockedUntil = this.clock.now();
+  }
+
+  /** Runs until `signal` aborts, then reports every cached key as deleted (S15). */
+  async run(signal: AbortSignal): Promise<void> {
+    const stopWatch = () => this.stopWatch();
+    signal.addEventListener("abort", stopWatch, { once: true });
+    try {
+      await this.resyncAndCreateWatcher(signal);
+      while (this.watch !== null && !signal.aborted) {
+        await this.consumeWatch(this.watch, signal);
+        if (signal.aborted) break;
+        await this.resyncAndCreateWatcher(signal);
+      }
+    } finally {
+      signal.removeEventListener("abort", stopWatch);
+      this.stopWatch();
+      this.deleteEverything();
+    }
+  }
+
+  /** Loops until a watch is running: lists when needed, then creates the watch (S7–S12). */
+  private async resyncAndCreateWatcher(signal: AbortSignal): Promise<void> {
+    this.stopWatch();
+    let fullResync = false;
+    while (!signal.aborted) {
+      await sleep(this.clock, this.resyncBlockedUntil - this.clock.now(), signal);
+      if (signal.aborted) return;
+      // Even a watch that is created fine but ends at once must not make us spin (S12).
+      this.resyncBlockedUntil = this.clock.now() + this.options.minResyncInterval;
+
+      fullResync = fullResync || this.currentRevision === "";
+      if (fullResync) {
+        const outcome = await this.resync(signal);
+        if (outcome === "stopped") return;
+        if (outcome !== "listed") continue;
+        fullResync = false;
+      }
+
+      const watch = await this.createWatch(signal);
+      if (watch === "stopped") return;
+      if (watch === "full-resync") {
+        fullResync = true;
+        continue;
+      }
+      if (watch === "retry") continue;
+      this.watch = watch;
+      return;
+    }
+  }
+
+  private async resync(signal: AbortSignal): Promise<ListOutcome> {
+    this.logger.info("full resync", this.logFields());
+    this.guardProcessor("onSyncerStarting", () => this.resourceType.updateProcessor?.onSyncerStarting());
+    let list: KVPairList;
+    try {
+      list = await abortable(
+        this.client.list(this.resourceType.listOptions, this.currentRevision, signal),
+        signal,
+      );
+    } catch (err) {
+      if (signal.aborted) return "stopped";
+      if (ResourceDoesNotExistError.is(err)) {
+        // The API is not installed: nothing of this type exists. Poll until it appears (S10).
+        this.logger.info("resource type not installed; polling", { ...this.logFields(), error: err });
+        this.applyList({ kvPairs: [], revision: "" });
+        this.resyncBlockedUntil = this.clock.now() + this.options.watchPollInterval;
+        return "not-installed";
+      }
+      this.logger.info("list failed; will retry", { ...this.logFields(), error: toError(err) });
+      if (ResourceExpiredError.is(err)) this.resetRevision();
+      this.resyncBlockedUntil = this.clock.now() + this.retryDelay(err, this.options.listRetryInterval);
+      return "retry";
+    }
+    if (signal.aborted) return "stopped";
+    this.applyList(list);
+    this.currentRevision = list.revision;
+    this.errorsAtCurrentRevision = 0;
+    return "listed";
+  }
+
+  /** Replaces the cache with a list's content: updates for what changed, then deletes for what vanished (S6). */
+  private applyList(list: KVPairList): void {
+    this.oldResources = this.resources.size > 0 ? this.resources : null;
+    this.resources = new Map();
+    for (const kv of list.kvPairs) this.applyRaw(kv);
+    if (list.parseErrors !== undefined) {
+      for (const parseError of list.parseErrors) this.applyParseError(parseError, list.revision);
+    }
+    const vanished = this.oldResources;
+    this.oldResources = null;
+    if (vanished !== null) {
+      for (const [key, revision] of vanished) {
+        this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision } });
+      }
+    }
+    if (!this.hasSynced) {
+      this.hasSynced = true;
+      this.sink.synced();
+    }
+  }
+
+  private async createWatch(signal: AbortSignal): Promise<Watch | "retry" | "full-resync" | "stopped"> {
+    let watch: Watch;
+    try {
+      watch = await abortable(
+        this.client.watch(
+          this.resourceType.listOptions,
+          { revision: this.currentRevision, allowWatchBookmarks: true },
+          signal,
+        ),
+        signal,
+        (late) => late.stop(),
+      );
+    } catch (err) {
+      if (signal.aborted) return "stopped";
+      return this.onWatchCreateFailed(err);
+    }
+    if (signal.aborted) {
+      watch.stop();
+      return "stopped";
+    }
+    return watch;
+  }
+
+  /** S11: what a failed `watch()` call means for the next attempt. */
+  private onWatchCreateFailed(err: unknown): "retry" | "full-resync" {
+    const fields = { ...this.logFields(), error: toError(err) };
+    if (ResourceExpiredError.is(err)) {
+      this.logger.info("watch revision expired; full resync", fields);
+      this.resetRevision();
+      return "full-resync";
+    }
+    if (ConnectionRefusedError.is(err) || TooManyRequestsError.is(err)) {
+      this.logger.warn("datastore refused the watch; retrying at the same revision", fields);
+      this.resyncBlockedUntil = Math.max(this.resyncBlockedUntil, this.clock.now() + this.retryDelay(err, 0));
+      return "retry";
+    }
+    if (OperationNotSupportedError.is(err) || ResourceDoesNotExistError.is(err)) {
+      // Polling mode: list again after the poll interval. The list must be of the latest data,
+      // not of the revision we stopped at, or polling would never see a change.
+      this.logger.debug("watch not available; polling", fields);
+      this.resyncBlockedUntil = this.clock.now() + this.options.watchPollInterval;
+      this.resetRevision();
+      return "full-resync";
+    }
+    this.logger.warn("failed to create watch; will retry", fields);
+    if (this.countError()) return "full-resync";
+    return "retry";
+  }
+
+  /** Reads events until the watch ends or must be restarted. */
+  private async consumeWatch(watch: Watch, signal: AbortSignal): Promise<void> {
+    try {
+      for await (const event of watch) {
+        if (signal.aborted) return;
+        if (this.handleEvent(event)) return;
+      }
+      if (!signal.aborted) this.logger.debug("watch closed by the remote; re-watching", this.logFields());
+    } catch (err) {
+      if (signal.aborted) return;
+      this.onWatchError(toError(err));
+    } finally {
+      this.stopWatch();
+    }
+  }
+
+  /** Applies one watch event. Returns true when the watch must be restarted. */
+  private handleEvent(event: WatchEvent): boolean {
+    switch (event.type) {
+      case "added":
+      case "modified":
+        this.trackRevision(event.new.revision);
+        this.applyRaw(event.new);
+        return false;
+      case "deleted": {
+        const old = event.old as KVPair | undefined;
+        if (old == null) {
+          this.logger.error("deleted event without the old pair; ignored", this.logFields());
+          return false;
+        }
+        this.trackRevision(old.revision);
+        this.applyRaw({ key: old.key, value: null, revision: old.revision });
+        return false;
+      }
+      case "bookmark":
+        this.trackRevision(event.revision);
+        return false;
+      case "parse-error":
+        if (event.revision !== undefined && event.revision !== "") this.trackRevision(event.revision);
+        this.applyParseError(event.error, event.revision ?? this.currentRevision);
+        return false;
+      case "error":
+        this.onWatchError(event.error);
+        return true;
+      default:
+        this.logger.error("unknown watch event type; ignored", {
+          ...this.logFields(),
+          eventType: (event as { type?: unknown } | null)?.type,
+        });
+        return false;
+    }
+  }
+
+  /** S9: an error ended the watch. Decide whether the next watch resumes or re-lists. */
+  private onWatchError(error: Error): void {
+    const fields = { ...this.logFields(), error };
+    if (ResourceExpiredError.is(error)) {
+      this.logger.info("watch revision expired; full resync", fields);
+      this.resetRevision();
+      return;
+    }
+    this.logger.warn("watch error; restarting the watch", fields);
+    this.countError();
+  }
+
+  /** Counts an error at the current revision; past the limit, forces a full resync. */
+  private countError(): boolean {
+    this.errorsAtCurrentRevision++;
+    if (this.errorsAtCurrentRevision > this.options.maxErrorsPerRevision) {
+      this.logger.warn("too many errors at the current revision; full resync", this.logFields());
+      this.resetRevision();
+      return true;
+    }
+    return false;
+  }
+
+  private trackRevision(revision: Revision): void {
+    this.currentRevision = revision;
+    this.errorsAtCurrentRevision = 0;
+  }
+
+  private resetRevision(): void {
+    this.currentRevision = "";
+    this.errorsAtCurrentRevision = 0;
+  }
+
+  /** S13: run a raw pair through the update processor, if any, then apply each result. */
+  private applyRaw(kv: KVPair): void {
+    const processor = this.resourceType.updateProcessor;
+    if (processor === undefined) {
+      this.applyConverted(kv as KVPair<V>);
+      return;
+    }
+    let pairs: KVPair<V>[];
+    let error: Error | undefined;
+    try {
+      const result = processor.process(kv);
+      if (Array.isArray(result)) {
+        pairs = result;
+      } else {
+        pairs = result?.kvPairs ?? [];
+        error = result?.error;
+      }
+    } catch (err) {
+      pairs = [];
+      error = toError(err);
+    }
+    for (const pair of pairs) this.applyConverted(pair);
+    if (error === undefined) return;
+    if (ParseError.is(error)) {
+      this.sink.parseFailed(error.rawKey, error.rawValue);
+    } else {
+      this.logger.warn("update processor failed; continuing", { ...this.logFields(), key: kv.key, error });
+    }
+  }
+
+  /** S18: an undecodable stored entry counts as absent, then the consumer hears of it. */
+  private applyParseError(error: ParseError, revision: Revision): void {
+    this.logger.warn("stored entry could not be parsed", { ...this.logFields(), key: error.rawKey });
+    this.applyRaw({ key: error.rawKey, value: null, revision });
+    this.sink.parseFailed(error.rawKey, error.rawValue);
+  }
+
+  /** S5 for one converted pair. */
+  private applyConverted(kv: KVPair<V>): void {
+    const key = kv.key;
+    let known = this.resources.get(key);
+    if (known === undefined && this.oldResources !== null) {
+      known = this.oldResources.get(key);
+      if (known !== undefined) {
+        // Seen again by the resync: it survives, whatever happens to it next.
+        this.oldResources.delete(key);
+        this.resources.set(key, known);
+      }
+    }
+    if (kv.value === null || kv.value === undefined) {
+      if (known === undefined) return;
+      this.resources.delete(key);
+      this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision: kv.revision } });
+      return;
+    }
+    if (known === kv.revision) return;
+    this.resources.set(key, kv.revision);
+    this.sink.update({ type: known === undefined ? UpdateType.New : UpdateType.Updated, kv });
+  }
+
+  private deleteEverything(): void {
+    const everything = this.resources;
+    this.resources = new Map();
+    for (const [key, revision] of everything) {
+      this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision } });
+    }
+  }
+
+  private stopWatch(): void {
+    const watch = this.watch;
+    this.watch = null;
+    if (watch === null) return;
+    try {
+      watch.stop();
+    } catch (err) {
+      this.logger.warn("watch.stop() threw", { ...this.logFields(), error: toError(err) });
+    }
+  }
+
+  private retryDelay(err: unknown, fallback: number): number {
+    if (TooManyRequestsError.is(err) && err.retryAfterMs !== undefined)
+      return Math.max(fallback, err.retryAfterMs);
+    return fallback;
+  }
+
+  private guardProcessor(what: string, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.logger.warn(`update processor ${what} threw; continuing`, {
+        ...this.logFields(),
+        error: toError(err),
+      });
+    }
+  }
+
+  private logFields(): Record<string, unknown> {
+    return {
+      kind: this.resourceType.listOptions.kind,
+      namespace: this.resourceType.listOptions.namespace,
+      revision: this.currentRevision,
+    };
+  }
+}
+
+/**
+ * Settles with `promise`, or rejects as soon as `signal` aborts, so a backend that ignores the
+ * signal cannot hold up `stop()`. A result that arrives after the abort goes to `discard`.
+ */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal, discard?: (late: T) => void): Promise<T> {
+  if (signal.aborted) {
+    promise.then(discard, () => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.then(discard, () => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) discard?.(value);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
+}

@@ -1,0 +1,113 @@
+import { DeliveryQueue } from "./delivery-queue.js";
+import { toError } from "./errors.js";
+import { resolveOptions, type WatcherSyncerOptions } from "./options.js";
+import {
+  type DatastoreClient,
+  type ResourceType,
+  type Syncer,
+  type SyncerCallbacks,
+  SyncStatus,
+  type Update,
+} from "./types.js";
+import { WatcherCache } from "./watcher-cache.js";
+
+/**
+ * Creates a syncer that lists and watches every resource type through `client` and reports a
+ * deduplicated stream of updates plus the overall sync status to `callbacks`.
+ */
+export function createWatcherSyncer<V = unknown>(
+  client: DatastoreClient,
+  resourceTypes: ResourceType<V>[],
+  callbacks: SyncerCallbacks<V>,
+  options?: WatcherSyncerOptions,
+): Syncer {
+  return new WatcherSyncer(client, resourceTypes, callbacks, options);
+}
+
+type Lifecycle = "created" | "running" | "stopping" | "stopped";
+
+class WatcherSyncer<V> implements Syncer {
+  private lifecycle: Lifecycle = "created";
+  private status: SyncStatus | null = null;
+  private cachesSynced = 0;
+  private readonly abort = new AbortController();
+  private readonly queue: DeliveryQueue<V>;
+  private readonly caches: WatcherCache<V>[];
+  private running: Promise<void>[] = [];
+  private stopped: Promise<void> | null = null;
+
+  constructor(
+    client: DatastoreClient,
+    resourceTypes: ResourceType<V>[],
+    callbacks: SyncerCallbacks<V>,
+    options?: WatcherSyncerOptions,
+  ) {
+    const { resolved, clock, logger } = resolveOptions(options);
+    this.queue = new DeliveryQueue(callbacks, resolved.maxUpdatesToConsolidate, logger);
+    const sink = {
+      update: (update: Update<V>) => this.onCacheUpdate(update),
+      parseFailed: (rawKey: string, rawValue: string) => this.queue.pushParseFailed(rawKey, rawValue),
+      synced: () => this.onCacheSynced(),
+    };
+    this.caches = resourceTypes.map(
+      (resourceType) => new WatcherCache<V>({ client, resourceType, sink, options: resolved, clock, logger }),
+    );
+    this.logger = logger;
+  }
+
+  private readonly logger: ReturnType<typeof resolveOptions>["logger"];
+
+  start(): void {
+    if (this.lifecycle !== "created") return;
+    this.lifecycle = "running";
+    this.setStatus(SyncStatus.WaitForDatastore);
+    if (this.caches.length === 0) {
+      // Nothing to wait for: in sync at once, by the same path as the last cache to sync.
+      this.setStatus(SyncStatus.ResyncInProgress);
+      this.setStatus(SyncStatus.InSync);
+    }
+    const signal = this.abort.signal;
+    this.running = this.caches.map((cache) =>
+      cache.run(signal).catch((err: unknown) => {
+        // A cache only ends by stop(); anything else is a bug worth a loud log, never a crash.
+        this.logger.error("watcher cache ended unexpectedly", { error: toError(err) });
+      }),
+    );
+  }
+
+  stop(): Promise<void> {
+    if (this.stopped !== null) return this.stopped;
+    if (this.lifecycle === "created") {
+      this.lifecycle = "stopped";
+      this.queue.close();
+      this.stopped = Promise.resolve();
+      return this.stopped;
+    }
+    this.lifecycle = "stopping";
+    this.abort.abort();
+    this.stopped = (async () => {
+      await Promise.all(this.running);
+      await this.queue.idle();
+      this.queue.close();
+      this.lifecycle = "stopped";
+    })();
+    return this.stopped;
+  }
+
+  private onCacheUpdate(update: Update<V>): void {
+    if (this.status === SyncStatus.WaitForDatastore) this.setStatus(SyncStatus.ResyncInProgress);
+    this.queue.pushUpdate(update);
+  }
+
+  private onCacheSynced(): void {
+    if (this.status === SyncStatus.WaitForDatastore) this.setStatus(SyncStatus.ResyncInProgress);
+    this.cachesSynced++;
+    if (this.cachesSynced === this.caches.length) this.setStatus(SyncStatus.InSync);
+  }
+
+  private setStatus(status: SyncStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.queue.pushStatus(status);
+  }
+}
