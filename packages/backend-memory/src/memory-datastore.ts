@@ -1,0 +1,237 @@
+import {
+  type Clock,
+  type DatastoreClient,
+  DatastoreError,
+  type KVPair,
+  type KVPairList,
+  type ListOptions,
+  type Logger,
+  type ParseError,
+  type Revision,
+  silentLogger,
+  systemClock,
+  type Watch,
+  type WatchOptions,
+} from "@watchersyncer/core";
+import { FaultPlan, type MemoryFaults } from "./faults.js";
+import { defaultKeyPrefix, describeTarget, type KeyPrefix } from "./key-prefix.js";
+import { MemoryWatch } from "./memory-watch.js";
+import { MvccStore } from "./mvcc-store.js";
+import { type Outcome, StallGate } from "./stall-gate.js";
+import type { LogEvent } from "./stored-entry.js";
+
+export interface MemoryDatastoreOptions {
+  /** Drives bookmarks. Default: the system clock. */
+  clock?: Clock;
+  /** ms between bookmarks sent to watches that allow them; 0 = never. Default 0. */
+  bookmarkInterval?: number;
+  /** Default: `/<kind>/<namespace>/` or `/<kind>/`. */
+  keyPrefix?: KeyPrefix;
+  /** Default: silent. */
+  logger?: Logger;
+  /**
+   * Every list result and every watch `next()` resolution passes through this hook, so a fuzzer
+   * (fast-check's `fc.scheduler`: `s.schedule(promise, label)`) can choose their order.
+   */
+  schedule?: <T>(promise: Promise<T>, label: string) => Promise<T>;
+  /** Most writes kept in history; older ones are compacted automatically. Default: unlimited. */
+  historyLimit?: number;
+}
+
+/**
+ * An in-process datastore with etcd-like semantics: one global revision bumped by every write,
+ * lists at past revisions, watches that replay history, compaction, and fault injection.
+ * Values are stored and handed out by reference: do not mutate a value after `put`.
+ */
+export class MemoryDatastore implements DatastoreClient {
+  readonly faults: MemoryFaults;
+  private readonly store: MvccStore;
+  private readonly watches = new Set<MemoryWatch>();
+  private readonly plan: FaultPlan;
+  private readonly gate = new StallGate();
+  private readonly clock: Clock;
+  private readonly bookmarkInterval: number;
+  private readonly keyPrefix: KeyPrefix;
+  private readonly logger: Logger;
+  private readonly schedule: MemoryDatastoreOptions["schedule"];
+  private closed = false;
+
+  constructor(options: MemoryDatastoreOptions = {}) {
+    const bookmarkInterval = options.bookmarkInterval ?? 0;
+    if (!(bookmarkInterval >= 0) || !Number.isFinite(bookmarkInterval)) {
+      throw new RangeError(`bookmarkInterval must be a finite number >= 0, got ${String(bookmarkInterval)}`);
+    }
+    this.store = new MvccStore({ historyLimit: options.historyLimit });
+    this.clock = options.clock ?? systemClock;
+    this.bookmarkInterval = bookmarkInterval;
+    this.keyPrefix = options.keyPrefix ?? defaultKeyPrefix;
+    this.logger = options.logger ?? silentLogger;
+    this.schedule = options.schedule;
+    this.plan = new FaultPlan({ openWatches: () => this.watches, gate: this.gate, logger: this.logger });
+    this.faults = this.plan;
+  }
+
+  // ---- data ----
+
+  keyFor(options: ListOptions & { name: string }): string {
+    return this.keyPrefix(options) + options.name;
+  }
+
+  /** Creates or overwrites `key`. Returns the write's revision. */
+  put(key: string, value: unknown): Revision {
+    checkKey(key);
+    if (value === null || value === undefined) {
+      throw new TypeError(`value of ${key} must not be null or undefined (use delete)`);
+    }
+    return this.publish(this.store.put(key, value));
+  }
+
+  /** Returns the delete's revision, or undefined when the key did not exist (no revision bump). */
+  delete(key: string): Revision | undefined {
+    const event = this.store.delete(key);
+    return event === undefined ? undefined : this.publish(event);
+  }
+
+  /** Stores an entry that list and watch report as a `ParseError` (S18). */
+  putUndecodable(key: string, rawValue: string): Revision {
+    checkKey(key);
+    return this.publish(this.store.putUndecodable(key, rawValue));
+  }
+
+  /** The decoded value and its revision; undefined for a missing or undecodable key. */
+  get(key: string): { value: unknown; revision: Revision } | undefined {
+    const entry = this.store.get(key);
+    return entry?.decodable ? { value: entry.kv.value, revision: entry.kv.revision } : undefined;
+  }
+
+  /** The latest revision; "0" before any write. */
+  get revision(): Revision {
+    return String(this.store.latestRevision);
+  }
+
+  /** "0" until compacted. */
+  get compactedRevision(): Revision {
+    return String(this.store.compactedRevision);
+  }
+
+  /**
+   * Forgets history at or below `revision` (default: latest). Lists and watches asking for a
+   * revision below it then fail with `ResourceExpiredError`.
+   */
+  compact(revision?: Revision): void {
+    const rev = revision === undefined || revision === "" ? this.store.latestRevision : Number(revision);
+    if (!Number.isSafeInteger(rev) || rev < 0 || rev > this.store.latestRevision) {
+      throw new RangeError(`cannot compact at ${String(revision)}: latest revision is ${this.revision}`);
+    }
+    this.store.compact(rev);
+    this.logger.debug("compacted", { revision: this.compactedRevision });
+  }
+
+  /**
+   * Current key → revision, of everything or of one kind/namespace. Undecodable entries are left
+   * out, exactly as a syncer leaves them out, so this is what a synced consumer should hold.
+   */
+  snapshot(options?: ListOptions): Map<string, Revision> {
+    const result = new Map<string, Revision>();
+    const prefix = options === undefined ? "" : this.keyPrefix(options);
+    for (const entry of this.store.current(prefix)) {
+      if (entry.decodable) result.set(entry.kv.key, entry.kv.revision);
+    }
+    return result;
+  }
+
+  /** Watches currently receiving events. */
+  get openWatches(): number {
+    return this.watches.size;
+  }
+
+  // ---- DatastoreClient ----
+
+  /** `revision` "" = latest; otherwise the state at that revision. Revisions newer than latest expire too. */
+  list(options: ListOptions, revision: Revision, signal: AbortSignal): Promise<KVPairList> {
+    const result = this.gate.deliver(
+      attempt(() => this.listNow(options, revision, signal)),
+      signal,
+    );
+    return this.schedule === undefined ? result : this.schedule(result, `list ${describeTarget(options)}`);
+  }
+
+  /** Events strictly after `watchOptions.revision` ("" = from now): history first, then live. */
+  watch(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
+    const outcome = attempt(() => this.watchNow(options, watchOptions, signal));
+    return outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
+  }
+
+  /** Ends every watch and rejects held lists; later lists and watches reject. Data stays readable. */
+  close(): Promise<void> {
+    this.closed = true;
+    for (const watch of [...this.watches]) watch.stop();
+    this.gate.cancelAll(new DatastoreError("memory datastore closed"));
+    return Promise.resolve();
+  }
+
+  private listNow(options: ListOptions, revision: Revision, signal: AbortSignal): KVPairList {
+    this.checkUsable(signal);
+    const planned = this.plan.takeListFailure(options.kind);
+    if (planned !== undefined) throw planned;
+    const rev = this.store.resolve(revision);
+    const kvPairs: KVPair[] = [];
+    const parseErrors: ParseError[] = [];
+    for (const entry of this.store.entriesAt(this.keyPrefix(options), rev)) {
+      if (entry.decodable) kvPairs.push(entry.kv);
+      else parseErrors.push(entry.error);
+    }
+    const list: KVPairList = { kvPairs, revision: revision === "" ? String(rev) : revision };
+    if (parseErrors.length > 0) list.parseErrors = parseErrors;
+    return list;
+  }
+
+  private watchNow(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): MemoryWatch {
+    this.checkUsable(signal);
+    const planned = this.plan.takeWatchFailure(options.kind);
+    if (planned !== undefined) throw planned;
+    const rev = this.store.resolve(watchOptions.revision);
+    const prefix = this.keyPrefix(options);
+    const watch = new MemoryWatch({
+      kind: options.kind,
+      prefix,
+      label: `watch ${describeTarget(options)} event`,
+      allowBookmarks: watchOptions.allowWatchBookmarks,
+      bookmarkInterval: this.bookmarkInterval,
+      clock: this.clock,
+      latestRevision: () => this.revision,
+      gate: this.gate,
+      schedule: this.schedule,
+      signal,
+      onDetach: (detached) => this.watches.delete(detached),
+    });
+    // Replay and registration happen in one synchronous step, so no write can fall between them.
+    this.store.forEachEventAfter(prefix, rev, (event) => watch.push(event.watchEvent));
+    this.watches.add(watch);
+    return watch;
+  }
+
+  private checkUsable(signal: AbortSignal): void {
+    if (signal.aborted) throw signal.reason;
+    if (this.closed) throw new DatastoreError("memory datastore closed");
+  }
+
+  private publish(event: LogEvent): Revision {
+    for (const watch of this.watches) {
+      if (event.key.startsWith(watch.prefix)) watch.push(event.watchEvent);
+    }
+    return String(event.rev);
+  }
+}
+
+function attempt<T>(run: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function checkKey(key: string): void {
+  if (typeof key !== "string" || key === "") throw new TypeError("key must be a non-empty string");
+}
