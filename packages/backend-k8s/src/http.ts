@@ -1,0 +1,163 @@
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { DatastoreError } from "@watchersyncer/core";
+import { errorFromStatus, errorFromTransport, parseStatus } from "./status-errors.js";
+
+export interface KubernetesRequest {
+  /** API path, e.g. `/apis/crd.projectcalico.org/v1/networkpolicies`. */
+  path: string;
+  query: URLSearchParams;
+  /** What the request does, for error messages ("list networkpolicies (…)"). */
+  operation: string;
+  signal: AbortSignal;
+  /** Fail when nothing arrives for this long while waiting for the response headers. */
+  headersTimeoutMs: number;
+}
+
+/** Largest error body read into a message; a proxy may answer with a whole HTML page. */
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * Issues GET requests to the API server of the KubeConfig's current context. Auth, TLS and
+ * proxy settings come from client-node's `applyToFetchOptions`, so they behave exactly as for
+ * client-node's own clients; the request itself goes through `node:http(s)` with the agent it
+ * builds, because Node's global fetch ignores agents (and with them TLS client certs, custom
+ * CAs and proxies). Reading the body is left to the caller (whole for lists, streamed for
+ * watches).
+ */
+export class KubernetesHttp {
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    private readonly userAgent: string,
+  ) {}
+
+  get server(): string {
+    const cluster = this.kubeConfig.getCurrentCluster();
+    if (cluster === null) throw new DatastoreError("kubeconfig has no current cluster");
+    return cluster.server;
+  }
+
+  /**
+   * Resolves with the response once its status is 200; any other status rejects with the
+   * mapped core error. The caller owns the returned stream and must consume or destroy it.
+   */
+  async get(request: KubernetesRequest): Promise<IncomingMessage> {
+    const server = this.server;
+    const url = new URL(server.replace(/\/+$/, "") + request.path);
+    for (const [name, value] of request.query) url.searchParams.append(name, value);
+    const init = await this.kubeConfig.applyToFetchOptions({});
+    const headers = toHeaderRecord(init.headers);
+    headers.Accept = "application/json";
+    headers["User-Agent"] ??= this.userAgent;
+    const response = await send(url, {
+      agent: init.agent as http.Agent | undefined,
+      headers,
+      signal: request.signal,
+      headersTimeoutMs: request.headersTimeoutMs,
+      onTransportError: (err) => errorFromTransport(request.operation, server, err),
+    });
+    if (response.statusCode === 200) return response;
+    const bodyText = await readText(response, MAX_ERROR_BODY).catch(() => "");
+    throw errorFromStatus({
+      operation: request.operation,
+      code: response.statusCode ?? 0,
+      status: parseStatus(bodyText),
+      retryAfter: headerValue(response.headers["retry-after"]),
+      bodyText,
+    });
+  }
+}
+
+interface SendOptions {
+  agent: http.Agent | undefined;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  headersTimeoutMs: number;
+  onTransportError(err: unknown): Error;
+}
+
+function send(url: URL, options: SendOptions): Promise<IncomingMessage> {
+  const { signal } = options;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  const requestFn = url.protocol === "https:" ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = requestFn(url, { method: "GET", agent: options.agent, headers: options.headers });
+    const onAbort = () => req.destroy(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(() => {
+      req.destroy(new DatastoreError(`no response from ${url.host} within ${options.headersTimeoutMs} ms`));
+    }, options.headersTimeoutMs);
+    req.on("response", (response) => {
+      clearTimeout(timer);
+      // From here the body's consumer watches the signal; leaving ours would leak listeners.
+      signal.removeEventListener("abort", onAbort);
+      resolve(response);
+    });
+    req.on("error", (err) => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      if (signal.aborted) reject(abortError(signal));
+      else if (DatastoreError.is(err)) reject(err);
+      else reject(options.onTransportError(err));
+    });
+    req.end();
+  });
+}
+
+/** Reads a whole body as UTF-8, failing beyond `maxBytes` when given. */
+export function readText(response: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        response.destroy();
+        resolve(Buffer.concat(chunks).toString("utf8"));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    let ended = false;
+    response.on("end", () => {
+      ended = true;
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+    response.on("error", reject);
+    // Destroyed without an error, or cut by the server: the body is incomplete.
+    response.on("close", () => {
+      if (!ended) reject(new DatastoreError("connection closed before the response was complete"));
+    });
+  });
+}
+
+function toHeaderRecord(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers === undefined || headers === null) return out;
+  const iterable = headers as { forEach?: (cb: (value: string, name: string) => void) => void };
+  if (typeof iterable.forEach === "function") {
+    iterable.forEach((value, name) => {
+      out[name] = value;
+    });
+    return out;
+  }
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    if (typeof value === "string") out[name] = value;
+    else if (Array.isArray(value)) out[name] = value.join(", ");
+  }
+  return out;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The error a cancelled request rejects with: the signal's reason when it is an Error. */
+export function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  const err = new Error("the operation was aborted");
+  err.name = "AbortError";
+  return err;
+}

@@ -1,0 +1,24 @@
+export type { Decoded, KubernetesObject, KubernetesObjectMeta } from "./decode.js";
+export { decodeObject } from "./decode.js";
+export {
+  createKubernetesClient,
+  KUBERNETES_CLIENT_DEFAULTS,
+  KubernetesClient,
+  type KubernetesClientOptions,
+  loadKubeConfig,
+} from "./kubernetes-client.js";
+export {
+  CALICO_CRD_GROUP,
+  CALICO_CRD_VERSION,
+  CALICO_KEY_PREFIX,
+  collectionPath,
+  describeResource,
+  KIND_TABLE,
+  KUBERNETES_KEY_PREFIX,
+  type KubernetesListOptions,
+  type KubernetesResource,
+  keyFor,
+  resolveResource,
+} from "./resources.js";
+export { errorFromStatus, type KubernetesStatus } from "./status-errors.js";
+export { KubernetesWatchStream } from "./watch-stream.js";

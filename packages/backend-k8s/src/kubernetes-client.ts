@@ -1,0 +1,185 @@
+import { KubeConfig } from "@kubernetes/client-node";
+import {
+  type Clock,
+  type DatastoreClient,
+  DatastoreError,
+  type KVPairList,
+  type Logger,
+  type Revision,
+  silentLogger,
+  systemClock,
+  type WatchOptions,
+} from "@watchersyncer/core";
+import type { KubernetesObject } from "./decode.js";
+import { KubernetesHttp } from "./http.js";
+import { listResource, selectorQuery } from "./list.js";
+import {
+  collectionPath,
+  describeResource,
+  type KubernetesListOptions,
+  resolveResource,
+} from "./resources.js";
+import { KubernetesWatchStream } from "./watch-stream.js";
+
+export interface KubernetesClientOptions {
+  /** A ready KubeConfig. With `context`, its current context is switched to that one. */
+  kubeConfig?: KubeConfig;
+  /** Load the kubeconfig from this file instead of the default places. */
+  kubeconfigPath?: string;
+  /** Use this context instead of the kubeconfig's current one. */
+  context?: string;
+  /** Items per list page (`limit`); 0 lists in one piece. Default 500. */
+  pageSize?: number;
+  /** A watch that sends nothing, not even a bookmark, for this long is ended with an error. Default 30 000. */
+  stallTimeoutMs?: number;
+  /** A list request that receives nothing for this long fails. Default 60 000. */
+  requestTimeoutMs?: number;
+  /** Bounds of the random `timeoutSeconds` of each watch, spreading reconnects. Default 300–600. */
+  watchTimeoutSeconds?: { min: number; max: number };
+  /** Sent as User-Agent unless the kubeconfig sets one. */
+  userAgent?: string;
+  logger?: Logger;
+  /** Drives the stall timer; inject for tests. */
+  clock?: Clock;
+  /** Picks the watch timeout; inject for tests. Default Math.random. */
+  random?: () => number;
+}
+
+export const KUBERNETES_CLIENT_DEFAULTS = {
+  pageSize: 500,
+  stallTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  watchTimeoutSeconds: { min: 300, max: 600 },
+  userAgent: "watchersyncer-backend-k8s",
+} as const;
+
+/**
+ * Loads the KubeConfig the options describe: the given object, else the given file, else
+ * client-node's default loading (`KUBECONFIG`, `~/.kube/config`, then the in-cluster service
+ * account). `context` then selects a context by name.
+ */
+export function loadKubeConfig(
+  options: Pick<KubernetesClientOptions, "kubeConfig" | "kubeconfigPath" | "context">,
+): KubeConfig {
+  let kubeConfig = options.kubeConfig;
+  if (kubeConfig === undefined) {
+    kubeConfig = new KubeConfig();
+    if (options.kubeconfigPath !== undefined) kubeConfig.loadFromFile(options.kubeconfigPath);
+    else kubeConfig.loadFromDefault();
+  }
+  if (options.context !== undefined) {
+    if (kubeConfig.getContextObject(options.context) === null) {
+      const known = kubeConfig.getContexts().map((c) => c.name);
+      throw new DatastoreError(
+        `kubeconfig has no context "${options.context}" (contexts: ${known.join(", ") || "none"})`,
+      );
+    }
+    kubeConfig.setCurrentContext(options.context);
+  }
+  if (kubeConfig.getCurrentCluster() === null) {
+    throw new DatastoreError("kubeconfig has no current context with a cluster");
+  }
+  return kubeConfig;
+}
+
+/** A core `DatastoreClient` over the Kubernetes API: lists and watches one resource per call. */
+export class KubernetesClient implements DatastoreClient {
+  readonly kubeConfig: KubeConfig;
+  private readonly http: KubernetesHttp;
+  private readonly logger: Logger;
+  private readonly settings: Required<
+    Pick<KubernetesClientOptions, "pageSize" | "stallTimeoutMs" | "requestTimeoutMs" | "watchTimeoutSeconds">
+  >;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly openWatches = new Set<KubernetesWatchStream>();
+
+  constructor(options: KubernetesClientOptions = {}) {
+    this.kubeConfig = loadKubeConfig(options);
+    this.http = new KubernetesHttp(
+      this.kubeConfig,
+      options.userAgent ?? KUBERNETES_CLIENT_DEFAULTS.userAgent,
+    );
+    this.logger = options.logger ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.settings = {
+      pageSize: options.pageSize ?? KUBERNETES_CLIENT_DEFAULTS.pageSize,
+      stallTimeoutMs: options.stallTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.stallTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.requestTimeoutMs,
+      watchTimeoutSeconds: options.watchTimeoutSeconds ?? KUBERNETES_CLIENT_DEFAULTS.watchTimeoutSeconds,
+    };
+  }
+
+  /** The API server URL of the current context. */
+  get server(): string {
+    return this.http.server;
+  }
+
+  async list(
+    options: KubernetesListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+  ): Promise<KVPairList<KubernetesObject>> {
+    return listResource({
+      http: this.http,
+      resource: resolveResource(options),
+      options,
+      revision,
+      pageSize: this.settings.pageSize,
+      requestTimeoutMs: this.settings.requestTimeoutMs,
+      signal,
+      logger: this.logger,
+    });
+  }
+
+  async watch(
+    options: KubernetesListOptions,
+    watchOptions: WatchOptions,
+    signal: AbortSignal,
+  ): Promise<KubernetesWatchStream> {
+    const resource = resolveResource(options);
+    const operation = `watch ${describeResource(resource, options.namespace)}`;
+    const query = selectorQuery(options);
+    query.set("watch", "1");
+    if (watchOptions.allowWatchBookmarks) query.set("allowWatchBookmarks", "true");
+    query.set("timeoutSeconds", String(this.watchTimeoutSeconds()));
+    if (watchOptions.revision !== "") query.set("resourceVersion", watchOptions.revision);
+    const { stallTimeoutMs, requestTimeoutMs } = this.settings;
+    const response = await this.http.get({
+      path: collectionPath(resource, options.namespace),
+      query,
+      operation,
+      signal,
+      // The API server sends the headers at once; waiting longer than a stall makes no sense.
+      headersTimeoutMs: stallTimeoutMs > 0 ? Math.min(stallTimeoutMs, requestTimeoutMs) : requestTimeoutMs,
+    });
+    const stream = new KubernetesWatchStream({
+      response,
+      resource,
+      operation,
+      stallTimeoutMs,
+      signal,
+      logger: this.logger,
+      clock: this.clock,
+    });
+    this.openWatches.add(stream);
+    response.once("close", () => this.openWatches.delete(stream));
+    return stream;
+  }
+
+  /** Stops every watch still open. Lists in flight end through their own signals. */
+  async close(): Promise<void> {
+    for (const stream of this.openWatches) stream.stop();
+    this.openWatches.clear();
+  }
+
+  private watchTimeoutSeconds(): number {
+    const { min, max } = this.settings.watchTimeoutSeconds;
+    return Math.floor(min + this.random() * Math.max(0, max - min + 1));
+  }
+}
+
+export function createKubernetesClient(options: KubernetesClientOptions = {}): KubernetesClient {
+  return new KubernetesClient(options);
+}

@@ -1,0 +1,64 @@
+import {
+  ConnectionRefusedError,
+  DatastoreError,
+  ResourceDoesNotExistError,
+  ResourceExpiredError,
+  TooManyRequestsError,
+} from "@watchersyncer/core";
+import { describe, expect, it } from "vitest";
+import { errorFromStatus, errorFromTransport, retryAfterMs } from "./status-errors.js";
+
+const operation = "list networkpolicies (crd.projectcalico.org/v1)";
+
+describe("errorFromStatus", () => {
+  it("maps 410 and 504 'Too large resource version' to ResourceExpiredError", () => {
+    expect(ResourceExpiredError.is(errorFromStatus({ operation, code: 410 }))).toBe(true);
+    const tooLarge = errorFromStatus({
+      operation,
+      code: 504,
+      status: { message: "Too large resource version: 10, current: 5", reason: "Timeout" },
+    });
+    expect(ResourceExpiredError.is(tooLarge)).toBe(true);
+    const byCause = errorFromStatus({
+      operation,
+      code: 504,
+      status: { details: { causes: [{ reason: "ResourceVersionTooLarge" }] } },
+    });
+    expect(ResourceExpiredError.is(byCause)).toBe(true);
+    const plain504 = errorFromStatus({ operation, code: 504, status: { message: "gateway timeout" } });
+    expect(ResourceExpiredError.is(plain504)).toBe(false);
+    expect(DatastoreError.is(plain504)).toBe(true);
+  });
+
+  it("maps 429 with Retry-After seconds or Status details", () => {
+    const err = errorFromStatus({ operation, code: 429, retryAfter: "3" });
+    expect(TooManyRequestsError.is(err)).toBe(true);
+    expect((err as TooManyRequestsError).retryAfterMs).toBe(3000);
+    const fromDetails = errorFromStatus({
+      operation,
+      code: 429,
+      status: { details: { retryAfterSeconds: 2 } },
+    });
+    expect((fromDetails as TooManyRequestsError).retryAfterMs).toBe(2000);
+    expect(retryAfterMs(undefined)).toBeUndefined();
+  });
+
+  it("maps 404 to ResourceDoesNotExistError and 401/403 to messages naming the operation", () => {
+    expect(ResourceDoesNotExistError.is(errorFromStatus({ operation, code: 404 }))).toBe(true);
+    const forbidden = errorFromStatus({ operation, code: 403, status: { message: "nope" } });
+    expect(forbidden.message).toContain("networkpolicies");
+    expect(forbidden.message).toContain("forbidden");
+    const unauthorized = errorFromStatus({ operation, code: 401 });
+    expect(unauthorized.message).toContain("unauthorized");
+    expect(ResourceDoesNotExistError.is(unauthorized) || ResourceExpiredError.is(unauthorized)).toBe(false);
+  });
+
+  it("maps ECONNREFUSED to ConnectionRefusedError and other transport errors to DatastoreError", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    expect(ConnectionRefusedError.is(errorFromTransport(operation, "http://x", refused))).toBe(true);
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    const mapped = errorFromTransport(operation, "http://x", reset);
+    expect(ConnectionRefusedError.is(mapped)).toBe(false);
+    expect(DatastoreError.is(mapped)).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+import {
+  ConnectionRefusedError,
+  DatastoreError,
+  ResourceDoesNotExistError,
+  ResourceExpiredError,
+  TooManyRequestsError,
+} from "@watchersyncer/core";
+
+/** The parts of a `metav1.Status` this backend looks at. */
+export interface KubernetesStatus {
+  kind?: string;
+  status?: string;
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { retryAfterSeconds?: number; causes?: { reason?: string; message?: string }[] };
+}
+
+export interface StatusContext {
+  /** What was being done, e.g. "list networkpolicies (crd.projectcalico.org/v1)". */
+  operation: string;
+  /** HTTP status; for an in-stream `ERROR` event, the Status' `code`. */
+  code: number;
+  status?: KubernetesStatus;
+  /** Raw `Retry-After` header, when the failure was an HTTP response. */
+  retryAfter?: string;
+  /** Response body when it was not a Status, for the message. */
+  bodyText?: string;
+}
+
+/** Reads a body as a `metav1.Status`, or undefined when it is not one. */
+export function parseStatus(text: string): KubernetesStatus | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+      return parsed as KubernetesStatus;
+    }
+  } catch {
+    // Not JSON: a proxy's HTML page, say. The caller falls back to the raw text.
+  }
+  return undefined;
+}
+
+/**
+ * client-go's `IsTooLargeResourceVersionError`: the server has not caught up with the requested
+ * revision. Relisting from "" is the way out, as for an expired revision.
+ */
+export function isTooLargeResourceVersion(code: number, status: KubernetesStatus | undefined): boolean {
+  if (code !== 504 || status === undefined) return false;
+  if (status.details?.causes?.some((c) => c.reason === "ResourceVersionTooLarge")) return true;
+  return (status.message ?? "").includes("Too large resource version");
+}
+
+/** Retry-After is either seconds or an HTTP date; Status details may also carry seconds. */
+export function retryAfterMs(header: string | undefined, status?: KubernetesStatus): number | undefined {
+  if (header !== undefined && header.trim() !== "") {
+    const seconds = Number(header);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  const fromStatus = status?.details?.retryAfterSeconds;
+  return typeof fromStatus === "number" && fromStatus >= 0 ? fromStatus * 1000 : undefined;
+}
+
+/** Maps an HTTP failure or an in-stream `ERROR` Status to the core's error classes. */
+export function errorFromStatus(context: StatusContext): DatastoreError {
+  const { code, status, operation } = context;
+  const detail = status?.message ?? context.bodyText?.slice(0, 200) ?? "";
+  const message = `${operation}: HTTP ${code}${status?.reason ? ` ${status.reason}` : ""}${detail ? `: ${detail}` : ""}`;
+  if (code === 410 || status?.reason === "Expired" || status?.reason === "Gone") {
+    return new ResourceExpiredError(message);
+  }
+  if (isTooLargeResourceVersion(code, status)) return new ResourceExpiredError(message);
+  if (code === 429) {
+    return new TooManyRequestsError(message, { retryAfterMs: retryAfterMs(context.retryAfter, status) });
+  }
+  if (code === 404) {
+    return new ResourceDoesNotExistError(`${message} (is the resource's API or CRD installed?)`);
+  }
+  if (code === 401) return new DatastoreError(`${operation}: unauthorized (HTTP 401): ${detail}`);
+  if (code === 403) return new DatastoreError(`${operation}: forbidden (HTTP 403): ${detail}`);
+  return new DatastoreError(message);
+}
+
+/** Maps a transport failure (no HTTP response) to the core's error classes. */
+export function errorFromTransport(operation: string, server: string, err: unknown): DatastoreError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const text = err instanceof Error ? err.message : String(err);
+  if (code === "ECONNREFUSED") {
+    return new ConnectionRefusedError(`${operation}: connection refused by ${server}`, { cause: err });
+  }
+  return new DatastoreError(`${operation}: ${text}`, { cause: err });
+}
