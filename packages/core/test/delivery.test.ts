@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { ResourceExpiredError } from "../src/index.js";
+import { harness, kv } from "./support/harness.js";
+
+describe("ordered delivery and consolidation (S14)", () => {
+  it("while onUpdates is pending, later updates queue and arrive together in the next call", async () => {
+    const h = harness();
+    h.rec.holdUpdates = true;
+    const w = (await h.startInSync({ a: [kv("/a/0", "1")] })).get("a")!;
+    expect(h.rec.pendingHolds).toBe(1);
+    w.emit({ type: "added", new: kv("/a/1", "11") }, { type: "added", new: kv("/a/2", "12") });
+    w.emit({ type: "modified", new: kv("/a/1", "13") });
+    await h.settle();
+    // Nothing more is delivered (not even InSync) while the first call is pending.
+    expect(h.rec.log.map((d) => d.kind)).toEqual(["status", "status", "updates"]);
+    h.rec.release();
+    await h.settle();
+    const calls = h.rec.log.filter((d) => d.kind === "updates");
+    expect(calls).toHaveLength(2);
+    h.rec.release();
+    await h.settle();
+    expect(h.rec.timeline).toEqual([
+      "status wait-for-datastore",
+      "status resync-in-progress",
+      "new /a/0@1",
+      "status in-sync",
+      "new /a/1@11",
+      "new /a/2@12",
+      "updated /a/1@13",
+    ]);
+    expect(
+      h.rec.log.filter((d) => d.kind === "updates").map((d) => d.kind === "updates" && d.updates.length),
+    ).toEqual([1, 3]);
+    expect(h.rec.concurrentCalls).toBe(0);
+    h.rec.holdUpdates = false;
+    await h.syncer.stop();
+  });
+
+  it("never calls onUpdates concurrently, across resource types", async () => {
+    const h = harness({ kinds: ["a", "b"] });
+    h.rec.holdUpdates = true;
+    const watches = await h.startInSync({ a: [kv("/a/0", "1")], b: [kv("/b/0", "1")] });
+    for (let i = 0; i < 5; i++) {
+      watches.get("a")!.emit({ type: "added", new: kv(`/a/${i + 1}`, String(10 + i)) });
+      watches.get("b")!.emit({ type: "added", new: kv(`/b/${i + 1}`, String(10 + i)) });
+      await h.settle();
+      h.rec.release();
+    }
+    await h.settle();
+    while (h.rec.pendingHolds > 0) {
+      h.rec.release();
+      await h.settle();
+    }
+    expect(h.rec.concurrentCalls).toBe(0);
+    expect(h.rec.updates).toHaveLength(12);
+    h.rec.holdUpdates = false;
+    await h.syncer.stop();
+  });
+
+  it("maxUpdatesToConsolidate caps each call, keeping order", async () => {
+    const h = harness({ options: { maxUpdatesToConsolidate: 2 } });
+    h.syncer.start();
+    (await h.client.nextList()).respond(
+      [1, 2, 3, 4, 5].map((i) => kv(`/a/${i}`, String(i))),
+      "5",
+    );
+    await h.settle();
+    const sizes = h.rec.log.flatMap((d) => (d.kind === "updates" ? [d.updates.length] : []));
+    expect(sizes).toEqual([2, 2, 1]);
+    expect(h.rec.lines).toEqual(["new /a/1@1", "new /a/2@2", "new /a/3@3", "new /a/4@4", "new /a/5@5"]);
+    expect(h.rec.timeline.at(-1)).toBe("status in-sync");
+    await h.syncer.stop();
+  });
+
+  it("a throwing or rejecting consumer does not stop delivery", async () => {
+    const h = harness();
+    let calls = 0;
+    const original = h.rec.onUpdates.bind(h.rec);
+    h.rec.onUpdates = (updates) => {
+      calls++;
+      original(updates);
+      if (calls === 1) throw new Error("consumer bug");
+      if (calls === 2) return Promise.reject(new Error("async consumer bug"));
+    };
+    const w = (await h.startInSync({ a: [kv("/a/1", "1")] })).get("a")!;
+    w.emit({ type: "added", new: kv("/a/2", "2") });
+    await h.settle();
+    w.emit({ type: "added", new: kv("/a/3", "3") });
+    await h.settle();
+    expect(h.rec.lines).toEqual(["new /a/1@1", "new /a/2@2", "new /a/3@3"]);
+    expect(h.logs.filter((l) => l.level === "error")).toHaveLength(2);
+    w.emit({ type: "error", error: new ResourceExpiredError("x") });
+    await h.syncer.stop();
+  });
+});

@@ -1,0 +1,62 @@
+import {
+  createWatcherSyncer,
+  flushMicrotasks,
+  type KVPair,
+  type Logger,
+  ManualClock,
+  type ResourceType,
+  type SyncerUpdateProcessor,
+  type WatcherSyncerOptions,
+} from "../../src/index.js";
+import { Recorder } from "./recorder.js";
+import { ScriptedClient } from "./scripted-client.js";
+
+export interface HarnessOptions {
+  kinds?: string[];
+  processors?: Record<string, SyncerUpdateProcessor>;
+  options?: WatcherSyncerOptions;
+}
+
+/** A syncer over a ScriptedClient with a ManualClock and a Recorder; nothing runs until `start()`. */
+export function harness(config: HarnessOptions = {}) {
+  const clock = new ManualClock(1_000_000);
+  const client = new ScriptedClient(() => clock.now());
+  const rec = new Recorder();
+  const logs: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const logger: Logger = {
+    debug: (message, fields) => logs.push({ level: "debug", message, fields }),
+    info: (message, fields) => logs.push({ level: "info", message, fields }),
+    warn: (message, fields) => logs.push({ level: "warn", message, fields }),
+    error: (message, fields) => logs.push({ level: "error", message, fields }),
+  };
+  const kinds = config.kinds ?? ["a"];
+  const types: ResourceType[] = kinds.map((kind) => ({
+    listOptions: { kind },
+    updateProcessor: config.processors?.[kind],
+  }));
+  const syncer = createWatcherSyncer(client, types, rec, { clock, logger, ...config.options });
+  return {
+    clock,
+    client,
+    rec,
+    logs,
+    syncer,
+    /** Lets queued promise continuations and deliveries run. */
+    settle: () => flushMicrotasks(60),
+    /** Starts, answers the first list of each kind with `items[kind]`, opens the watches. */
+    async startInSync(items: Record<string, KVPair[]> = {}, revision = "10") {
+      syncer.start();
+      const watches = new Map<string, ReturnType<Awaited<ReturnType<ScriptedClient["nextWatch"]>>["open"]>>();
+      for (const kind of kinds) {
+        (await client.nextList(kind)).respond(items[kind] ?? [], revision);
+        watches.set(kind, (await client.nextWatch(kind)).open());
+      }
+      await flushMicrotasks(60);
+      return watches;
+    },
+  };
+}
+
+export function kv(key: string, revision: string, value: unknown = { rev: revision }): KVPair {
+  return { key, value, revision };
+}
