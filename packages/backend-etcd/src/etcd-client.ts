@@ -1,0 +1,151 @@
+import type { DatastoreClient, KVPairList, Logger, Revision, Watch, WatchOptions } from "@watchersyncer/core";
+import type { IOptions } from "etcd3";
+import etcd3 from "etcd3";
+import { isInvalidAuthToken } from "./errors.js";
+import { type EtcdListOptions, type KeyLayoutOptions, rangeFor } from "./key-layout.js";
+import { listSnapshot } from "./list.js";
+import { type EtcdClientOptions, loadTls, type ResolvedEtcdOptions, resolveOptions } from "./options.js";
+import { openWatch } from "./watch.js";
+
+/** A `DatastoreClient` over etcd v3. Build one with `createEtcdClient`. */
+export class EtcdDatastoreClient implements DatastoreClient {
+  private readonly etcd: InstanceType<typeof etcd3.Etcd3>;
+  private readonly options: ResolvedEtcdOptions;
+  private readonly logger: Logger;
+  private readonly watches = new Set<Watch>();
+  private closed = false;
+
+  constructor(options: EtcdClientOptions) {
+    this.options = resolveOptions(options);
+    this.logger = this.options.logger;
+    this.etcd = new etcd3.Etcd3(etcd3Options(options, this.options));
+  }
+
+  get layout(): KeyLayoutOptions {
+    return this.options.layout;
+  }
+
+  async list(options: EtcdListOptions, revision: Revision, signal: AbortSignal): Promise<KVPairList> {
+    this.assertOpen();
+    return listSnapshot({
+      kv: this.etcd.kv,
+      range: rangeFor(options, this.options.layout),
+      revision,
+      pageSize: this.options.pageSize,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      signal,
+    });
+  }
+
+  async watch(options: EtcdListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
+    this.assertOpen();
+    const watch = await openWatch({
+      watchClient: this.etcd.watchClient,
+      range: rangeFor(options, this.options.layout),
+      revision: watchOptions.revision,
+      allowWatchBookmarks: watchOptions.allowWatchBookmarks,
+      stallTimeoutMs: this.options.stallTimeoutMs,
+      progressRequestIntervalMs: this.options.progressRequestIntervalMs,
+      signal,
+      logger: this.logger,
+      onStreamError: (err) => this.onStreamError(err),
+    });
+    return this.track(watch);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const watch of this.watches) watch.stop();
+    this.watches.clear();
+    this.etcd.close();
+  }
+
+  private track(watch: Watch): Watch {
+    this.watches.add(watch);
+    const untrack = () => this.watches.delete(watch);
+    return {
+      stop: () => {
+        untrack();
+        watch.stop();
+      },
+      [Symbol.asyncIterator]: () => {
+        const inner = watch[Symbol.asyncIterator]();
+        return {
+          next: async () => {
+            const result = await inner.next();
+            if (result.done) untrack();
+            return result;
+          },
+          return: async () => {
+            untrack();
+            watch.stop();
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+  }
+
+  /**
+   * etcd3 refreshes an expired auth token for unary calls but not for watch streams; a restarted
+   * etcd forgets every token, so drop ours and let the next call authenticate again.
+   */
+  private onStreamError(err: unknown): void {
+    if (!isInvalidAuthToken(err)) return;
+    this.logger.info("etcd rejected the auth token; authenticating again");
+    const pool = (this.etcd as unknown as { pool?: { authenticator?: { invalidateMetadata?(): void } } })
+      .pool;
+    pool?.authenticator?.invalidateMetadata?.();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("EtcdDatastoreClient is closed");
+  }
+}
+
+export function createEtcdClient(options: EtcdClientOptions): EtcdDatastoreClient {
+  return new EtcdDatastoreClient(options);
+}
+
+/** A policy that runs the call once: retries and re-lists are the syncer's job, not etcd3's. */
+const runOnce = {
+  execute: <T>(fn: (context: { signal: AbortSignal; attempt: number }) => T | Promise<T>) =>
+    Promise.resolve().then(() => fn({ signal: new AbortController().signal, attempt: 0 })),
+};
+
+function etcd3Options(options: EtcdClientOptions, resolved: ResolvedEtcdOptions): IOptions {
+  const result: IOptions = {
+    hosts: resolved.endpoints,
+    grpcOptions: {
+      "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? 256 * 1024 * 1024,
+      "grpc.max_send_message_length": 16 * 1024 * 1024,
+      ...options.grpcOptions,
+    },
+    // The default circuit breaker refuses calls for 5 s after three failures, which would delay
+    // every recovery after an etcd restart; the syncer already paces its retries.
+    faultHandling: {
+      host: () => runOnce as unknown as NonNullable<IOptions["faultHandling"]>["global"] & object,
+      global: runOnce as unknown as NonNullable<NonNullable<IOptions["faultHandling"]>["global"]>,
+    },
+  };
+  if (options.tls !== undefined) {
+    const tls = loadTls(options.tls);
+    result.credentials = {
+      rootCertificate: tls.ca as Buffer,
+      ...(tls.key ? { privateKey: tls.key } : {}),
+      ...(tls.cert ? { certChain: tls.cert } : {}),
+    };
+  }
+  if (options.username !== undefined || options.password !== undefined) {
+    if (!options.username || options.password === undefined) {
+      throw new RangeError("username and password go together");
+    }
+    result.auth = {
+      username: options.username,
+      password: options.password,
+      callOptions: () => ({ deadline: Date.now() + resolved.requestTimeoutMs }),
+    };
+  }
+  return result;
+}

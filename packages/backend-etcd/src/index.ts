@@ -1,0 +1,12 @@
+export { toDatastoreError } from "./errors.js";
+export { createEtcdClient, EtcdDatastoreClient } from "./etcd-client.js";
+export {
+  CALICO_KINDS,
+  CALICO_V3_ROOT,
+  calicoKey,
+  type EtcdListOptions,
+  type KeyLayoutOptions,
+  prefixFor,
+  UnknownKindError,
+} from "./key-layout.js";
+export { DEFAULTS, type EtcdClientOptions, type EtcdTlsOptions } from "./options.js";

@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import { type Logger, silentLogger } from "@watchersyncer/core";
+import type { KeyLayoutOptions } from "./key-layout.js";
+
+/** PEM material: the content itself, or `…File` paths to read it from. */
+export interface EtcdTlsOptions {
+  /** CA bundle that signs the server's certificate. Default: the system's roots. */
+  ca?: string | Uint8Array;
+  caFile?: string;
+  /** Client certificate, for etcd's `--client-cert-auth`. Needs `key` as well. */
+  cert?: string | Uint8Array;
+  certFile?: string;
+  key?: string | Uint8Array;
+  keyFile?: string;
+}
+
+export interface EtcdClientOptions extends KeyLayoutOptions {
+  /**
+   * etcd client URLs, e.g. `"http://127.0.0.1:2379"` or `["https://a:2379", "https://b:2379"]`.
+   * `https://` endpoints, or any `tls` option, turn TLS on; the server certificate is always verified.
+   */
+  endpoints: string | string[];
+  tls?: EtcdTlsOptions;
+  /** etcd user; with `password`, every call carries an auth token. */
+  username?: string;
+  password?: string;
+  /** Keys read per range request while listing. Default 500. */
+  pageSize?: number;
+  /** Deadline of each unary request (range pages), in ms. Default 30 000. */
+  requestTimeoutMs?: number;
+  /**
+   * A watch that hears nothing from etcd — no event, no progress answer — for this long is ended with
+   * an error so the syncer re-watches, and a watch that etcd does not confirm within it fails. ms.
+   * Default 30 000.
+   */
+  stallTimeoutMs?: number;
+  /** How often a watch asks etcd for progress, ms. Default `stallTimeoutMs / 3`. */
+  progressRequestIntervalMs?: number;
+  /** gRPC receive limit in bytes; gRPC's own 4 MiB default breaks on large prefixes. Default 256 MiB. */
+  maxReceiveMessageBytes?: number;
+  /** Extra gRPC channel options, passed through (they win over the ones this client sets). */
+  grpcOptions?: Record<string, string | number>;
+  /** Default: silent. */
+  logger?: Logger;
+}
+
+export const DEFAULTS = {
+  pageSize: 500,
+  requestTimeoutMs: 30_000,
+  stallTimeoutMs: 30_000,
+  maxReceiveMessageBytes: 256 * 1024 * 1024,
+} as const;
+
+export interface ResolvedEtcdOptions {
+  endpoints: string[];
+  pageSize: number;
+  requestTimeoutMs: number;
+  stallTimeoutMs: number;
+  progressRequestIntervalMs: number;
+  layout: KeyLayoutOptions;
+  logger: Logger;
+}
+
+export function resolveOptions(options: EtcdClientOptions): ResolvedEtcdOptions {
+  const endpoints = typeof options.endpoints === "string" ? [options.endpoints] : [...options.endpoints];
+  if (endpoints.length === 0) throw new RangeError("endpoints: at least one etcd endpoint is needed");
+  const stallTimeoutMs = positive("stallTimeoutMs", options.stallTimeoutMs, DEFAULTS.stallTimeoutMs);
+  const pageSize = positive("pageSize", options.pageSize, DEFAULTS.pageSize);
+  if (!Number.isInteger(pageSize)) throw new RangeError(`pageSize must be an integer, got ${pageSize}`);
+  return {
+    endpoints,
+    pageSize,
+    requestTimeoutMs: positive("requestTimeoutMs", options.requestTimeoutMs, DEFAULTS.requestTimeoutMs),
+    stallTimeoutMs,
+    progressRequestIntervalMs: positive(
+      "progressRequestIntervalMs",
+      options.progressRequestIntervalMs,
+      Math.max(1, Math.floor(stallTimeoutMs / 3)),
+    ),
+    layout: { root: options.root, kindPrefixes: options.kindPrefixes },
+    logger: options.logger ?? silentLogger,
+  };
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${name} must be a finite number > 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The PEM material of `tls`, read from files where paths were given. */
+export function loadTls(tls: EtcdTlsOptions): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const pick = (value: string | Uint8Array | undefined, file: string | undefined, name: string) => {
+    if (value !== undefined && file !== undefined)
+      throw new RangeError(`tls: give ${name} or ${name}File, not both`);
+    if (value !== undefined)
+      return typeof value === "string" ? Buffer.from(value, "utf8") : Buffer.from(value);
+    if (file !== undefined) return readFileSync(file);
+    return undefined;
+  };
+  const loaded = {
+    ca: pick(tls.ca, tls.caFile, "ca"),
+    cert: pick(tls.cert, tls.certFile, "cert"),
+    key: pick(tls.key, tls.keyFile, "key"),
+  };
+  if ((loaded.cert === undefined) !== (loaded.key === undefined)) {
+    throw new RangeError("tls: a client certificate needs its key, and a key its certificate");
+  }
+  return loaded;
+}

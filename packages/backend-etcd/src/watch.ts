@@ -1,0 +1,317 @@
+import {
+  ConnectionRefusedError,
+  DatastoreError,
+  type Logger,
+  ResourceExpiredError,
+  type Revision,
+  type Watch,
+  type WatchEvent,
+} from "@watchersyncer/core";
+import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse, WatchClient } from "etcd3";
+import { decodeKeyValue } from "./decode.js";
+import { toDatastoreError } from "./errors.js";
+import type { KeyRange } from "./key-layout.js";
+
+export interface WatchStreamRequest {
+  watchClient: WatchClient;
+  range: KeyRange;
+  /** Deliver events strictly after this revision; "" = from now. */
+  revision: Revision;
+  allowWatchBookmarks: boolean;
+  stallTimeoutMs: number;
+  progressRequestIntervalMs: number;
+  signal: AbortSignal;
+  logger: Logger;
+  /** Called with errors of the stream, so the client can react (e.g. re-authenticate). */
+  onStreamError?: (err: unknown) => void;
+}
+
+/** Stop reading from gRPC while this many events wait for the consumer. */
+const highWaterMark = 10_000;
+
+/**
+ * Opens a watch on its own gRPC stream and resolves once etcd confirmed it.
+ *
+ * etcd3's `Watcher` re-subscribes by itself after a disconnection, from a revision taken from
+ * response headers, which can lie ahead of events not yet delivered (etcd sends catch-up batches
+ * with the store's current revision). This adapter never resumes: when the stream breaks, the
+ * watch ends, and the syncer re-watches from the revision it tracked itself.
+ */
+export async function openWatch(request: WatchStreamRequest): Promise<Watch> {
+  const { signal, range } = request;
+  if (signal.aborted) throw signal.reason ?? new Error("aborted");
+  let stream: IDuplexStream<IWatchRequest, IWatchResponse>;
+  try {
+    stream = await request.watchClient.watch();
+  } catch (err) {
+    request.onStreamError?.(err);
+    throw toDatastoreError(err, `watch ${range.prefix}`);
+  }
+  const watch = new EtcdWatch(stream, request);
+  try {
+    await watch.created;
+  } catch (err) {
+    watch.stop();
+    throw err;
+  }
+  return watch;
+}
+
+type Pending = { resolve: (result: IteratorResult<WatchEvent>) => void };
+
+class EtcdWatch implements Watch {
+  readonly created: Promise<void>;
+  private confirmCreated!: () => void;
+  private rejectCreated!: (err: unknown) => void;
+  private isCreated = false;
+
+  private readonly queue: WatchEvent[] = [];
+  private pending: Pending | null = null;
+  private ended = false;
+  private paused = false;
+  private watchId: string | null = null;
+  /** Events at or below this revision were delivered already (or precede the requested start). */
+  private lastRevision: bigint;
+  private lastHeard = Date.now();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly onAbort = () => this.stop();
+
+  constructor(
+    private readonly stream: IDuplexStream<IWatchRequest, IWatchResponse>,
+    private readonly request: WatchStreamRequest,
+  ) {
+    this.created = new Promise<void>((resolve, reject) => {
+      this.confirmCreated = resolve;
+      this.rejectCreated = reject;
+    });
+    this.created.catch(() => {});
+    this.lastRevision = request.revision === "" ? 0n : BigInt(request.revision);
+
+    stream.on("data", (response) => this.onResponse(response));
+    stream.on("error", (err) => this.onStreamFailed(err));
+    stream.on("end", () => this.onStreamEnded());
+    request.signal.addEventListener("abort", this.onAbort, { once: true });
+    this.timer = setInterval(() => this.checkLiveness(), request.progressRequestIntervalMs);
+
+    this.send({
+      create_request: {
+        key: request.range.start,
+        range_end: request.range.end,
+        ...(request.revision === "" ? {} : { start_revision: (this.lastRevision + 1n).toString() }),
+        prev_kv: true,
+        progress_notify: true,
+      },
+    });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    return {
+      next: () => this.next(),
+      return: async () => {
+        this.stop();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  stop(): void {
+    if (this.ended) return;
+    this.finish();
+    this.queue.length = 0;
+    this.flushPending();
+  }
+
+  private next(): Promise<IteratorResult<WatchEvent>> {
+    const event = this.queue.shift();
+    if (event !== undefined) {
+      if (this.paused && this.queue.length < highWaterMark / 2) {
+        this.paused = false;
+        this.readable()?.resume();
+      }
+      return Promise.resolve({ done: false, value: event });
+    }
+    if (this.ended) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve) => {
+      this.pending = { resolve };
+    });
+  }
+
+  private onResponse(response: IWatchResponse): void {
+    if (this.ended) return;
+    this.lastHeard = Date.now();
+    if (response.created && !this.isCreated && !response.canceled) {
+      this.isCreated = true;
+      this.watchId = String(response.watch_id);
+      this.confirmCreated();
+    }
+    if (response.canceled) {
+      this.onCanceled(response);
+      return;
+    }
+    if (response.events.length > 0) {
+      this.onEvents(response.events);
+      return;
+    }
+    if (response.created) return;
+    // Only the watcher's own progress notification proves that every event up to its revision was
+    // sent; etcd 3.4 answers a progress request (watch_id -1) at once, even while still catching up.
+    if (String(response.watch_id) === this.watchId && this.request.allowWatchBookmarks) {
+      const revision = BigInt(response.header.revision);
+      if (revision > this.lastRevision) this.lastRevision = revision;
+      this.push({ type: "bookmark", revision: String(response.header.revision) });
+    }
+  }
+
+  private onEvents(events: IEvent[]): void {
+    // Events of one transaction share a revision and arrive in one response, so only revisions
+    // delivered by an earlier response count as repeats.
+    const deliveredBefore = this.lastRevision;
+    for (const event of events) {
+      const revision = BigInt(event.kv.mod_revision);
+      if (revision <= deliveredBefore) {
+        this.request.logger.warn("etcd watch repeated an event; dropped", {
+          key: event.kv.key.toString("utf8"),
+          revision: event.kv.mod_revision,
+        });
+        continue;
+      }
+      if (revision > this.lastRevision) this.lastRevision = revision;
+      this.push(toWatchEvent(event));
+    }
+  }
+
+  private onCanceled(response: IWatchResponse): void {
+    const compacted = response.compact_revision !== undefined && String(response.compact_revision) !== "0";
+    const reason = response.cancel_reason || "no reason given";
+    const prefix = this.request.range.prefix;
+    const error =
+      compacted || reason.includes("compacted")
+        ? new ResourceExpiredError(
+            `watch ${prefix}: revision compacted (etcd compacted up to ${response.compact_revision})`,
+          )
+        : toDatastoreError(new Error(reason), `etcd canceled the watch of ${prefix}`);
+    this.fail(error);
+  }
+
+  private onStreamFailed(err: Error): void {
+    if (this.ended) return;
+    this.request.onStreamError?.(err);
+    this.fail(toDatastoreError(err, `watch ${this.request.range.prefix}`));
+  }
+
+  private onStreamEnded(): void {
+    if (this.ended) return;
+    if (!this.isCreated) {
+      this.fail(new ConnectionRefusedError(`watch ${this.request.range.prefix}: etcd closed the stream`));
+      return;
+    }
+    this.finish();
+    this.flushPending();
+  }
+
+  /** Asks etcd for progress, and gives up on a stream that has stopped answering. */
+  private checkLiveness(): void {
+    if (this.ended) return;
+    // While the consumer is behind, silence is ours, not etcd's.
+    if (this.paused || this.queue.length > 0) {
+      this.lastHeard = Date.now();
+      return;
+    }
+    const silentFor = Date.now() - this.lastHeard;
+    if (silentFor >= this.request.stallTimeoutMs) {
+      const what = this.isCreated ? "watch stalled" : "watch not confirmed";
+      this.fail(
+        new ConnectionRefusedError(
+          `${what} on ${this.request.range.prefix}: nothing heard from etcd for ${silentFor} ms`,
+        ),
+      );
+      return;
+    }
+    if (this.isCreated) this.send({ progress_request: {} });
+  }
+
+  private fail(error: Error): void {
+    if (this.ended) return;
+    if (!this.isCreated) {
+      this.rejectCreated(error);
+      this.finish();
+      return;
+    }
+    this.push({ type: "error", error });
+    this.finish();
+    this.flushPending();
+  }
+
+  private push(event: WatchEvent): void {
+    const pending = this.pending;
+    if (pending !== null) {
+      this.pending = null;
+      pending.resolve({ done: false, value: event });
+      return;
+    }
+    this.queue.push(event);
+    if (!this.paused && this.queue.length >= highWaterMark) {
+      this.paused = true;
+      this.readable()?.pause();
+    }
+  }
+
+  private flushPending(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    const event = this.queue.shift();
+    this.pending = null;
+    pending.resolve(event === undefined ? { done: true, value: undefined } : { done: false, value: event });
+  }
+
+  /** Ends the stream and every timer; the queue is still drained by the consumer. */
+  private finish(): void {
+    this.ended = true;
+    clearInterval(this.timer);
+    this.request.signal.removeEventListener("abort", this.onAbort);
+    if (!this.isCreated) this.rejectCreated(new DatastoreError("watch stopped before etcd confirmed it"));
+    try {
+      // Half-closing first keeps etcd3 from treating our own cancellation as a host failure.
+      this.stream.end();
+      this.stream.cancel();
+    } catch (err) {
+      this.request.logger.debug("closing the watch stream failed", { error: err });
+    }
+  }
+
+  private send(message: IWatchRequest): void {
+    try {
+      this.stream.write(message);
+    } catch (err) {
+      this.onStreamFailed(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private readable(): { pause(): void; resume(): void } | undefined {
+    const candidate = this.stream as unknown as Partial<{ pause(): void; resume(): void }>;
+    return typeof candidate.pause === "function" && typeof candidate.resume === "function"
+      ? (candidate as { pause(): void; resume(): void })
+      : undefined;
+  }
+}
+
+function toWatchEvent(event: IEvent): WatchEvent {
+  const revision = String(event.kv.mod_revision);
+  if (String(event.type).toUpperCase() === "DELETE") {
+    const key = event.kv.key.toString("utf8");
+    let value: unknown = null;
+    if (event.prev_kv) {
+      const previous = decodeKeyValue(event.prev_kv);
+      value = previous.ok ? previous.kv.value : null;
+    }
+    return { type: "deleted", old: { key, value, revision } };
+  }
+  const decoded = decodeKeyValue(event.kv);
+  if (!decoded.ok) return { type: "parse-error", error: decoded.error, revision };
+  if (String(event.kv.version) === "1") return { type: "added", new: decoded.kv };
+  if (event.prev_kv) {
+    const previous = decodeKeyValue(event.prev_kv);
+    if (previous.ok) return { type: "modified", new: decoded.kv, old: previous.kv };
+  }
+  return { type: "modified", new: decoded.kv };
+}

@@ -1,0 +1,268 @@
+/**
+ * Runs real etcd servers for tests: on free 127.0.0.1 ports, with a private temp data dir, and with
+ * the controls the fault tests need (kill -9, restart on the same data dir, SIGSTOP/SIGCONT).
+ */
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface EtcdServerTls {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  /** Client certificate and key for etcdctl and for `--client-cert-auth`. */
+  clientCertFile: string;
+  clientKeyFile: string;
+  /** Require client certificates. Default true. */
+  clientCertAuth?: boolean;
+}
+
+export interface EtcdServerOptions {
+  tls?: EtcdServerTls;
+  /** etcdctl logs in with these once auth is enabled. */
+  rootPassword?: string;
+  /** Default 1s, so watch progress notifications (bookmarks) come quickly. */
+  progressNotifyInterval?: string;
+  extraArgs?: string[];
+}
+
+/** Makes sure `etcd` and `etcdctl` exist, installing Debian's packages when root. */
+export function ensureEtcdInstalled(): void {
+  if (hasCommand("etcd") && hasCommand("etcdctl")) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      "etcd/etcdctl not found and not running as root: install them with `apt-get install -y etcd-server etcd-client`",
+    );
+  }
+  const install = spawnSync(
+    "sh",
+    ["-c", "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y etcd-server etcd-client"],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
+  if (install.status !== 0 || !hasCommand("etcd") || !hasCommand("etcdctl")) {
+    throw new Error(
+      `could not install etcd-server and etcd-client with apt-get (exit ${install.status}):\n${install.stderr}`,
+    );
+  }
+}
+
+function hasCommand(name: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  { timeoutMs = 30_000, intervalMs = 50, what = "condition" } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await condition()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
+}
+
+/** etcdctl against any endpoint, e.g. the shared server the global setup provides. */
+export class EtcdControl {
+  authEnabled = false;
+
+  constructor(
+    readonly endpoint: string,
+    protected readonly options: EtcdServerOptions = {},
+  ) {}
+
+  /** Runs etcdctl (API v3) against this server, with its TLS material and, once enabled, root's login. */
+  async etcdctl(args: string[], { input }: { input?: string } = {}): Promise<string> {
+    const flags = [`--endpoints=${this.endpoint}`, "--command-timeout=10s", "--dial-timeout=5s"];
+    const tls = this.options.tls;
+    if (tls) {
+      flags.push(`--cacert=${tls.caFile}`, `--cert=${tls.clientCertFile}`, `--key=${tls.clientKeyFile}`);
+    }
+    if (this.authEnabled) flags.push(`--user=root:${this.options.rootPassword ?? ""}`);
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        "etcdctl",
+        [...flags, ...args],
+        { env: { ...process.env, ETCDCTL_API: "3" }, maxBuffer: 256 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          if (err) reject(new Error(`etcdctl ${args.join(" ")} failed: ${stderr || err.message}`));
+          else resolve(stdout);
+        },
+      );
+      if (input !== undefined) child.stdin?.end(input);
+    });
+  }
+
+  /** Every key under `prefix` with its mod_revision, read with etcdctl. */
+  async revisions(prefix: string): Promise<Map<string, string>> {
+    const out = JSON.parse(await this.etcdctl(["get", "--prefix", prefix, "-w", "json"])) as {
+      kvs?: { key: string; mod_revision: number | string }[];
+    };
+    const result = new Map<string, string>();
+    for (const kv of out.kvs ?? []) {
+      result.set(Buffer.from(kv.key, "base64").toString("utf8"), String(kv.mod_revision));
+    }
+    return result;
+  }
+
+  async currentRevision(): Promise<string> {
+    const out = JSON.parse(await this.etcdctl(["get", "/revision-probe", "-w", "json"])) as {
+      header: { revision: number | string };
+    };
+    return String(out.header.revision);
+  }
+
+  async compact(): Promise<string> {
+    const revision = await this.currentRevision();
+    await this.etcdctl(["compaction", "--physical", revision]);
+    return revision;
+  }
+}
+
+export class EtcdServer extends EtcdControl {
+  private process: ChildProcess | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private log: string[] = [];
+
+  private constructor(
+    readonly dataDir: string,
+    readonly clientPort: number,
+    readonly peerPort: number,
+    options: EtcdServerOptions,
+  ) {
+    super(`${options.tls ? "https" : "http"}://127.0.0.1:${clientPort}`, options);
+  }
+
+  static async start(options: EtcdServerOptions = {}): Promise<EtcdServer> {
+    ensureEtcdInstalled();
+    // mkdtemp creates the directory with mode 0700, which etcd insists on.
+    const dataDir = await mkdtemp(join(tmpdir(), "watchersyncer-etcd-"));
+    const server = new EtcdServer(dataDir, await freePort(), await freePort(), options);
+    await server.launch();
+    return server;
+  }
+
+  get running(): boolean {
+    return this.process !== null;
+  }
+
+  /** The last lines etcd wrote, for failure messages. */
+  recentLog(): string {
+    return this.log.slice(-40).join("");
+  }
+
+  async kill9(): Promise<void> {
+    await this.signal("SIGKILL");
+  }
+
+  /** Starts etcd again on the same ports and data dir. */
+  async restart(): Promise<void> {
+    if (this.process !== null) await this.signal("SIGKILL");
+    await this.launch();
+  }
+
+  pause(): void {
+    this.process?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.process?.kill("SIGCONT");
+  }
+
+  async stop(): Promise<void> {
+    if (this.process !== null) {
+      this.process.kill("SIGCONT");
+      await this.signal("SIGTERM");
+    }
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  async enableAuth(rootPassword: string): Promise<void> {
+    this.options.rootPassword = rootPassword;
+    await this.etcdctl(["user", "add", `root:${rootPassword}`]);
+    await this.etcdctl(["auth", "enable"]);
+    this.authEnabled = true;
+  }
+
+  private async launch(): Promise<void> {
+    const peer = `http://127.0.0.1:${this.peerPort}`;
+    const args = [
+      "--name=test",
+      `--data-dir=${this.dataDir}`,
+      `--listen-client-urls=${this.endpoint}`,
+      `--advertise-client-urls=${this.endpoint}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=test=${peer}`,
+      "--initial-cluster-state=new",
+      "--logger=zap",
+      "--log-outputs=stderr",
+      "--log-level=warn",
+      `--experimental-watch-progress-notify-interval=${this.options.progressNotifyInterval ?? "1s"}`,
+    ];
+    const tls = this.options.tls;
+    if (tls) {
+      args.push(
+        `--trusted-ca-file=${tls.caFile}`,
+        `--cert-file=${tls.certFile}`,
+        `--key-file=${tls.keyFile}`,
+      );
+      if (tls.clientCertAuth !== false) args.push("--client-cert-auth");
+    }
+    args.push(...(this.options.extraArgs ?? []));
+    const child = spawn("etcd", args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.process = child;
+    const collect = (chunk: Buffer) => {
+      this.log.push(chunk.toString("utf8"));
+      if (this.log.length > 200) this.log.splice(0, 100);
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    this.exited = new Promise((resolve) => {
+      child.once("exit", () => {
+        if (this.process === child) this.process = null;
+        resolve();
+      });
+    });
+    try {
+      await waitFor(
+        async () => {
+          if (this.process !== child) throw new Error(`etcd exited:\n${this.recentLog()}`);
+          await this.etcdctl(["endpoint", "health"]);
+          return true;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, what: `etcd on ${this.endpoint} to be healthy` },
+      );
+    } catch (err) {
+      child.kill("SIGKILL");
+      throw new Error(`etcd did not become healthy: ${String(err)}\n${this.recentLog()}`);
+    }
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.process;
+    if (child === null) return;
+    child.kill(signal);
+    await this.exited;
+  }
+}
