@@ -1,0 +1,165 @@
+import { parseArgs } from "node:util";
+import { backendNames, DEFAULT_BACKEND, findBackend } from "./backends.js";
+import { OUTPUT_FORMATS, type OutputFormat } from "./output/index.js";
+import { MAX_SEED } from "./prng.js";
+
+/** Bad command line: main prints `watchersyncer: <message>` and the short usage, and exits 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface WatchArgs {
+  backend: string;
+  /** Never empty: the backend's default kinds when no --kind was given. */
+  kinds: string[];
+  namespace: string | undefined;
+  /** Undefined: pick by whether stdout is a terminal. */
+  output: OutputFormat | undefined;
+  durationMs: number | undefined;
+  seed: number | undefined;
+  /** Demo writes per second. */
+  rate: number;
+}
+
+export type Invocation = { command: "help" } | { command: "version" } | { command: "watch"; args: WatchArgs };
+
+export const DEFAULT_RATE = 50;
+const MAX_DURATION_SECONDS = 2_147_483; // setTimeout's limit
+const MAX_RATE = 100_000;
+const COMMANDS = ["watch", "help"] as const;
+
+const OPTIONS = {
+  backend: { type: "string" },
+  kind: { type: "string", multiple: true },
+  namespace: { type: "string" },
+  output: { type: "string" },
+  duration: { type: "string" },
+  seed: { type: "string" },
+  rate: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+type Values = ReturnType<typeof parseStrict>["values"];
+
+export function parseCommandLine(argv: readonly string[]): Invocation {
+  const { values, positionals } = parseStrict(argv);
+  if (positionals.length === 0) {
+    if (values.help === true || argv.length === 0) return { command: "help" };
+    if (values.version === true) return { command: "version" };
+    throw new UsageError("missing command (watch)");
+  }
+  const [command, ...extra] = positionals;
+  if (!(COMMANDS as readonly string[]).includes(command!)) {
+    throw new UsageError(`unknown command '${command}' (expected one of: ${COMMANDS.join(", ")})`);
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (command === "help" || values.help === true) return { command: "help" };
+  if (values.version === true) return { command: "version" };
+  return { command: "watch", args: watchArgs(values) };
+}
+
+function parseStrict(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: joinNegativeNumbers(argv),
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError(describeParseError(err));
+  }
+}
+
+/**
+ * parseArgs refuses `--duration -1` as ambiguous; joining it to `--duration=-1` lets validation
+ * say what is actually wrong with the value.
+ */
+function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined;
+    const takesValue =
+      name !== undefined && name in OPTIONS && OPTIONS[name as keyof typeof OPTIONS].type === "string";
+    if (takesValue && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
+/** Node's messages span several lines and give advice meant for programs; make them one short line. */
+function describeParseError(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  const quoted = /'([^']*)'/.exec(message)?.[1] ?? "";
+  const option = quoted.match(/--?[A-Za-z][\w-]*/g)?.at(-1) ?? quoted;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option '${option}'`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    if (message.includes("does not take an argument")) return `option '${option}' does not take a value`;
+    return `option '${option}' needs a value`;
+  }
+  return message.split("\n")[0]!;
+}
+
+function watchArgs(values: Values): WatchArgs {
+  const backendName = values.backend ?? DEFAULT_BACKEND;
+  const backend = findBackend(backendName);
+  if (backend === undefined) {
+    throw new UsageError(`unknown backend '${backendName}' (expected one of: ${backendNames().join(", ")})`);
+  }
+  const kinds = [...new Set(values.kind ?? backend.defaultKinds)];
+  for (const kind of kinds) {
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(kind)) throw new UsageError(`invalid --kind '${kind}'`);
+    if (backend.kinds !== undefined && !backend.kinds.some((known) => known.name === kind)) {
+      const known = backend.kinds.map((k) => k.name).join(", ");
+      throw new UsageError(`unknown kind '${kind}' for backend ${backendName} (expected one of: ${known})`);
+    }
+  }
+  const namespace = values.namespace;
+  if (namespace !== undefined) {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(namespace)) throw new UsageError(`invalid --namespace '${namespace}'`);
+    const namespaced = backend.kinds?.filter((known) => known.namespaced).map((known) => known.name);
+    if (namespaced !== undefined && !kinds.some((kind) => namespaced.includes(kind))) {
+      throw new UsageError(`--namespace needs a namespaced kind (${namespaced.join(", ")})`);
+    }
+  }
+  const output = values.output;
+  if (output !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(output)) {
+    throw new UsageError(`unknown output '${output}' (expected one of: ${OUTPUT_FORMATS.join(", ")})`);
+  }
+  return {
+    backend: backendName,
+    kinds,
+    namespace,
+    output: output as OutputFormat | undefined,
+    durationMs:
+      values.duration === undefined
+        ? undefined
+        : Math.ceil(positiveNumber("--duration", values.duration, "seconds", MAX_DURATION_SECONDS) * 1000),
+    seed: values.seed === undefined ? undefined : seedOf(values.seed),
+    rate:
+      values.rate === undefined ? DEFAULT_RATE : positiveNumber("--rate", values.rate, "writes/s", MAX_RATE),
+  };
+}
+
+function positiveNumber(flag: string, text: string, unit: string, max: number): number {
+  const value = /^(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value > 0 && value <= max)) {
+    throw new UsageError(`${flag} must be a positive number of ${unit} up to ${max}, got '${text}'`);
+  }
+  return value;
+}
+
+function seedOf(text: string): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value <= MAX_SEED))
+    throw new UsageError(`--seed must be an integer from 0 to ${MAX_SEED}, got '${text}'`);
+  return value;
+}

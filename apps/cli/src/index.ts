@@ -1,0 +1,29 @@
+export { DEFAULT_RATE, type Invocation, parseCommandLine, UsageError, type WatchArgs } from "./args.js";
+export {
+  BACKENDS,
+  type Backend,
+  type BackendContext,
+  type KindInfo,
+  type OpenedBackend,
+} from "./backends.js";
+export {
+  DEMO_KINDS,
+  DEMO_NAMESPACES,
+  DEMO_SYNCER_OPTIONS,
+  type DemoDatastore,
+  type DemoOptions,
+  type DemoStats,
+  DemoWorkload,
+  FAULT_KINDS,
+  type FaultKind,
+} from "./demo.js";
+export type { CliIo, OutputStream } from "./io.js";
+export { EXIT, main } from "./main.js";
+export { OUTPUT_FORMATS, type OutputFormat } from "./output/index.js";
+export {
+  compareViews,
+  describeVerification,
+  type Verification,
+  type ViewDifference,
+  verify,
+} from "./verify.js";

@@ -1,0 +1,33 @@
+import { parseCommandLine, UsageError } from "./args.js";
+import type { CliIo } from "./io.js";
+import { SHORT_USAGE, usageText } from "./usage.js";
+import { cliVersion } from "./version.js";
+import { runWatch } from "./watch.js";
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const invocation = parseCommandLine(argv);
+    switch (invocation.command) {
+      case "help":
+        io.stdout.write(usageText());
+        return EXIT.ok;
+      case "version":
+        io.stdout.write(`watchersyncer ${cliVersion()}\n`);
+        return EXIT.ok;
+      case "watch":
+        return await runWatch(invocation.args, io);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`watchersyncer: ${err.message}\n${SHORT_USAGE}\n`);
+      return EXIT.usage;
+    }
+    // A person reads this; the stack is for whoever asks for it.
+    const detail = io.env.WATCHERSYNCER_DEBUG && err instanceof Error ? `\n${err.stack}` : "";
+    io.stderr.write(`watchersyncer: ${err instanceof Error ? err.message : String(err)}${detail}\n`);
+    return EXIT.failed;
+  }
+}

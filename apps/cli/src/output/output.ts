@@ -1,0 +1,51 @@
+import type { SyncStatus, Update } from "@watchersyncer/core";
+import type { CallCounts } from "../counting-client.js";
+import type { DemoStats } from "../demo.js";
+import type { OutputStream } from "../io.js";
+import { describeVerification, type Verification } from "../verify.js";
+import type { ConsumerView } from "../view.js";
+
+export interface RunReport {
+  view: ConsumerView;
+  calls: CallCounts;
+  /** How many resource types were watched: every list beyond one each was a re-list. */
+  resourceTypes: number;
+  elapsedMs: number;
+  endedBy: "duration" | "signal";
+  seed?: number;
+  demo?: DemoStats;
+  verification?: Verification;
+}
+
+/** One output format. Updates and statuses arrive in the syncer's order; `finish` once at the end. */
+export interface Output {
+  status(status: SyncStatus): void;
+  updates(updates: readonly Update[]): void;
+  parseFailed(rawKey: string, rawValue: string): void;
+  finish(report: RunReport): void;
+}
+
+export interface OutputStreams {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** ANSI colours on stdout (pretty only). */
+  color: boolean;
+}
+
+/** Parse failures go to stderr in every format, naming the key, so stdout stays a clean stream. */
+export function writeParseFailure(stderr: OutputStream, rawKey: string, rawValue: string): void {
+  stderr.write(`watchersyncer: cannot parse the stored value of ${rawKey}: ${preview(rawValue)}\n`);
+}
+
+/** The verdict (when there is one) and how to replay the run. */
+export function trailerLines(report: RunReport): string[] {
+  const lines: string[] = [];
+  if (report.verification !== undefined) lines.push(...describeVerification(report.verification));
+  if (report.seed !== undefined) lines.push(`seed: ${report.seed} (replay with --seed ${report.seed})`);
+  return lines;
+}
+
+function preview(rawValue: string): string {
+  const shown = rawValue.length > 80 ? `${rawValue.slice(0, 80)}…` : rawValue;
+  return JSON.stringify(shown);
+}

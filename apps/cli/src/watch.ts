@@ -1,0 +1,122 @@
+import { createWatcherSyncer, type SyncStatus, type Update } from "@watchersyncer/core";
+import type { WatchArgs } from "./args.js";
+import { findBackend, type OpenedBackend, scopeFor } from "./backends.js";
+import { CountingClient } from "./counting-client.js";
+import type { DemoWorkload } from "./demo.js";
+import type { CliIo } from "./io.js";
+import { createOutput, type OutputFormat } from "./output/index.js";
+import { randomSeed } from "./prng.js";
+import { loggerFromEnv } from "./stderr-logger.js";
+import { type Verification, verify } from "./verify.js";
+import { ConsumerView } from "./view.js";
+
+/** How long the syncer may take to catch up with the datastore once the demo stops writing. */
+export const CATCH_UP_TIMEOUT_MS = { duration: 10_000, signal: 5_000 } as const;
+const CATCH_UP_POLL_MS = 25;
+
+/**
+ * `watchersyncer watch`: runs a syncer against the chosen backend and prints what it reports
+ * until --duration passes or the signal aborts. Returns the exit code: 0, or 1 if the demo's
+ * verification found the printed view different from the datastore.
+ */
+export async function runWatch(args: WatchArgs, io: CliIo): Promise<number> {
+  const backend = findBackend(args.backend)!;
+  const scope = scopeFor(backend, args.kinds, args.namespace);
+  const format: OutputFormat = args.output ?? (io.stdout.isTTY === true ? "pretty" : "jsonl");
+  const color = format === "pretty" && io.stdout.isTTY === true && !io.env.NO_COLOR;
+  const output = createOutput(format, { stdout: io.stdout, stderr: io.stderr, color });
+  const logger = loggerFromEnv(io.env, io.stderr);
+  const seed = args.seed ?? randomSeed();
+  const startedAt = Date.now();
+
+  const opened: OpenedBackend = await backend.open({ env: io.env, scope, seed, rate: args.rate, logger });
+  const client = new CountingClient(opened.client);
+  const view = new ConsumerView();
+  // Cleared before stop(): the Deleted burst stop() delivers describes the shutdown, not the data.
+  let printing = true;
+  const syncer = createWatcherSyncer(
+    client,
+    scope.map((listOptions) => ({ listOptions })),
+    {
+      onStatusUpdated(status: SyncStatus) {
+        if (!printing) return;
+        view.applyStatus(status);
+        output.status(status);
+      },
+      onUpdates(updates: Update[]) {
+        if (!printing) return;
+        view.applyUpdates(updates);
+        output.updates(updates);
+      },
+      onParseFailed(rawKey: string, rawValue: string) {
+        if (!printing) return;
+        view.applyParseFailure();
+        output.parseFailed(rawKey, rawValue);
+      },
+    },
+    { ...opened.syncerOptions, logger },
+  );
+
+  const demo = opened.demo;
+  let verification: Verification | undefined;
+  let endedBy: "duration" | "signal";
+  try {
+    demo?.start();
+    syncer.start();
+    endedBy = await runUntilEnd(args.durationMs, io.signal);
+    demo?.stop();
+    if (demo !== undefined) {
+      verification = await catchUp(view, demo, CATCH_UP_TIMEOUT_MS[endedBy]);
+    }
+  } finally {
+    demo?.stop();
+    printing = false;
+    await syncer.stop();
+    await opened.close();
+  }
+  output.finish({
+    view,
+    calls: client.counts,
+    resourceTypes: scope.length,
+    elapsedMs: Date.now() - startedAt,
+    endedBy,
+    ...(demo === undefined ? {} : { seed: demo.seed, demo: demo.stats }),
+    ...(verification === undefined ? {} : { verification }),
+  });
+  return verification === undefined || verification.ok ? 0 : 1;
+}
+
+/** Resolves when the duration has passed or the signal aborts, whichever comes first. */
+function runUntilEnd(
+  durationMs: number | undefined,
+  signal: AbortSignal | undefined,
+): Promise<"duration" | "signal"> {
+  if (signal?.aborted === true) return Promise.resolve("signal");
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      resolve("signal");
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (durationMs !== undefined) {
+      timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve("duration");
+      }, durationMs);
+    }
+  });
+}
+
+/**
+ * With the writes stopped, waits until the syncer is in sync and the printed view equals the
+ * datastore, or the timeout passes; then compares once more for the verdict.
+ */
+async function catchUp(view: ConsumerView, demo: DemoWorkload, timeoutMs: number): Promise<Verification> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = verify(view.entries, demo.expectedView(), demo.revision);
+    if ((result.ok && view.inSync) || Date.now() >= deadline) return result;
+    await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
+  }
+}
