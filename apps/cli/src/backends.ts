@@ -65,8 +65,11 @@ export function backendNames(): string[] {
   return Object.keys(BACKENDS);
 }
 
-export function findBackend(name: string): Backend | undefined {
-  return Object.hasOwn(BACKENDS, name) ? BACKENDS[name] : undefined;
+export function findBackend(
+  name: string,
+  backends: Readonly<Record<string, Backend>> = BACKENDS,
+): Backend | undefined {
+  return Object.hasOwn(backends, name) ? backends[name] : undefined;
 }
 
 /** The list options for each watched kind; `namespace` narrows only the namespaced ones. */

@@ -27,3 +27,4 @@ export {
   type ViewDifference,
   verify,
 } from "./verify.js";
+export { CATCH_UP_TIMEOUT_MS, type RunWatchOptions, runWatch } from "./watch.js";

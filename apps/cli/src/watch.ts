@@ -1,6 +1,6 @@
 import { createWatcherSyncer, type SyncStatus, type Update } from "@watchersyncer/core";
 import type { WatchArgs } from "./args.js";
-import { findBackend, type OpenedBackend, scopeFor } from "./backends.js";
+import { BACKENDS, type Backend, findBackend, type OpenedBackend, scopeFor } from "./backends.js";
 import { CountingClient } from "./counting-client.js";
 import type { DemoWorkload } from "./demo.js";
 import type { CliIo } from "./io.js";
@@ -14,13 +14,21 @@ import { ConsumerView } from "./view.js";
 export const CATCH_UP_TIMEOUT_MS = { duration: 10_000, signal: 5_000 } as const;
 const CATCH_UP_POLL_MS = 25;
 
+export interface RunWatchOptions {
+  /** Default: `BACKENDS`. */
+  backends?: Readonly<Record<string, Backend>>;
+  /** Default: `CATCH_UP_TIMEOUT_MS`. */
+  catchUpTimeoutMs?: Partial<Record<"duration" | "signal", number>>;
+}
+
 /**
  * `watchersyncer watch`: runs a syncer against the chosen backend and prints what it reports
  * until --duration passes or the signal aborts. Returns the exit code: 0, or 1 if the demo's
  * verification found the printed view different from the datastore.
  */
-export async function runWatch(args: WatchArgs, io: CliIo): Promise<number> {
-  const backend = findBackend(args.backend)!;
+export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOptions = {}): Promise<number> {
+  const backend = findBackend(args.backend, options.backends ?? BACKENDS);
+  if (backend === undefined) throw new Error(`no backend '${args.backend}'`);
   const scope = scopeFor(backend, args.kinds, args.namespace);
   const format: OutputFormat = args.output ?? (io.stdout.isTTY === true ? "pretty" : "jsonl");
   const color = format === "pretty" && io.stdout.isTTY === true && !io.env.NO_COLOR;
@@ -66,7 +74,8 @@ export async function runWatch(args: WatchArgs, io: CliIo): Promise<number> {
     endedBy = await runUntilEnd(args.durationMs, io.signal);
     demo?.stop();
     if (demo !== undefined) {
-      verification = await catchUp(view, demo, CATCH_UP_TIMEOUT_MS[endedBy]);
+      const timeoutMs = options.catchUpTimeoutMs?.[endedBy] ?? CATCH_UP_TIMEOUT_MS[endedBy];
+      verification = await catchUp(view, demo, timeoutMs);
     }
   } finally {
     demo?.stop();
