@@ -1,0 +1,70 @@
+import { ResourceExpiredError, type Watch } from "@watchersyncer/core";
+import { expect, it } from "vitest";
+import { hasCapability, type RunnerContext } from "./capability.js";
+import { eventText } from "./event-text.js";
+import type { ConformanceContext, ConformanceHarness } from "./harness.js";
+import { WatchReader } from "./watch-reader.js";
+
+/** Lists at revision `r`, then writes and compacts past it. */
+async function compactPast(h: ConformanceHarness, signal: AbortSignal): Promise<string> {
+  await h.put("a", { v: 1 });
+  const list = await h.client.list(h.listOptions, "", signal);
+  await h.put("a", { v: 2 });
+  await h.put("b", { v: 1 });
+  await h.compact!();
+  return list.revision;
+}
+
+function expectExpired(error: unknown): void {
+  if (!ResourceExpiredError.is(error)) {
+    throw new Error(`expected a ResourceExpiredError, got ${String(error)}`, { cause: error });
+  }
+}
+
+export function registerCompactionCases(ctx: ConformanceContext): void {
+  it(
+    "after compact(), a watch at the pre-compaction revision fails with ResourceExpiredError",
+    (context?: RunnerContext) =>
+      ctx.withHarness(async (h, signal) => {
+        if (!hasCapability(h.compact !== undefined, "compact", context)) return;
+        const revision = await compactPast(h, signal);
+        let watch: Watch;
+        try {
+          watch = await h.client.watch(h.listOptions, { revision, allowWatchBookmarks: false }, signal);
+        } catch (error) {
+          expectExpired(error);
+          return;
+        }
+        try {
+          const event = await new WatchReader(watch, ctx.waitMs).nextChange("an error event");
+          if (event.type !== "error") throw new Error(`expected an error event, got ${eventText(event)}`);
+          expectExpired(event.error);
+        } catch (error) {
+          expectExpired(error);
+        } finally {
+          watch.stop();
+        }
+      }),
+    ctx.timeoutMs,
+  );
+
+  it(
+    "after compact(), a list at the pre-compaction revision fails with ResourceExpiredError",
+    (context?: RunnerContext) =>
+      ctx.withHarness(async (h, signal) => {
+        if (!hasCapability(h.compact !== undefined, "compact", context)) return;
+        const revision = await compactPast(h, signal);
+        let failure: unknown;
+        try {
+          await h.client.list(h.listOptions, revision, signal);
+        } catch (error) {
+          failure = error;
+        }
+        expectExpired(failure);
+        // Latest still works after compaction.
+        const latest = await h.client.list(h.listOptions, "", signal);
+        expect(latest.kvPairs.map((kv) => kv.key).sort()).toEqual([h.keyOf("a"), h.keyOf("b")].sort());
+      }),
+    ctx.timeoutMs,
+  );
+}

@@ -1,0 +1,32 @@
+import { describe } from "vitest";
+import { registerBookmarkCases } from "./bookmark-cases.js";
+import { registerCompactionCases } from "./compaction-cases.js";
+import { type ConformanceHarness, type ConformanceOptions, createContext } from "./harness.js";
+import { registerIsolationCases } from "./isolation-cases.js";
+import { registerLifecycleCases } from "./lifecycle-cases.js";
+import { registerListCases } from "./list-cases.js";
+import { registerParseErrorCases } from "./parse-error-cases.js";
+import { registerWatchCases } from "./watch-cases.js";
+
+/**
+ * Registers the conformance cases every `DatastoreClient` must pass, as one `describe` block.
+ * `makeHarness` is called once per case (twice for the isolation case) and must return a fresh,
+ * empty resource type each time. Cases for `compact` and `putUndecodable` are skipped when the
+ * harness lacks them; the bookmark case is registered only with `options.bookmarks`.
+ */
+export function describeDatastoreClient(
+  name: string,
+  makeHarness: () => Promise<ConformanceHarness>,
+  options: ConformanceOptions = {},
+): void {
+  const ctx = createContext(makeHarness, options);
+  describe(`DatastoreClient conformance: ${name}`, () => {
+    registerListCases(ctx);
+    registerWatchCases(ctx);
+    registerLifecycleCases(ctx);
+    registerIsolationCases(ctx);
+    registerCompactionCases(ctx);
+    registerParseErrorCases(ctx);
+    if (options.bookmarks) registerBookmarkCases(ctx);
+  });
+}
