@@ -1,3 +1,4 @@
+import type { Clock } from "./clock.js";
 import { toError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { SyncerCallbacks, SyncStatus, Update } from "./types.js";
@@ -10,14 +11,21 @@ type Entry<V> =
 /**
  * The single ordered channel from every watcher cache to the consumer (contract S14). Updates
  * queued back to back are consolidated into one `onUpdates` call, at most `maxBatch` at a time;
- * status reports and parse failures keep their place between them. Delivery starts on a
- * microtask so that a cache never calls back into the consumer from inside its own processing,
- * and a pending promise from `onUpdates` holds back everything queued behind it.
+ * status reports and parse failures keep their place between them. A pending promise from
+ * `onUpdates` holds back everything queued behind it.
+ *
+ * Delivery starts on a zero-delay timer of the syncer's clock rather than on a microtask: a burst
+ * of buffered watch events is processed in one run of microtasks, and only a macrotask sees the
+ * whole burst, so it reaches the consumer in a few large calls instead of one call per event
+ * (the role Go's consolidation loop plays on its channel). It also means a cache never calls the
+ * consumer from inside its own processing, and a test clock decides when delivery happens.
  */
 export class DeliveryQueue<V> {
   private readonly entries: Entry<V>[] = [];
   private head = 0;
   private draining = false;
+  /** The timer that will start the next drain, while one is scheduled but not started. */
+  private drainTimer: unknown = undefined;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -25,6 +33,7 @@ export class DeliveryQueue<V> {
     private readonly callbacks: SyncerCallbacks<V>,
     private readonly maxBatch: number,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
   pushUpdate(update: Update<V>): void {
@@ -50,6 +59,16 @@ export class DeliveryQueue<V> {
     this.schedule();
   }
 
+  /** Starts delivering now instead of on the timer, and resolves once everything queued is delivered. */
+  flush(): Promise<void> {
+    if (this.drainTimer !== undefined) {
+      this.clock.clearTimeout(this.drainTimer);
+      this.drainTimer = undefined;
+      void this.drain();
+    }
+    return this.idle();
+  }
+
   /** Resolves once everything queued so far has been delivered. */
   idle(): Promise<void> {
     if (!this.draining && this.head >= this.entries.length) return Promise.resolve();
@@ -59,6 +78,8 @@ export class DeliveryQueue<V> {
   /** After this, nothing more is queued or delivered. */
   close(): void {
     this.closed = true;
+    if (this.drainTimer !== undefined) this.clock.clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
     this.entries.length = 0;
     this.head = 0;
     this.wakeIdle();
@@ -67,7 +88,10 @@ export class DeliveryQueue<V> {
   private schedule(): void {
     if (this.draining) return;
     this.draining = true;
-    queueMicrotask(() => void this.drain());
+    this.drainTimer = this.clock.setTimeout(() => {
+      this.drainTimer = undefined;
+      void this.drain();
+    }, 0);
   }
 
   private async drain(): Promise<void> {

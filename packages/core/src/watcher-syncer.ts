@@ -43,7 +43,7 @@ class WatcherSyncer<V> implements Syncer {
     options?: WatcherSyncerOptions,
   ) {
     const { resolved, clock, logger } = resolveOptions(options);
-    this.queue = new DeliveryQueue(callbacks, resolved.maxUpdatesToConsolidate, logger);
+    this.queue = new DeliveryQueue(callbacks, resolved.maxUpdatesToConsolidate, logger, clock);
     const sink = {
       update: (update: Update<V>) => this.onCacheUpdate(update),
       parseFailed: (rawKey: string, rawValue: string) => this.queue.pushParseFailed(rawKey, rawValue),
@@ -87,7 +87,7 @@ class WatcherSyncer<V> implements Syncer {
     this.abort.abort();
     this.stopped = (async () => {
       await Promise.all(this.running);
-      await this.queue.idle();
+      await this.queue.flush();
       this.queue.close();
       this.lifecycle = "stopped";
     })();

@@ -41,8 +41,8 @@ export function harness(config: HarnessOptions = {}) {
     rec,
     logs,
     syncer,
-    /** Lets queued promise continuations and deliveries run. */
-    settle: () => flushMicrotasks(60),
+    /** Lets queued promise continuations run and delivers what is queued (delivery runs on a 0 ms timer). */
+    settle: () => clock.advance(0),
     /** Starts, answers the first list of each kind with `items[kind]`, opens the watches. */
     async startInSync(items: Record<string, KVPair[]> = {}, revision = "10") {
       syncer.start();
@@ -51,7 +51,7 @@ export function harness(config: HarnessOptions = {}) {
         (await client.nextList(kind)).respond(items[kind] ?? [], revision);
         watches.set(kind, (await client.nextWatch(kind)).open());
       }
-      await flushMicrotasks(60);
+      await clock.advance(0);
       return watches;
     },
   };

@@ -1,0 +1,54 @@
+/** Small timing and reporting helpers shared by the benchmarks. */
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs `fn` `runs` times after `warmup` unmeasured runs; returns the median of what fn reports. */
+export async function medianOf(runs: number, warmup: number, fn: () => Promise<number>): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await fn());
+  return median(samples);
+}
+
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("run the benchmarks with node --expose-gc");
+  gc();
+  gc();
+}
+
+export interface Row {
+  metric: string;
+  ours: number;
+  peer: number;
+  unit: string;
+  /** ours/peer for "lower is better", peer/ours otherwise — always "times the peer". */
+  ratio: number;
+  goal: string;
+  met: boolean;
+}
+
+export function printTable(title: string, peerName: string, rows: Row[]): void {
+  console.log(`\n${title}  (peer: ${peerName})`);
+  const header = ["metric", "watchersyncer", "peer", "ratio", "goal", ""];
+  const body = rows.map((r) => [
+    r.metric,
+    `${fmt(r.ours)} ${r.unit}`,
+    `${fmt(r.peer)} ${r.unit}`,
+    `${r.ratio.toFixed(2)}x`,
+    r.goal,
+    r.met ? "met" : "MISSED",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  for (const row of [header, ...body]) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
+}
+
+function fmt(n: number): string {
+  if (n >= 100_000) return Math.round(n).toLocaleString("en-US");
+  if (n >= 100) return n.toFixed(0);
+  return n.toFixed(1);
+}
