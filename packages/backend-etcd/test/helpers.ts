@@ -1,4 +1,15 @@
-import type { KVPairList, Watch, WatchEvent } from "@watchersyncer/core";
+import { createServer, connect, type Server, type Socket } from "node:net";
+import {
+  type KVPairList,
+  type LogFields,
+  type Logger,
+  type SyncerCallbacks,
+  type SyncStatus,
+  type Update,
+  UpdateType,
+  type Watch,
+  type WatchEvent,
+} from "@watchersyncer/core";
 import etcd3 from "etcd3";
 import { waitFor } from "./etcd-server.js";
 
@@ -47,3 +58,125 @@ export function keysAndRevisions(list: KVPairList): Map<string, string> {
 }
 
 export const never = new AbortController().signal;
+
+/** Records what a syncer reports, and keeps the consumer's view (key → revision). */
+export class Recorder implements SyncerCallbacks {
+  readonly statuses: SyncStatus[] = [];
+  readonly updates: Update[] = [];
+  readonly parseFailures: [string, string][] = [];
+  readonly view = new Map<string, string>();
+
+  onStatusUpdated(status: SyncStatus): void {
+    this.statuses.push(status);
+  }
+
+  onUpdates(updates: Update[]): void {
+    for (const update of updates) {
+      this.updates.push(update);
+      if (update.type === UpdateType.Deleted) this.view.delete(update.kv.key);
+      else this.view.set(update.kv.key, update.kv.revision);
+    }
+  }
+
+  onParseFailed(rawKey: string, rawValue: string): void {
+    this.parseFailures.push([rawKey, rawValue]);
+  }
+}
+
+/** A logger that keeps every message, so tests can see what the syncer and client went through. */
+export class MemoryLogger implements Logger {
+  readonly entries: { level: string; message: string; fields?: LogFields }[] = [];
+  debug = (message: string, fields?: LogFields) => this.entries.push({ level: "debug", message, fields });
+  info = (message: string, fields?: LogFields) => this.entries.push({ level: "info", message, fields });
+  warn = (message: string, fields?: LogFields) => this.entries.push({ level: "warn", message, fields });
+  error = (message: string, fields?: LogFields) => this.entries.push({ level: "error", message, fields });
+
+  count(fragment: string): number {
+    return this.entries.filter((e) => e.message.includes(fragment)).length;
+  }
+
+  errorsMatching(fragment: string): number {
+    return this.entries.filter((e) => String((e.fields?.error as Error | undefined)?.message).includes(fragment))
+      .length;
+  }
+}
+
+/** etcd3 with its retry and circuit-breaker policies off, so test writers notice outages at once. */
+export function plainAdminClient(endpoint: string): Etcd3 {
+  const runOnce = {
+    execute: <T>(fn: (context: { signal: AbortSignal; attempt: number }) => T | Promise<T>) =>
+      Promise.resolve().then(() => fn({ signal: new AbortController().signal, attempt: 0 })),
+  };
+  return new etcd3.Etcd3({
+    hosts: endpoint,
+    grpcOptions: { "grpc.initial_reconnect_backoff_ms": 100, "grpc.max_reconnect_backoff_ms": 500 },
+    faultHandling: { host: () => runOnce as never, global: runOnce as never },
+    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + 2_000 }),
+  });
+}
+
+/** A TCP proxy in front of etcd that a test can cut (every connection reset) and restore. */
+export class CuttableProxy {
+  private readonly sockets = new Set<Socket>();
+  private cutOff = false;
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(targetPort: number): Promise<CuttableProxy> {
+    const sockets = new Set<Socket>();
+    let proxy: CuttableProxy | undefined;
+    const server = createServer((inbound) => {
+      if (proxy?.isCut) {
+        inbound.destroy();
+        return;
+      }
+      const outbound = connect(targetPort, "127.0.0.1");
+      for (const socket of [inbound, outbound]) {
+        sockets.add(socket);
+        socket.on("close", () => sockets.delete(socket));
+        socket.on("error", () => {
+          inbound.destroy();
+          outbound.destroy();
+        });
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    proxy = new CuttableProxy(server, typeof address === "object" && address !== null ? address.port : 0);
+    proxy.track(sockets);
+    return proxy;
+  }
+
+  get isCut(): boolean {
+    return this.cutOff;
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  cut(): void {
+    this.cutOff = true;
+    for (const socket of this.liveSockets()) socket.destroy();
+  }
+
+  restore(): void {
+    this.cutOff = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private tracked: Set<Socket> = this.sockets;
+  private track(sockets: Set<Socket>): void {
+    this.tracked = sockets;
+  }
+  private liveSockets(): Socket[] {
+    return [...this.tracked];
+  }
+}

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node";
 import { DatastoreError } from "@watchersyncer/core";
 import { errorFromStatus, errorFromTransport, parseStatus } from "./status-errors.js";
 
@@ -27,6 +27,8 @@ const MAX_ERROR_BODY = 64 * 1024;
  * watches).
  */
 export class KubernetesHttp {
+  private plainHttp: { cacheKey: string; kubeConfig: KubeConfig } | undefined;
+
   constructor(
     private readonly kubeConfig: KubeConfig,
     private readonly userAgent: string,
@@ -39,6 +41,37 @@ export class KubernetesHttp {
   }
 
   /**
+   * client-node refuses a plain `http://` server unless the cluster sets
+   * `insecure-skip-tls-verify`, a flag that means nothing without TLS; kubectl and client-go
+   * accept such servers (local API servers, `kubectl proxy`). For that case only, requests are
+   * prepared from a copy of the config with the flag set, so auth still goes through client-node.
+   */
+  private fetchConfig(): KubeConfig {
+    const kc = this.kubeConfig;
+    const cluster = kc.getCurrentCluster();
+    if (
+      cluster === null ||
+      !cluster.server.startsWith("http:") ||
+      cluster.skipTLSVerify ||
+      cluster.proxyUrl
+    ) {
+      return kc;
+    }
+    const cacheKey = `${kc.getCurrentContext()}\n${cluster.name}\n${cluster.server}`;
+    if (this.plainHttp?.cacheKey !== cacheKey) {
+      const copy = new KubeConfig();
+      copy.loadFromOptions({
+        clusters: kc.clusters.map((c) => (c.name === cluster.name ? { ...c, skipTLSVerify: true } : c)),
+        contexts: kc.contexts,
+        users: kc.users,
+        currentContext: kc.getCurrentContext(),
+      });
+      this.plainHttp = { cacheKey, kubeConfig: copy };
+    }
+    return this.plainHttp.kubeConfig;
+  }
+
+  /**
    * Resolves with the response once its status is 200; any other status rejects with the
    * mapped core error. The caller owns the returned stream and must consume or destroy it.
    */
@@ -46,7 +79,7 @@ export class KubernetesHttp {
     const server = this.server;
     const url = new URL(server.replace(/\/+$/, "") + request.path);
     for (const [name, value] of request.query) url.searchParams.append(name, value);
-    const init = await this.kubeConfig.applyToFetchOptions({});
+    const init = await this.fetchConfig().applyToFetchOptions({});
     const headers = toHeaderRecord(init.headers);
     headers.Accept = "application/json";
     headers["User-Agent"] ??= this.userAgent;

@@ -20,5 +20,9 @@ export {
   keyFor,
   resolveResource,
 } from "./resources.js";
-export { errorFromStatus, type KubernetesStatus } from "./status-errors.js";
-export { KubernetesWatchStream } from "./watch-stream.js";
+export { errorFromStatus, KubernetesApiError, type KubernetesStatus } from "./status-errors.js";
+export {
+  INITIAL_EVENTS_END_ANNOTATION,
+  type KubernetesWatchEvent,
+  KubernetesWatchStream,
+} from "./watch-stream.js";

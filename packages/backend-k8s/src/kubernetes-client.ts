@@ -12,13 +12,14 @@ import {
 } from "@watchersyncer/core";
 import type { KubernetesObject } from "./decode.js";
 import { KubernetesHttp } from "./http.js";
-import { listResource, selectorQuery } from "./list.js";
+import { type ListRequest, listResource, selectorQuery } from "./list.js";
 import {
   collectionPath,
   describeResource,
   type KubernetesListOptions,
   resolveResource,
 } from "./resources.js";
+import { WatchListUnsupported, watchListResource } from "./watch-list.js";
 import { KubernetesWatchStream } from "./watch-stream.js";
 
 export interface KubernetesClientOptions {
@@ -36,6 +37,11 @@ export interface KubernetesClientOptions {
   requestTimeoutMs?: number;
   /** Bounds of the random `timeoutSeconds` of each watch, spreading reconnects. Default 300–600. */
   watchTimeoutSeconds?: { min: number; max: number };
+  /**
+   * List through a streaming watch (`sendInitialEvents=true`, KEP-3157) instead of paginated
+   * GETs. Falls back to paginated lists for good once the server refuses it. Default false.
+   */
+  watchList?: boolean;
   /** Sent as User-Agent unless the kubeconfig sets one. */
   userAgent?: string;
   logger?: Logger;
@@ -51,6 +57,7 @@ export const KUBERNETES_CLIENT_DEFAULTS = {
   requestTimeoutMs: 60_000,
   watchTimeoutSeconds: { min: 300, max: 600 },
   userAgent: "watchersyncer-backend-k8s",
+  watchList: false,
 } as const;
 
 /**
@@ -93,6 +100,8 @@ export class KubernetesClient implements DatastoreClient {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly openWatches = new Set<KubernetesWatchStream>();
+  /** Turned off when the server refuses streaming lists. */
+  private useWatchList: boolean;
 
   constructor(options: KubernetesClientOptions = {}) {
     this.kubeConfig = loadKubeConfig(options);
@@ -103,6 +112,7 @@ export class KubernetesClient implements DatastoreClient {
     this.logger = options.logger ?? silentLogger;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.useWatchList = options.watchList ?? KUBERNETES_CLIENT_DEFAULTS.watchList;
     this.settings = {
       pageSize: options.pageSize ?? KUBERNETES_CLIENT_DEFAULTS.pageSize,
       stallTimeoutMs: options.stallTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.stallTimeoutMs,
@@ -121,7 +131,7 @@ export class KubernetesClient implements DatastoreClient {
     revision: Revision,
     signal: AbortSignal,
   ): Promise<KVPairList<KubernetesObject>> {
-    return listResource({
+    const request: ListRequest = {
       http: this.http,
       resource: resolveResource(options),
       options,
@@ -130,7 +140,17 @@ export class KubernetesClient implements DatastoreClient {
       requestTimeoutMs: this.settings.requestTimeoutMs,
       signal,
       logger: this.logger,
-    });
+    };
+    if (this.useWatchList) {
+      try {
+        return await watchListResource(request);
+      } catch (err) {
+        if (!(err instanceof WatchListUnsupported)) throw err;
+        this.useWatchList = false;
+        this.logger.info("server does not stream lists; using paginated lists", { reason: err.message });
+      }
+    }
+    return listResource(request);
   }
 
   async watch(

@@ -63,6 +63,20 @@ export function retryAfterMs(header: string | undefined, status?: KubernetesStat
   return typeof fromStatus === "number" && fromStatus >= 0 ? fromStatus * 1000 : undefined;
 }
 
+/**
+ * A failure the core has no special class for (401, 403, 5xx, …), keeping the HTTP code and
+ * Status for callers that look closer. It is a plain `DatastoreError` to the core.
+ */
+export class KubernetesApiError extends DatastoreError {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly status: KubernetesStatus | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** Maps an HTTP failure or an in-stream `ERROR` Status to the core's error classes. */
 export function errorFromStatus(context: StatusContext): DatastoreError {
   const { code, status, operation } = context;
@@ -78,9 +92,12 @@ export function errorFromStatus(context: StatusContext): DatastoreError {
   if (code === 404) {
     return new ResourceDoesNotExistError(`${message} (is the resource's API or CRD installed?)`);
   }
-  if (code === 401) return new DatastoreError(`${operation}: unauthorized (HTTP 401): ${detail}`);
-  if (code === 403) return new DatastoreError(`${operation}: forbidden (HTTP 403): ${detail}`);
-  return new DatastoreError(message);
+  if (code === 401) {
+    return new KubernetesApiError(`${operation}: unauthorized (HTTP 401): ${detail}`, code, status);
+  }
+  if (code === 403)
+    return new KubernetesApiError(`${operation}: forbidden (HTTP 403): ${detail}`, code, status);
+  return new KubernetesApiError(message, code, status);
 }
 
 /** Maps a transport failure (no HTTP response) to the core's error classes. */

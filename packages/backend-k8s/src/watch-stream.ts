@@ -3,6 +3,7 @@ import {
   type Clock,
   DatastoreError,
   type Logger,
+  type Revision,
   systemClock,
   type Watch,
   type WatchEvent,
@@ -26,6 +27,17 @@ export interface WatchStreamOptions {
   highWaterMark?: number;
 }
 
+/** The annotation the API server puts on the bookmark that closes a WatchList's initial events. */
+export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
+
+/**
+ * The core's watch events; a bookmark may also say that it ends a WatchList's initial events
+ * (only set then, so ordinary bookmarks are exactly `{ type, revision }`).
+ */
+export type KubernetesWatchEvent =
+  | Exclude<WatchEvent<KubernetesObject>, { type: "bookmark" }>
+  | { type: "bookmark"; revision: Revision; initialEventsEnd?: true };
+
 interface RawWatchEvent {
   type?: unknown;
   object?: unknown;
@@ -39,7 +51,7 @@ interface RawWatchEvent {
  * again from the last revision it saw, and the server sends the lost event again.
  */
 export class KubernetesWatchStream implements Watch<KubernetesObject> {
-  private readonly queue: WatchEvent<KubernetesObject>[] = [];
+  private readonly queue: KubernetesWatchEvent[] = [];
   private buffer = "";
   /** No more events will be queued; the queue may still hold some. */
   private finished = false;
@@ -84,7 +96,7 @@ export class KubernetesWatchStream implements Watch<KubernetesObject> {
     this.finish();
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<WatchEvent<KubernetesObject>> {
+  [Symbol.asyncIterator](): AsyncIterator<KubernetesWatchEvent> {
     return {
       next: () => this.next(),
       return: async () => {
@@ -94,7 +106,7 @@ export class KubernetesWatchStream implements Watch<KubernetesObject> {
     };
   }
 
-  private async next(): Promise<IteratorResult<WatchEvent<KubernetesObject>>> {
+  private async next(): Promise<IteratorResult<KubernetesWatchEvent>> {
     for (;;) {
       if (this.stopped) return { done: true, value: undefined };
       const event = this.queue.shift();
@@ -174,8 +186,10 @@ export class KubernetesWatchStream implements Watch<KubernetesObject> {
       }
       case "BOOKMARK": {
         const revision = revisionOf(raw.object);
-        if (revision !== undefined) this.push({ type: "bookmark", revision });
-        else logger.warn("bookmark without a resourceVersion; ignored", { operation });
+        if (revision === undefined) logger.warn("bookmark without a resourceVersion; ignored", { operation });
+        else if (endsInitialEvents(raw.object))
+          this.push({ type: "bookmark", revision, initialEventsEnd: true });
+        else this.push({ type: "bookmark", revision });
         return;
       }
       case "ERROR": {
@@ -190,7 +204,7 @@ export class KubernetesWatchStream implements Watch<KubernetesObject> {
     }
   }
 
-  private push(event: WatchEvent<KubernetesObject>): void {
+  private push(event: KubernetesWatchEvent): void {
     if (this.stopped) return;
     this.queue.push(event);
     this.notify();
@@ -251,6 +265,12 @@ function revisionOf(object: unknown): string | undefined {
   const metadata = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata;
   const rv = metadata?.resourceVersion;
   return typeof rv === "string" && rv !== "" ? rv : undefined;
+}
+
+function endsInitialEvents(object: unknown): boolean {
+  const annotations = (object as { metadata?: { annotations?: Record<string, unknown> } } | null)?.metadata
+    ?.annotations;
+  return annotations?.[INITIAL_EVENTS_END_ANNOTATION] === "true";
 }
 
 function isJson(text: string): boolean {

@@ -220,7 +220,7 @@ export class MemoryDatastore implements DatastoreClient {
     for (const watch of this.watches) {
       if (event.key.startsWith(watch.prefix)) watch.push(event.watchEvent);
     }
-    return String(event.rev);
+    return event.revision;
   }
 }
 

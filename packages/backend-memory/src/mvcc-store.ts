@@ -1,12 +1,6 @@
 import { DatastoreError, ResourceExpiredError, type Revision } from "@watchersyncer/core";
 import { MvccLog } from "./mvcc-log.js";
-import {
-  decodableEntry,
-  type LogEvent,
-  type StoredEntry,
-  undecodableEntry,
-  watchEventFor,
-} from "./stored-entry.js";
+import { decodableEntry, LogEvent, type StoredEntry, undecodableEntry } from "./stored-entry.js";
 
 export interface MvccStoreOptions {
   /** Most events kept in history; older ones are compacted automatically. Default: unlimited. */
@@ -115,13 +109,7 @@ export class MvccStore {
     const previous = this.state.get(key);
     if (entry === undefined) this.state.delete(key);
     else this.state.set(key, entry);
-    const event: LogEvent = {
-      rev,
-      key,
-      entry,
-      previous,
-      watchEvent: watchEventFor(key, rev, entry, previous),
-    };
+    const event = new LogEvent(rev, key, entry, previous);
     this.latest = rev;
     this.log.append(event);
     if (this.log.length > this.historyLimit) this.compact(rev - this.historyLimit);

@@ -19,13 +19,30 @@ export interface UndecodableEntry {
 export type StoredEntry = DecodableEntry | UndecodableEntry;
 
 /** One write in the history. `previous` is what the key held before, so history can be undone. */
-export interface LogEvent {
-  readonly rev: number;
-  readonly key: string;
-  readonly entry: StoredEntry | undefined;
-  readonly previous: StoredEntry | undefined;
-  /** Built once per write and shared by every watch that sees it. */
-  readonly watchEvent: WatchEvent;
+export class LogEvent {
+  private event: WatchEvent | undefined;
+
+  constructor(
+    readonly rev: number,
+    readonly key: string,
+    readonly entry: StoredEntry | undefined,
+    readonly previous: StoredEntry | undefined,
+  ) {}
+
+  /** The write's revision as text. */
+  get revision(): Revision {
+    return this.entry === undefined
+      ? String(this.rev)
+      : this.entry.decodable
+        ? this.entry.kv.revision
+        : this.entry.revision;
+  }
+
+  /** Built on first use (no watcher, no cost) and then shared by every watch that sees it. */
+  get watchEvent(): WatchEvent {
+    this.event ??= watchEventFor(this.key, this.rev, this.entry, this.previous);
+    return this.event;
+  }
 }
 
 export function decodableEntry(key: string, value: unknown, rev: number): DecodableEntry {

@@ -1,6 +1,5 @@
 import {
   createWatcherSyncer,
-  flushMicrotasks,
   type KVPair,
   type Logger,
   ManualClock,
