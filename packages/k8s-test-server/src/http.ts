@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ApiError, badRequest, type Status, unsupportedMediaType } from "./status.js";
+
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(code, {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-cache, private",
+    "Content-Length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendStatus(res: ServerResponse, status: Status, headers: Record<string, string> = {}): void {
+  sendJson(res, status.code, status, headers);
+}
+
+export function sendError(res: ServerResponse, error: ApiError): void {
+  sendStatus(res, error.status, error.headers);
+}
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES)
+      throw new ApiError({
+        ...badRequest("request entity too large"),
+        code: 413,
+        reason: "RequestEntityTooLarge",
+      });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
+}
+
+/** The request body as JSON; `undefined` when empty and `optional`. */
+export async function readJsonBody(
+  req: IncomingMessage,
+  options: { optional?: boolean } = {},
+): Promise<unknown> {
+  const text = await readBody(req);
+  if (text.trim() === "") {
+    if (options.optional) return undefined;
+    throw new ApiError(badRequest("the request body is empty"));
+  }
+  const type = mediaType(req);
+  if (!type.includes("json") && type !== "*/*" && type !== "text/plain") {
+    throw new ApiError(unsupportedMediaType(type));
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(badRequest(`the body of the request is not valid JSON: ${(error as Error).message}`));
+  }
+}

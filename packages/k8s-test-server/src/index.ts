@@ -1,0 +1,20 @@
+export {
+  CORRUPT_WATCH_LINE,
+  type Faults,
+  type GatewayTimeoutFault,
+  type TooManyRequestsFault,
+} from "./faults.js";
+export { SERVER_VERSION } from "./handlers/discovery.js";
+export { INITIAL_EVENTS_END_ANNOTATION } from "./handlers/watch.js";
+export { renderKubeconfig } from "./kubeconfig.js";
+export { type LogFields, type Logger, silentLogger } from "./logger.js";
+export {
+  apiVersionOf,
+  CALICO_GROUP,
+  findResource,
+  RESOURCES,
+  type ResourceDefinition,
+  type ResourceRef,
+} from "./resources.js";
+export { DEFAULTS, startTestServer, type TestServer, type TestServerOptions } from "./server.js";
+export { ApiError, type Status, type StatusCause, type StatusDetails } from "./status.js";

@@ -1,0 +1,122 @@
+export interface ResourceDefinition {
+  /** "" for the core group. */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+}
+
+export type ResourceRef = { group: string; version: string; plural: string };
+
+export const CALICO_GROUP = "crd.projectcalico.org";
+
+function calico(kind: string, plural: string, namespaced: boolean): ResourceDefinition {
+  return {
+    group: CALICO_GROUP,
+    version: "v1",
+    kind,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames: [],
+  };
+}
+
+export const RESOURCES: readonly ResourceDefinition[] = [
+  calico("NetworkPolicy", "networkpolicies", true),
+  calico("GlobalNetworkPolicy", "globalnetworkpolicies", false),
+  calico("Profile", "profiles", false),
+  calico("HostEndpoint", "hostendpoints", false),
+  calico("IPPool", "ippools", false),
+  calico("GlobalNetworkSet", "globalnetworksets", false),
+  calico("NetworkSet", "networksets", true),
+  calico("BGPConfiguration", "bgpconfigurations", false),
+  calico("FelixConfiguration", "felixconfigurations", false),
+  calico("ClusterInformation", "clusterinformations", false),
+  calico("KubeControllersConfiguration", "kubecontrollersconfigurations", false),
+  calico("IPAMBlock", "ipamblocks", false),
+  calico("BlockAffinity", "blockaffinities", false),
+  {
+    group: "",
+    version: "v1",
+    kind: "Namespace",
+    plural: "namespaces",
+    singular: "namespace",
+    namespaced: false,
+    shortNames: ["ns"],
+  },
+  {
+    group: "",
+    version: "v1",
+    kind: "Pod",
+    plural: "pods",
+    singular: "pod",
+    namespaced: true,
+    shortNames: ["po"],
+  },
+  {
+    group: "",
+    version: "v1",
+    kind: "Node",
+    plural: "nodes",
+    singular: "node",
+    namespaced: false,
+    shortNames: ["no"],
+  },
+  {
+    group: "",
+    version: "v1",
+    kind: "Service",
+    plural: "services",
+    singular: "service",
+    namespaced: true,
+    shortNames: ["svc"],
+  },
+  {
+    group: "discovery.k8s.io",
+    version: "v1",
+    kind: "EndpointSlice",
+    plural: "endpointslices",
+    singular: "endpointslice",
+    namespaced: true,
+    shortNames: [],
+  },
+];
+
+/** "v1" for the core group, "group/version" otherwise — the `apiVersion` of objects. */
+export function apiVersionOf(resource: { group: string; version: string }): string {
+  return resource.group === "" ? resource.version : `${resource.group}/${resource.version}`;
+}
+
+/** The name the apiserver uses in messages: "pods", "networkpolicies.crd.projectcalico.org". */
+export function qualifiedPlural(resource: ResourceDefinition): string {
+  return resource.group === "" ? resource.plural : `${resource.plural}.${resource.group}`;
+}
+
+export function findResource(ref: ResourceRef): ResourceDefinition | undefined {
+  return RESOURCES.find((r) => r.group === ref.group && r.version === ref.version && r.plural === ref.plural);
+}
+
+export function resourcesOf(group: string, version: string): ResourceDefinition[] {
+  return RESOURCES.filter((r) => r.group === group && r.version === version);
+}
+
+export interface GroupVersions {
+  readonly name: string;
+  readonly versions: readonly string[];
+}
+
+/** Named API groups (everything but the core group), in definition order. */
+export function apiGroups(): GroupVersions[] {
+  const groups = new Map<string, string[]>();
+  for (const r of RESOURCES) {
+    if (r.group === "") continue;
+    const versions = groups.get(r.group) ?? [];
+    if (!versions.includes(r.version)) versions.push(r.version);
+    groups.set(r.group, versions);
+  }
+  return [...groups].map(([name, versions]) => ({ name, versions }));
+}
