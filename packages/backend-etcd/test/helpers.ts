@@ -1,4 +1,4 @@
-import { createServer, connect, type Server, type Socket } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import {
   type KVPairList,
   type LogFields,
@@ -96,8 +96,9 @@ export class MemoryLogger implements Logger {
   }
 
   errorsMatching(fragment: string): number {
-    return this.entries.filter((e) => String((e.fields?.error as Error | undefined)?.message).includes(fragment))
-      .length;
+    return this.entries.filter((e) =>
+      String((e.fields?.error as Error | undefined)?.message).includes(fragment),
+    ).length;
   }
 }
 
