@@ -14,7 +14,8 @@ export class WatchListUnsupported extends Error {}
  * the current objects as ADDED events and ends them with a bookmark annotated
  * `k8s.io/initial-events-end`, whose resourceVersion is the list's revision. Cheaper for the
  * server than paginated lists of a large collection. Rejects with `WatchListUnsupported` when the
- * server refuses the parameters (HTTP 400/422) or the stream ends without that bookmark.
+ * server refuses the parameters (HTTP 400/422), or sends a plain bookmark first, or the stream
+ * ends without that bookmark: signs of a server that does not know sendInitialEvents.
  */
 export async function watchListResource(request: ListRequest): Promise<KVPairList<KubernetesObject>> {
   const { resource, options } = request;
@@ -66,16 +67,18 @@ export async function watchListResource(request: ListRequest): Promise<KVPairLis
           kvPairs.delete(event.error.rawKey);
           parseErrors.set(event.error.rawKey, event.error);
           break;
-        case "bookmark":
-          if (event.initialEventsEnd) {
-            const list: KVPairList<KubernetesObject> = {
-              kvPairs: [...kvPairs.values()],
-              revision: event.revision,
-            };
-            if (parseErrors.size > 0) list.parseErrors = [...parseErrors.values()];
-            return list;
+        case "bookmark": {
+          if (!event.initialEventsEnd) {
+            // A server that ignores sendInitialEvents streams on forever with plain bookmarks.
+            throw new WatchListUnsupported(`${operation}: bookmark before the initial-events-end bookmark`);
           }
-          break;
+          const list: KVPairList<KubernetesObject> = {
+            kvPairs: [...kvPairs.values()],
+            revision: event.revision,
+          };
+          if (parseErrors.size > 0) list.parseErrors = [...parseErrors.values()];
+          return list;
+        }
         case "error":
           throw event.error;
       }

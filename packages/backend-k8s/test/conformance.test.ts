@@ -1,0 +1,55 @@
+import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
+import { describeDatastoreClient } from "@watchersyncer/testkit";
+import { afterAll, beforeAll } from "vitest";
+import { clientFor, freshNamespace, NETWORK_POLICIES, policyKey } from "./support.js";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ port: 0, bookmarkIntervalMs: 200 });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describeDatastoreClient(
+  "Kubernetes (k8s-test-server)",
+  async () => {
+    const namespace = freshNamespace("conformance");
+    const client = clientFor(server);
+    const object = (name: string, fields: Record<string, unknown>) => ({
+      // The suite matches `value` against what it put, so its fields sit at the top level.
+      ...fields,
+      apiVersion: "crd.projectcalico.org/v1",
+      kind: "NetworkPolicy",
+      metadata: { name, namespace },
+    });
+    // No `compact` here: the suite's compaction cases expect list(olderRevision) to fail once
+    // compacted, which contradicts Kubernetes' NotOlderThan lists (listAtRevision "not-older").
+    // The watch half is covered in errors.test.ts and syncer.test.ts instead.
+    return {
+      client,
+      listOptions: { kind: "NetworkPolicy", namespace },
+      keyOf: (name) => policyKey(namespace, name),
+      async put(name, value) {
+        if (server.get(NETWORK_POLICIES, name, namespace) === undefined) {
+          server.create(NETWORK_POLICIES, object(name, value));
+        } else {
+          server.update(NETWORK_POLICIES, object(name, value));
+        }
+      },
+      async delete(name) {
+        server.remove(NETWORK_POLICIES, name, namespace);
+      },
+      async putUndecodable(name, raw) {
+        // A Calico spec must be an object; a string is what a corrupted store would hold.
+        server.putRaw(NETWORK_POLICIES, name, namespace, { ...object(name, {}), spec: raw });
+      },
+      async cleanup() {
+        await client.close();
+      },
+    };
+  },
+  { bookmarks: true, listAtRevision: "not-older" },
+);

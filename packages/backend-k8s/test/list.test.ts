@@ -1,0 +1,216 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { silentLogger } from "@watchersyncer/core";
+import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKubernetesClient, type KubernetesClient } from "../src/index.js";
+import {
+  clientFor,
+  freshNamespace,
+  kubeConfigFor,
+  NETWORK_POLICIES,
+  PODS,
+  policyKey,
+  putPolicy,
+} from "./support.js";
+
+let server: TestServer;
+const signal = new AbortController().signal;
+
+beforeAll(async () => {
+  server = await startTestServer({ port: 0, bookmarkIntervalMs: 200 });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe("list", () => {
+  it("pages through a collection while writes go on, returning one consistent snapshot", async () => {
+    const ns = freshNamespace();
+    for (let i = 0; i < 25; i++) putPolicy(server, ns, `p${i}`);
+    const atStart = new Map<string, string>();
+    for (let i = 0; i < 25; i++) {
+      const object = server.get(NETWORK_POLICIES, `p${i}`, ns)!;
+      atStart.set(policyKey(ns, `p${i}`), (object.metadata as { resourceVersion: string }).resourceVersion);
+    }
+    const client = clientFor(server, { pageSize: 4 });
+    let writes = 0;
+    const writer = setInterval(() => {
+      writes++;
+      putPolicy(server, ns, `late${writes}`);
+      putPolicy(server, ns, "p0", { spec: { order: 100 + writes } });
+    }, 1);
+    let list: Awaited<ReturnType<KubernetesClient["list"]>>;
+    try {
+      list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+    } finally {
+      clearInterval(writer);
+    }
+    // A snapshot: every key once, and each revision no newer than the list's.
+    const keys = list.kvPairs.map((kv) => kv.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const kv of list.kvPairs) expect(Number(kv.revision)).toBeLessThanOrEqual(Number(list.revision));
+    for (const [key] of atStart) expect(keys).toContain(key);
+    const untouched = list.kvPairs.find((kv) => kv.key === policyKey(ns, "p7"))!;
+    expect(untouched.revision).toBe(atStart.get(policyKey(ns, "p7")));
+  });
+
+  it("falls back to one unpaginated list when the continue token expires", async () => {
+    const ns = freshNamespace();
+    for (let i = 0; i < 20; i++) putPolicy(server, ns, `p${i}`);
+    const messages: string[] = [];
+    const logger = { ...silentLogger, info: (message: string) => messages.push(message) };
+    // Many small pages, so the compactor surely runs between two of them.
+    const client = clientFor(server, { pageSize: 2, logger });
+    // Compacting after the first page makes its continue token stale (410).
+    const compactor = setInterval(() => {
+      putPolicy(server, ns, "churn");
+      server.compact();
+    }, 1);
+    try {
+      const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+      const keys = list.kvPairs.map((kv) => kv.key);
+      for (let i = 0; i < 20; i++) expect(keys).toContain(policyKey(ns, `p${i}`));
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(messages.some((m) => /continue token expired/.test(m))).toBe(true);
+    } finally {
+      clearInterval(compactor);
+    }
+  });
+
+  it("reports undecodable objects in parseErrors and fills apiVersion/kind into items", async () => {
+    const ns = freshNamespace();
+    putPolicy(server, ns, "good");
+    server.putRaw(NETWORK_POLICIES, "bad-spec", ns, {
+      apiVersion: "crd.projectcalico.org/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "bad-spec", namespace: ns },
+      spec: [1, 2],
+    });
+    const list = await clientFor(server, { pageSize: 1 }).list(
+      { kind: "NetworkPolicy", namespace: ns },
+      "",
+      signal,
+    );
+    expect(list.kvPairs.map((kv) => kv.key)).toEqual([policyKey(ns, "good")]);
+    expect(list.kvPairs[0]!.value).toMatchObject({
+      apiVersion: "crd.projectcalico.org/v1",
+      kind: "NetworkPolicy",
+    });
+    expect(list.parseErrors?.map((e) => e.rawKey)).toEqual([policyKey(ns, "bad-spec")]);
+    expect(JSON.parse(list.parseErrors![0]!.rawValue).spec).toEqual([1, 2]);
+  });
+
+  it("lists at a revision with NotOlderThan semantics and returns the list's resourceVersion", async () => {
+    const ns = freshNamespace();
+    const rv = putPolicy(server, ns, "a");
+    const client = clientFor(server);
+    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, rv, signal);
+    expect(Number(list.revision)).toBeGreaterThanOrEqual(Number(rv));
+    expect(list.kvPairs.map((kv) => kv.key)).toEqual([policyKey(ns, "a")]);
+  });
+
+  it("keys core kinds under /k8s and cluster-scoped Calico kinds without a namespace", async () => {
+    const ns = freshNamespace();
+    server.create(PODS, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "web", namespace: ns },
+      spec: {},
+    });
+    server.create(
+      { group: "crd.projectcalico.org", version: "v1", plural: "globalnetworksets" },
+      {
+        apiVersion: "crd.projectcalico.org/v1",
+        kind: "GlobalNetworkSet",
+        metadata: { name: `gns-${ns}` },
+        spec: {},
+      },
+    );
+    const client = clientFor(server);
+    const pods = await client.list({ kind: "Pod", namespace: ns }, "", signal);
+    expect(pods.kvPairs.map((kv) => kv.key)).toEqual([`/k8s/core/v1/pods/${ns}/web`]);
+    const explicit = await client.list(
+      { kind: "x", group: "", version: "v1", resource: "pods", namespace: ns },
+      "",
+      signal,
+    );
+    expect(explicit.kvPairs.map((kv) => kv.key)).toEqual([`/k8s/core/v1/pods/${ns}/web`]);
+    const sets = await client.list({ kind: "GlobalNetworkSet" }, "", signal);
+    expect(sets.kvPairs.map((kv) => kv.key)).toContain(
+      `/calico/resources/v3/projectcalico.org/globalnetworksets/gns-${ns}`,
+    );
+  });
+
+  it("with watchList, streams the list (sendInitialEvents) and matches the paginated result", async () => {
+    const ns = freshNamespace();
+    for (let i = 0; i < 7; i++) putPolicy(server, ns, `p${i}`);
+    server.putRaw(NETWORK_POLICIES, "bad", ns, { metadata: { name: "bad", namespace: ns }, spec: "x" });
+    const messages: string[] = [];
+    const logger = { ...silentLogger, info: (message: string) => messages.push(message) };
+    const streamed = await clientFor(server, { watchList: true, logger }).list(
+      { kind: "NetworkPolicy", namespace: ns },
+      "",
+      signal,
+    );
+    const paged = await clientFor(server, { pageSize: 2 }).list(
+      { kind: "NetworkPolicy", namespace: ns },
+      "",
+      signal,
+    );
+    const sorted = (l: typeof paged) => l.kvPairs.map((kv) => `${kv.key}@${kv.revision}`).sort();
+    expect(sorted(streamed)).toEqual(sorted(paged));
+    expect(messages).toEqual([]);
+    expect(streamed.kvPairs).toHaveLength(7);
+    expect(streamed.parseErrors?.map((e) => e.rawKey)).toEqual([policyKey(ns, "bad")]);
+    expect(Number(streamed.revision)).toBeGreaterThanOrEqual(Number(paged.revision) - 0);
+  });
+
+  it("with watchList, falls back to paginated lists for good when the server refuses streaming", async () => {
+    let streamingAttempts = 0;
+    const standIn = http.createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      if (req.url?.includes("sendInitialEvents")) {
+        streamingAttempts++;
+        res.writeHead(422);
+        res.end(
+          JSON.stringify({
+            kind: "Status",
+            code: 422,
+            reason: "Invalid",
+            message: "resourceVersionMatch: Forbidden",
+          }),
+        );
+        return;
+      }
+      res.end(
+        JSON.stringify({
+          apiVersion: "crd.projectcalico.org/v1",
+          kind: "NetworkPolicyList",
+          metadata: { resourceVersion: "5" },
+          items: [{ metadata: { name: "a", namespace: "n", resourceVersion: "4" }, spec: {} }],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, "127.0.0.1", resolve));
+    try {
+      const kubeConfig = kubeConfigFor(server);
+      const { port } = standIn.address() as AddressInfo;
+      kubeConfig.clusters[0] = { ...kubeConfig.clusters[0]!, server: `http://127.0.0.1:${port}` };
+      const messages: string[] = [];
+      const logger = { ...silentLogger, info: (message: string) => messages.push(message) };
+      const client = createKubernetesClient({ kubeConfig, watchList: true, logger });
+      for (let i = 0; i < 2; i++) {
+        const list = await client.list({ kind: "NetworkPolicy", namespace: "n" }, "", signal);
+        expect(list.revision).toBe("5");
+        expect(list.kvPairs.map((kv) => kv.key)).toEqual([policyKey("n", "a")]);
+      }
+      expect(streamingAttempts).toBe(1);
+      expect(messages.some((m) => /does not stream lists/.test(m))).toBe(true);
+    } finally {
+      standIn.closeAllConnections();
+      await new Promise((resolve) => standIn.close(resolve));
+    }
+  });
+});
