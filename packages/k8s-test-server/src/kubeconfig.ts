@@ -1,4 +1,8 @@
-/** A kubeconfig for plain-HTTP access with a dummy bearer token (the server accepts any). */
+/**
+ * A kubeconfig for plain-HTTP access with a dummy bearer token (the server accepts any).
+ * `insecure-skip-tls-verify` is there because @kubernetes/client-node refuses http:// servers
+ * without it; kubectl ignores it for http.
+ */
 export function renderKubeconfig(options: { url: string; namespace?: string }): string {
   const namespace = options.namespace ?? "default";
   return [
@@ -8,6 +12,7 @@ export function renderKubeconfig(options: { url: string; namespace?: string }): 
     "  - name: k8s-test-server",
     "    cluster:",
     `      server: ${JSON.stringify(options.url)}`,
+    "      insecure-skip-tls-verify: true",
     "contexts:",
     "  - name: k8s-test-server",
     "    context:",
