@@ -1,0 +1,72 @@
+import { createWatcherSyncer, SyncStatus, UpdateType } from "@watchersyncer/core";
+import { describe, expect, inject, it } from "vitest";
+import { calicoKey, createEtcdClient } from "../src/index.js";
+import { EtcdControl, waitFor } from "./etcd-server.js";
+import { Recorder, uniquePrefix } from "./helpers.js";
+
+const endpoint = inject("etcdEndpoint");
+const ctl = new EtcdControl(endpoint);
+
+describe("a core syncer over this client", () => {
+  it("reports undecodable values through onParseFailed and treats their keys as absent (S18)", async () => {
+    const prefix = uniquePrefix("syncer-parse");
+    await ctl.etcdctl(["put", `${prefix}good`, '{"v":1}']);
+    await ctl.etcdctl(["put", `${prefix}bad`, "not json"]);
+    const client = createEtcdClient({ endpoints: endpoint });
+    const recorder = new Recorder();
+    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } as never }], recorder);
+    syncer.start();
+    try {
+      await waitFor(() => recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
+      expect([...recorder.view.keys()]).toEqual([`${prefix}good`]);
+      expect(recorder.parseFailures).toEqual([[`${prefix}bad`, "not json"]]);
+
+      // A key that turns undecodable in a watch is deleted for the consumer, then reported.
+      await ctl.etcdctl(["put", `${prefix}good`, "{broken"]);
+      await waitFor(() => recorder.parseFailures.length === 2, { what: "the watch's parse failure" });
+      expect(recorder.parseFailures[1]).toEqual([`${prefix}good`, "{broken"]);
+      expect(recorder.view.size).toBe(0);
+      expect(recorder.updates.at(-1)).toMatchObject({
+        type: UpdateType.Deleted,
+        kv: { key: `${prefix}good` },
+      });
+
+      await ctl.etcdctl(["put", `${prefix}good`, '{"v":2}']);
+      await waitFor(() => recorder.view.has(`${prefix}good`), { what: "the repaired key" });
+      expect(recorder.updates.at(-1)).toMatchObject({ type: UpdateType.New, kv: { value: { v: 2 } } });
+    } finally {
+      await syncer.stop();
+      await client.close();
+    }
+  });
+
+  it("syncs several Calico kinds written with etcdctl, namespaced ones across namespaces", async () => {
+    const suffix = `${process.pid}-${Date.now().toString(36)}`;
+    const written = [
+      calicoKey("NetworkPolicy", `np-${suffix}`, `ns-a-${suffix}`),
+      calicoKey("NetworkPolicy", `np-${suffix}`, `ns-b-${suffix}`),
+      calicoKey("IPPool", `pool-${suffix}`),
+      calicoKey("FelixConfiguration", `default-${suffix}`),
+    ];
+    for (const key of written) await ctl.etcdctl(["put", key, JSON.stringify({ key })]);
+    const client = createEtcdClient({ endpoints: endpoint });
+    const recorder = new Recorder();
+    const syncer = createWatcherSyncer(
+      client,
+      ["NetworkPolicy", "ippools", "FelixConfiguration"].map((kind) => ({ listOptions: { kind } })),
+      recorder,
+    );
+    syncer.start();
+    try {
+      await waitFor(() => recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
+      for (const key of written) expect(recorder.view.has(key), key).toBe(true);
+      const stored = await ctl.revisions("/calico/resources/v3/projectcalico.org/");
+      for (const key of written) expect(recorder.view.get(key)).toBe(stored.get(key));
+      await ctl.etcdctl(["del", written[0]!]);
+      await waitFor(() => !recorder.view.has(written[0]!), { what: "the delete" });
+    } finally {
+      await syncer.stop();
+      await client.close();
+    }
+  });
+});
