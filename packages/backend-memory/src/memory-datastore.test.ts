@@ -330,6 +330,31 @@ describe("MemoryDatastore schedule hook", () => {
     expect(labels).toEqual(["list pods/ns1", "watch pods event", "watch pods event"]);
   });
 
+  it("hands the hook only results that are ready, so a scheduler never waits on an idle watch", async () => {
+    const labels: string[] = [];
+    const store = new MemoryDatastore({
+      schedule: (promise, label) => {
+        labels.push(label);
+        return promise;
+      },
+    });
+    const watch = await store.watch(pods, latest, never);
+    const next = watch[Symbol.asyncIterator]().next();
+    expect(await stateOf(next)).toBe("pending");
+    expect(labels).toEqual([]);
+    store.put("/pods/a", 1);
+    expect((await next).done).toBe(false);
+    expect(labels).toEqual(["watch pods event"]);
+    store.faults.stall();
+    const held = store.list(pods, "", never);
+    expect(await stateOf(held)).toBe("pending");
+    expect(labels).toHaveLength(1);
+    store.faults.resume();
+    await held;
+    expect(labels).toEqual(["watch pods event", "list pods"]);
+    watch.stop();
+  });
+
   it("lets the hook decide the order of resolutions", async () => {
     const held: (() => void)[] = [];
     const store = new MemoryDatastore({

@@ -17,7 +17,8 @@ import { FaultPlan, type MemoryFaults } from "./faults.js";
 import { defaultKeyPrefix, describeTarget, type KeyPrefix } from "./key-prefix.js";
 import { MemoryWatch } from "./memory-watch.js";
 import { MvccStore } from "./mvcc-store.js";
-import { type Outcome, StallGate } from "./stall-gate.js";
+import { attempt, type Schedule } from "./scheduling.js";
+import { StallGate } from "./stall-gate.js";
 import type { LogEvent } from "./stored-entry.js";
 
 export interface MemoryDatastoreOptions {
@@ -53,7 +54,7 @@ export class MemoryDatastore implements DatastoreClient {
   private readonly bookmarkInterval: number;
   private readonly keyPrefix: KeyPrefix;
   private readonly logger: Logger;
-  private readonly schedule: MemoryDatastoreOptions["schedule"];
+  private readonly schedule: Schedule | undefined;
   private closed = false;
 
   constructor(options: MemoryDatastoreOptions = {}) {
@@ -149,17 +150,15 @@ export class MemoryDatastore implements DatastoreClient {
 
   /** `revision` "" = latest; otherwise the state at that revision. Revisions newer than latest expire too. */
   list(options: ListOptions, revision: Revision, signal: AbortSignal): Promise<KVPairList> {
-    const result = this.gate.deliver(
-      attempt(() => this.listNow(options, revision, signal)),
-      signal,
-    );
-    return this.schedule === undefined ? result : this.schedule(result, `list ${describeTarget(options)}`);
+    const outcome = attempt(() => this.listNow(options, revision, signal));
+    const label = `list ${describeTarget(options)}`;
+    return this.gate.deliver(outcome, signal, this.schedule, label);
   }
 
   /** Events strictly after `watchOptions.revision` ("" = from now): history first, then live. */
   watch(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
     const outcome = attempt(() => this.watchNow(options, watchOptions, signal));
-    return outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
+    return outcome.ok ? Promise.resolve<Watch>(outcome.value) : Promise.reject(outcome.error);
   }
 
   /** Ends every watch and rejects held lists; later lists and watches reject. Data stays readable. */
@@ -221,14 +220,6 @@ export class MemoryDatastore implements DatastoreClient {
       if (event.key.startsWith(watch.prefix)) watch.push(event.watchEvent);
     }
     return event.revision;
-  }
-}
-
-function attempt<T>(run: () => T): Outcome<T> {
-  try {
-    return { ok: true, value: run() };
-  } catch (error) {
-    return { ok: false, error };
   }
 }
 

@@ -1,13 +1,13 @@
 import type { Clock, Revision, Watch, WatchEvent } from "@watchersyncer/core";
 import { FifoQueue } from "./fifo-queue.js";
+import type { Schedule } from "./scheduling.js";
 import type { StallGate } from "./stall-gate.js";
 
 /** Queued after the last event when the "remote" closes the watch. */
 const END = Symbol("end of watch");
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
-type Resolver = (result: IteratorResult<WatchEvent>) => void;
-type Schedule = <T>(promise: Promise<T>, label: string) => Promise<T>;
+type Resolver = (result: IteratorResult<WatchEvent> | Promise<IteratorResult<WatchEvent>>) => void;
 
 export interface MemoryWatchDeps {
   kind: string;
@@ -90,12 +90,23 @@ export class MemoryWatch implements Watch, AsyncIterator<WatchEvent> {
     this.deps.signal.removeEventListener("abort", this.onAbort);
     this.buffer.clear();
     const waiters = this.waiters.splice(0);
-    for (const resolve of waiters) resolve(DONE);
+    for (const resolve of waiters) resolve(this.handOver(DONE));
   }
 
   next(): Promise<IteratorResult<WatchEvent>> {
-    const result = this.take();
-    return this.deps.schedule === undefined ? result : this.deps.schedule(result, this.deps.label);
+    if (this.phase === "ended") return this.ready(DONE);
+    if (this.waiters.length === 0 && this.buffer.length > 0 && !this.deps.gate.stalled) {
+      const item = this.buffer.shift()!;
+      if (item === END) {
+        this.stop();
+        return this.ready(DONE);
+      }
+      return this.ready({ value: item, done: false });
+    }
+    return new Promise<IteratorResult<WatchEvent>>((resolve) => {
+      this.waiters.push(resolve);
+      this.pump();
+    });
   }
 
   return(): Promise<IteratorResult<WatchEvent>> {
@@ -107,20 +118,23 @@ export class MemoryWatch implements Watch, AsyncIterator<WatchEvent> {
     return this;
   }
 
-  private take(): Promise<IteratorResult<WatchEvent>> {
-    if (this.phase === "ended") return Promise.resolve(DONE);
-    if (this.waiters.length === 0 && this.buffer.length > 0 && !this.deps.gate.stalled) {
-      const item = this.buffer.shift()!;
-      if (item === END) {
-        this.stop();
-        return Promise.resolve(DONE);
-      }
-      return Promise.resolve({ value: item, done: false });
-    }
-    return new Promise<IteratorResult<WatchEvent>>((resolve) => {
-      this.waiters.push(resolve);
-      this.pump();
-    });
+  /**
+   * A result that is ready, as the consumer's promise. With a scheduler, only ready results are
+   * handed to it: a scheduler waits for what it releases, so handing it a promise that is still
+   * waiting for a write would stall it.
+   */
+  /** For a waiting consumer: the bare result (fewest ticks) unless a scheduler must see it. */
+  private handOver(
+    result: IteratorResult<WatchEvent>,
+  ): IteratorResult<WatchEvent> | Promise<IteratorResult<WatchEvent>> {
+    return this.deps.schedule === undefined
+      ? result
+      : this.deps.schedule(Promise.resolve(result), this.deps.label);
+  }
+
+  private ready(result: IteratorResult<WatchEvent>): Promise<IteratorResult<WatchEvent>> {
+    const promise = Promise.resolve(result);
+    return this.deps.schedule === undefined ? promise : this.deps.schedule(promise, this.deps.label);
   }
 
   /** Hands buffered items to waiting consumers, unless the datastore is stalled. */
@@ -140,7 +154,7 @@ export class MemoryWatch implements Watch, AsyncIterator<WatchEvent> {
         this.stop();
         return;
       }
-      this.waiters.shift()!({ value: item, done: false });
+      this.waiters.shift()!(this.handOver({ value: item, done: false }));
     }
   }
 

@@ -1,15 +1,15 @@
+import { type Outcome, type Schedule, settle } from "./scheduling.js";
+
 /** A list result or a watch delivery waiting for `resume()`. */
 interface HeldDelivery {
   release(): void;
   cancel(error: Error): void;
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
 /**
  * Simulates a datastore that has stopped answering: while stalled, deliveries are held, and
- * `resume()` releases them in the order they were held. Outcomes are kept as plain records
- * rather than promises, so a held rejection is never reported as unhandled.
+ * `resume()` releases them in the order they were held. Results are produced only on release,
+ * so a held rejection is never reported as unhandled.
  */
 export class StallGate {
   private held: HeldDelivery[] = [];
@@ -42,16 +42,26 @@ export class StallGate {
     this.held.push({ release, cancel: () => {} });
   }
 
-  /** Settles with `outcome` now, or on resume when stalled; an abort of `signal` rejects at once. */
-  deliver<T>(outcome: Outcome<T>, signal: AbortSignal): Promise<T> {
-    if (!this.isStalled) return settle(outcome);
+  /**
+   * Settles with `outcome` now or, when stalled, on resume; while held, an abort of `signal`
+   * rejects at once. A scheduler sees the outcome only when it is really handed over, so it is
+   * only ever asked to order results that are ready.
+   */
+  deliver<T>(
+    outcome: Outcome<T>,
+    signal: AbortSignal,
+    schedule: Schedule | undefined,
+    label: string,
+  ): Promise<T> {
+    if (!this.isStalled) return settle(outcome, schedule, label);
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
       signal.addEventListener("abort", onAbort, { once: true });
       this.held.push({
         release: () => {
           signal.removeEventListener("abort", onAbort);
-          if (outcome.ok) resolve(outcome.value);
+          if (schedule !== undefined) resolve(settle(outcome, schedule, label));
+          else if (outcome.ok) resolve(outcome.value);
           else reject(outcome.error);
         },
         cancel: (error) => {
@@ -61,8 +71,4 @@ export class StallGate {
       });
     });
   }
-}
-
-function settle<T>(outcome: Outcome<T>): Promise<T> {
-  return outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
 }
