@@ -79,10 +79,17 @@ export class KubernetesHttp {
     const server = this.server;
     const url = new URL(server.replace(/\/+$/, "") + request.path);
     for (const [name, value] of request.query) url.searchParams.append(name, value);
-    const init = await this.fetchConfig().applyToFetchOptions({});
+    let init: Awaited<ReturnType<KubeConfig["applyToFetchOptions"]>>;
+    try {
+      init = await this.fetchConfig().applyToFetchOptions({});
+    } catch (err) {
+      // Auth plugins (exec, OIDC) and proxy settings fail here; say which request they broke.
+      const text = err instanceof Error ? err.message : String(err);
+      throw new DatastoreError(`${request.operation}: cannot prepare the request: ${text}`, { cause: err });
+    }
     const headers = toHeaderRecord(init.headers);
-    headers.Accept = "application/json";
-    headers["User-Agent"] ??= this.userAgent;
+    headers.accept = "application/json";
+    headers["user-agent"] ??= this.userAgent;
     const response = await send(url, {
       agent: init.agent as http.Agent | undefined,
       headers,
@@ -165,19 +172,20 @@ export function readText(response: IncomingMessage, maxBytes = Number.POSITIVE_I
   });
 }
 
+/** Header names in lower case, so that defaults never duplicate what the kubeconfig set. */
 function toHeaderRecord(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (headers === undefined || headers === null) return out;
   const iterable = headers as { forEach?: (cb: (value: string, name: string) => void) => void };
   if (typeof iterable.forEach === "function") {
     iterable.forEach((value, name) => {
-      out[name] = value;
+      out[name.toLowerCase()] = value;
     });
     return out;
   }
   for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-    if (typeof value === "string") out[name] = value;
-    else if (Array.isArray(value)) out[name] = value.join(", ");
+    if (typeof value === "string") out[name.toLowerCase()] = value;
+    else if (Array.isArray(value)) out[name.toLowerCase()] = value.join(", ");
   }
   return out;
 }

@@ -1,0 +1,113 @@
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
+import { DatastoreError } from "@watchersyncer/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKubernetesClient } from "../src/index.js";
+import { TEST_CERT, TEST_KEY } from "./fixtures/tls.js";
+
+// An HTTPS stand-in for an API server that wants a client certificate and a bearer token: proves
+// that the KubeConfig's CA, client cert/key and token reach the wire through client-node.
+let server: https.Server;
+let url: string;
+const seen: { authorization?: string; clientCertSubject?: string; path?: string }[] = [];
+const signal = new AbortController().signal;
+
+beforeAll(async () => {
+  server = https.createServer(
+    { cert: TEST_CERT, key: TEST_KEY, ca: TEST_CERT, requestCert: true, rejectUnauthorized: true },
+    (req, res) => {
+      const peer = (req.socket as TLSSocket).getPeerCertificate();
+      const subject: string | string[] | undefined = peer.subject?.CN;
+      seen.push({
+        authorization: req.headers.authorization,
+        clientCertSubject: Array.isArray(subject) ? subject.join(",") : subject,
+        path: req.url,
+      });
+      res.setHeader("content-type", "application/json");
+      res.end(
+        JSON.stringify({
+          apiVersion: "crd.projectcalico.org/v1",
+          kind: "GlobalNetworkPolicyList",
+          metadata: { resourceVersion: "12" },
+          items: [{ metadata: { name: "g", resourceVersion: "11" }, spec: {} }],
+        }),
+      );
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function kubeconfig(options: { ca: boolean; clientCert: boolean }): string {
+  const b64 = (text: string) => Buffer.from(text).toString("base64");
+  return `apiVersion: v1
+kind: Config
+clusters:
+  - name: tls
+    cluster:
+      server: ${JSON.stringify(url)}
+${options.ca ? `      certificate-authority-data: ${b64(TEST_CERT)}\n` : ""}users:
+  - name: tls
+    user:
+      token: secret-token
+${options.clientCert ? `      client-certificate-data: ${b64(TEST_CERT)}\n      client-key-data: ${b64(TEST_KEY)}\n` : ""}contexts:
+  - name: tls
+    context: { cluster: tls, user: tls }
+current-context: tls
+`;
+}
+
+async function clientWith(options: { ca: boolean; clientCert: boolean }) {
+  const { KubeConfig } = await import("@kubernetes/client-node");
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(kubeconfig(options));
+  return createKubernetesClient({ kubeConfig });
+}
+
+describe("TLS and auth through client-node's KubeConfig", () => {
+  it("verifies the server with the kubeconfig's CA and presents the client certificate and token", async () => {
+    const client = await clientWith({ ca: true, clientCert: true });
+    const list = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal);
+    expect(list.revision).toBe("12");
+    expect(list.kvPairs.map((kv) => kv.key)).toEqual([
+      "/calico/resources/v3/projectcalico.org/globalnetworkpolicies/g",
+    ]);
+    const request = seen[seen.length - 1]!;
+    expect(request.authorization).toBe("Bearer secret-token");
+    expect(request.clientCertSubject).toBe("backend-k8s-test");
+    expect(request.path).toMatch(/^\/apis\/crd\.projectcalico\.org\/v1\/globalnetworkpolicies\?limit=500$/);
+  });
+
+  it("fails with a DatastoreError when the server's certificate is not trusted", async () => {
+    const client = await clientWith({ ca: false, clientCert: true });
+    const err = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
+    expect(DatastoreError.is(err)).toBe(true);
+    expect((err as Error).message).toMatch(/certificate/i);
+  });
+
+  it("fails with a DatastoreError when it has no client certificate to show", async () => {
+    const client = await clientWith({ ca: true, clientCert: false });
+    const err = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
+    expect(DatastoreError.is(err)).toBe(true);
+  });
+
+  it("reports an auth plugin that fails as a DatastoreError naming the request", async () => {
+    const { KubeConfig } = await import("@kubernetes/client-node");
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(kubeconfig({ ca: true, clientCert: false }));
+    kubeConfig.users[0] = {
+      name: "tls",
+      exec: { apiVersion: "client.authentication.k8s.io/v1", command: "/nonexistent/credential-plugin" },
+    } as (typeof kubeConfig.users)[number];
+    const client = createKubernetesClient({ kubeConfig });
+    const err = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
+    expect(DatastoreError.is(err)).toBe(true);
+    expect((err as Error).message).toMatch(/list globalnetworkpolicies.*cannot prepare the request/);
+  });
+});
