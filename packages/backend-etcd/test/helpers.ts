@@ -120,23 +120,19 @@ export function plainAdminClient(endpoint: string): Etcd3 {
 export class CuttableProxy {
   private readonly sockets = new Set<Socket>();
   private cutOff = false;
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-  ) {}
+  private readonly server: Server;
+  port = 0;
 
-  static async start(targetPort: number): Promise<CuttableProxy> {
-    const sockets = new Set<Socket>();
-    let proxy: CuttableProxy | undefined;
-    const server = createServer((inbound) => {
-      if (proxy?.isCut) {
+  private constructor(targetPort: number) {
+    this.server = createServer((inbound) => {
+      if (this.cutOff) {
         inbound.destroy();
         return;
       }
       const outbound = connect(targetPort, "127.0.0.1");
       for (const socket of [inbound, outbound]) {
-        sockets.add(socket);
-        socket.on("close", () => sockets.delete(socket));
+        this.sockets.add(socket);
+        socket.on("close", () => this.sockets.delete(socket));
         socket.on("error", () => {
           inbound.destroy();
           outbound.destroy();
@@ -144,15 +140,14 @@ export class CuttableProxy {
       }
       inbound.pipe(outbound).pipe(inbound);
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    proxy = new CuttableProxy(server, typeof address === "object" && address !== null ? address.port : 0);
-    proxy.track(sockets);
-    return proxy;
   }
 
-  get isCut(): boolean {
-    return this.cutOff;
+  static async start(targetPort: number): Promise<CuttableProxy> {
+    const proxy = new CuttableProxy(targetPort);
+    await new Promise<void>((resolve) => proxy.server.listen(0, "127.0.0.1", resolve));
+    const address = proxy.server.address();
+    proxy.port = typeof address === "object" && address !== null ? address.port : 0;
+    return proxy;
   }
 
   get endpoint(): string {
@@ -161,7 +156,7 @@ export class CuttableProxy {
 
   cut(): void {
     this.cutOff = true;
-    for (const socket of this.liveSockets()) socket.destroy();
+    for (const socket of this.sockets) socket.destroy();
   }
 
   restore(): void {
@@ -171,13 +166,5 @@ export class CuttableProxy {
   async close(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private tracked: Set<Socket> = this.sockets;
-  private track(sockets: Set<Socket>): void {
-    this.tracked = sockets;
-  }
-  private liveSockets(): Socket[] {
-    return [...this.tracked];
   }
 }
