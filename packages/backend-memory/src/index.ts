@@ -1,3 +1,7 @@
 export type { FaultTarget, MemoryFaults } from "./faults.js";
 export { defaultKeyPrefix, type KeyPrefix } from "./key-prefix.js";
-export { MemoryDatastore, type MemoryDatastoreOptions } from "./memory-datastore.js";
+export {
+  MEMORY_DATASTORE_DEFAULTS,
+  MemoryDatastore,
+  type MemoryDatastoreOptions,
+} from "./memory-datastore.js";

@@ -21,6 +21,12 @@ import { attempt, type Schedule } from "./scheduling.js";
 import { StallGate } from "./stall-gate.js";
 import type { LogEvent } from "./stored-entry.js";
 
+/** Defaults of `MemoryDatastoreOptions`. */
+export const MEMORY_DATASTORE_DEFAULTS = {
+  bookmarkInterval: 0,
+  historyLimit: Number.POSITIVE_INFINITY,
+} as const;
+
 export interface MemoryDatastoreOptions {
   /** Drives bookmarks. Default: the system clock. */
   clock?: Clock;
@@ -32,7 +38,8 @@ export interface MemoryDatastoreOptions {
   logger?: Logger;
   /**
    * Every list result and every watch `next()` resolution passes through this hook, so a fuzzer
-   * (fast-check's `fc.scheduler`: `s.schedule(promise, label)`) can choose their order.
+   * (fast-check's `fc.scheduler`: `s.schedule(promise, label)`) can choose their order. The hook
+   * only sees results that are ready: an idle watch's `next()` reaches it when an event arrives.
    */
   schedule?: <T>(promise: Promise<T>, label: string) => Promise<T>;
   /** Most writes kept in history; older ones are compacted automatically. Default: unlimited. */
@@ -58,11 +65,13 @@ export class MemoryDatastore implements DatastoreClient {
   private closed = false;
 
   constructor(options: MemoryDatastoreOptions = {}) {
-    const bookmarkInterval = options.bookmarkInterval ?? 0;
+    const bookmarkInterval = options.bookmarkInterval ?? MEMORY_DATASTORE_DEFAULTS.bookmarkInterval;
     if (!(bookmarkInterval >= 0) || !Number.isFinite(bookmarkInterval)) {
       throw new RangeError(`bookmarkInterval must be a finite number >= 0, got ${String(bookmarkInterval)}`);
     }
-    this.store = new MvccStore({ historyLimit: options.historyLimit });
+    this.store = new MvccStore({
+      historyLimit: options.historyLimit ?? MEMORY_DATASTORE_DEFAULTS.historyLimit,
+    });
     this.clock = options.clock ?? systemClock;
     this.bookmarkInterval = bookmarkInterval;
     this.keyPrefix = options.keyPrefix ?? defaultKeyPrefix;

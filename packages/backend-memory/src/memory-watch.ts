@@ -54,10 +54,6 @@ export class MemoryWatch implements Watch, AsyncIterator<WatchEvent> {
     if (this.allowBookmarks && deps.bookmarkInterval > 0) this.scheduleBookmark();
   }
 
-  get isOpen(): boolean {
-    return this.phase === "open";
-  }
-
   push(event: WatchEvent): void {
     if (this.phase !== "open") return;
     this.buffer.push(event);
@@ -119,11 +115,10 @@ export class MemoryWatch implements Watch, AsyncIterator<WatchEvent> {
   }
 
   /**
-   * A result that is ready, as the consumer's promise. With a scheduler, only ready results are
-   * handed to it: a scheduler waits for what it releases, so handing it a promise that is still
-   * waiting for a write would stall it.
+   * For a consumer already waiting: the bare result (fewest ticks), or the scheduler's promise.
+   * Only ready results are handed to a scheduler: it waits for the promise it releases, so one
+   * still waiting for a write would stall it.
    */
-  /** For a waiting consumer: the bare result (fewest ticks) unless a scheduler must see it. */
   private handOver(
     result: IteratorResult<WatchEvent>,
   ): IteratorResult<WatchEvent> | Promise<IteratorResult<WatchEvent>> {
@@ -132,6 +127,7 @@ export class MemoryWatch implements Watch, AsyncIterator<WatchEvent> {
       : this.deps.schedule(Promise.resolve(result), this.deps.label);
   }
 
+  /** For `next()` when the result is ready at once. */
   private ready(result: IteratorResult<WatchEvent>): Promise<IteratorResult<WatchEvent>> {
     const promise = Promise.resolve(result);
     return this.deps.schedule === undefined ? promise : this.deps.schedule(promise, this.deps.label);
