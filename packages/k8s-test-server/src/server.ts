@@ -165,7 +165,7 @@ class K8sTestServer implements TestServer {
   }
 
   compact(resourceVersion?: string): void {
-    this.#store.compact(resourceVersion === undefined ? undefined : Number(resourceVersion));
+    this.#store.compact(resourceVersion === undefined ? undefined : parseRevision(resourceVersion));
   }
 
   async restart(): Promise<void> {
@@ -187,6 +187,11 @@ class K8sTestServer implements TestServer {
       this.#server.closeAllConnections();
     });
   }
+}
+
+function parseRevision(text: string): number {
+  if (!/^\d+$/.test(text)) throw new TypeError(`not a resourceVersion: ${JSON.stringify(text)}`);
+  return Number(text);
 }
 
 function namespaceOf(object: Record<string, unknown>): { namespace?: string } {

@@ -89,6 +89,21 @@ describe("faults", () => {
     }
   });
 
+  it("stall: a watch request whose client left while it was held opens no stream", async () => {
+    ctx.server.faults.stall();
+    const controller = new AbortController();
+    const watching = fetch(`${ctx.server.url}${NP_PATH}?watch=true`, { signal: controller.signal }).catch(
+      () => undefined,
+    );
+    await sleep(200);
+    controller.abort();
+    await watching;
+    await sleep(100);
+    ctx.server.faults.resume();
+    await sleep(200);
+    expect(ctx.server.openWatches).toBe(0);
+  });
+
   it("expireWatches: every open watch gets an in-stream ERROR 410 and ends", async () => {
     const watch = await openWatch();
     await expect.poll(() => ctx.server.openWatches).toBe(1);
@@ -152,6 +167,10 @@ describe("faults", () => {
       openWatches: 0,
       stalled: false,
     });
+    expect((await request(ctx.server, "POST", "/__test__/compact", { resourceVersion: "x" })).status).toBe(
+      400,
+    );
+    expect(() => ctx.server.compact("x")).toThrow(TypeError);
     expect((await request(ctx.server, "POST", "/__test__/faults/nonsense")).status).toBe(404);
     expect((await request(ctx.server, "POST", "/__test__/faults/gatewayTimeout", {})).status).toBe(400);
   });

@@ -46,7 +46,11 @@ export async function handleTestApi(
   const options = isObject(body) ? body : {};
   if (action === "compact") {
     const rv = options.resourceVersion;
-    ctx.store.compact(typeof rv === "string" && rv !== "" ? Number(rv) : undefined);
+    if (rv !== undefined && (typeof rv !== "string" || !/^\d+$/.test(rv))) {
+      sendStatus(res, badRequest(`resourceVersion must be a decimal string, got ${JSON.stringify(rv)}`));
+      return;
+    }
+    ctx.store.compact(rv === undefined ? undefined : Number(rv));
     sendJson(res, 200, { compactedResourceVersion: String(ctx.store.compactedRevision) });
     return;
   }

@@ -101,6 +101,8 @@ export async function handleWatch(
   }
   const filter: WatchFilter = { resource, namespace: target.namespace, matches };
   if (request.revision !== undefined && request.revision > 0) await awaitRevision(ctx, request.revision);
+  // The client may have gone while we waited (for a revision, or through a stall).
+  if (res.destroyed || res.socket === null || res.socket.destroyed) return;
 
   const stream = new WatchStream({ response: res, isStalled: () => ctx.faults.stalled });
   stream.open();
