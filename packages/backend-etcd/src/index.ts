@@ -9,4 +9,4 @@ export {
   prefixFor,
   UnknownKindError,
 } from "./key-layout.js";
-export { DEFAULTS, type EtcdClientOptions, type EtcdTlsOptions } from "./options.js";
+export { DEFAULTS, type EtcdClientOptions, type EtcdTlsOptions, etcdOptionsFromEnv } from "./options.js";

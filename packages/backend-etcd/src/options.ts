@@ -110,3 +110,27 @@ export function loadTls(tls: EtcdTlsOptions): { ca?: Buffer; cert?: Buffer; key?
   }
   return loaded;
 }
+
+/**
+ * Options from Calico's environment variables (as calicoctl reads them): `ETCD_ENDPOINTS`
+ * (comma-separated), `ETCD_USERNAME`, `ETCD_PASSWORD`, `ETCD_CA_CERT_FILE`, `ETCD_CERT_FILE`,
+ * `ETCD_KEY_FILE`. Returns undefined when `ETCD_ENDPOINTS` is not set.
+ */
+export function etcdOptionsFromEnv(env: Record<string, string | undefined>): EtcdClientOptions | undefined {
+  const endpoints = (env.ETCD_ENDPOINTS ?? "")
+    .split(",")
+    .map((endpoint) => endpoint.trim())
+    .filter((endpoint) => endpoint !== "");
+  if (endpoints.length === 0) return undefined;
+  const options: EtcdClientOptions = { endpoints };
+  const tls: EtcdTlsOptions = {};
+  if (env.ETCD_CA_CERT_FILE) tls.caFile = env.ETCD_CA_CERT_FILE;
+  if (env.ETCD_CERT_FILE) tls.certFile = env.ETCD_CERT_FILE;
+  if (env.ETCD_KEY_FILE) tls.keyFile = env.ETCD_KEY_FILE;
+  if (Object.keys(tls).length > 0) options.tls = tls;
+  if (env.ETCD_USERNAME) {
+    options.username = env.ETCD_USERNAME;
+    options.password = env.ETCD_PASSWORD ?? "";
+  }
+  return options;
+}

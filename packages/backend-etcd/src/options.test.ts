@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { etcdOptionsFromEnv, resolveOptions } from "./options.js";
+
+describe("resolveOptions", () => {
+  it("fills in the documented defaults", () => {
+    const resolved = resolveOptions({ endpoints: "http://127.0.0.1:2379" });
+    expect(resolved).toMatchObject({
+      endpoints: ["http://127.0.0.1:2379"],
+      pageSize: 500,
+      requestTimeoutMs: 30_000,
+      stallTimeoutMs: 30_000,
+      progressRequestIntervalMs: 10_000,
+    });
+    expect(resolveOptions({ endpoints: ["a"], stallTimeoutMs: 2_000 }).progressRequestIntervalMs).toBe(666);
+  });
+
+  it("rejects options that cannot work", () => {
+    expect(() => resolveOptions({ endpoints: [] })).toThrow(/endpoint/);
+    expect(() => resolveOptions({ endpoints: "a", pageSize: 0 })).toThrow(/pageSize/);
+    expect(() => resolveOptions({ endpoints: "a", pageSize: 2.5 })).toThrow(/pageSize/);
+    expect(() => resolveOptions({ endpoints: "a", stallTimeoutMs: Number.NaN })).toThrow(/stallTimeoutMs/);
+  });
+});
+
+describe("etcdOptionsFromEnv", () => {
+  it("reads Calico's variables", () => {
+    expect(
+      etcdOptionsFromEnv({
+        ETCD_ENDPOINTS: "https://a:2379, https://b:2379",
+        ETCD_CA_CERT_FILE: "/ca.pem",
+        ETCD_CERT_FILE: "/cert.pem",
+        ETCD_KEY_FILE: "/key.pem",
+        ETCD_USERNAME: "calico",
+        ETCD_PASSWORD: "pw",
+      }),
+    ).toEqual({
+      endpoints: ["https://a:2379", "https://b:2379"],
+      tls: { caFile: "/ca.pem", certFile: "/cert.pem", keyFile: "/key.pem" },
+      username: "calico",
+      password: "pw",
+    });
+    expect(etcdOptionsFromEnv({ ETCD_ENDPOINTS: "http://x:2379" })).toEqual({ endpoints: ["http://x:2379"] });
+    expect(etcdOptionsFromEnv({})).toBeUndefined();
+  });
+});
