@@ -1,5 +1,3 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   ConnectionRefusedError,
   DatastoreError,
@@ -11,7 +9,7 @@ import {
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient, type KubernetesClient } from "../src/index.js";
-import { clientFor, freshNamespace, kubeConfigFor, putPolicy } from "./support.js";
+import { clientFor, freshNamespace, kubeConfigFor, putPolicy, startStandIn } from "./support.js";
 
 let server: TestServer;
 let client: KubernetesClient;
@@ -150,23 +148,13 @@ describe("status mapping against the test server", () => {
   it("401 and 403 become DatastoreErrors that name the resource", async () => {
     // The test server accepts any token, so a tiny stand-in plays an API server that does not.
     let code = 401;
-    const denying = http.createServer((_req, res) => {
+    const denying = await startStandIn((_req, res) => {
       res.writeHead(code, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          kind: "Status",
-          status: "Failure",
-          code,
-          reason: code === 401 ? "Unauthorized" : "Forbidden",
-          message: "denied",
-        }),
-      );
+      const reason = code === 401 ? "Unauthorized" : "Forbidden";
+      res.end(JSON.stringify({ kind: "Status", status: "Failure", code, reason, message: "denied" }));
     });
-    await new Promise<void>((resolve) => denying.listen(0, "127.0.0.1", resolve));
     try {
-      const { port } = denying.address() as AddressInfo;
-      const kubeConfig = kubeConfigFor(server);
-      kubeConfig.clusters[0] = { ...kubeConfig.clusters[0]!, server: `http://127.0.0.1:${port}` };
+      const kubeConfig = denying.kubeConfig();
       const denied = createKubernetesClient({ kubeConfig });
       const unauthorized = (await rejection(
         denied.list({ kind: "GlobalNetworkPolicy" }, "", signal),
@@ -182,8 +170,7 @@ describe("status mapping against the test server", () => {
       expect(forbidden.message).toMatch(/pods/);
       expect(ResourceDoesNotExistError.is(forbidden) || ConnectionRefusedError.is(forbidden)).toBe(false);
     } finally {
-      denying.closeAllConnections();
-      await new Promise((resolve) => denying.close(resolve));
+      await denying.close();
     }
   });
 

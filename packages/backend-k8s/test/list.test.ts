@@ -1,17 +1,15 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { silentLogger } from "@watchersyncer/core";
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient, type KubernetesClient } from "../src/index.js";
 import {
   clientFor,
   freshNamespace,
-  kubeConfigFor,
+  infoRecorder,
   NETWORK_POLICIES,
   PODS,
   policyKey,
   putPolicy,
+  startStandIn,
 } from "./support.js";
 
 let server: TestServer;
@@ -59,8 +57,7 @@ describe("list", () => {
   it("falls back to one unpaginated list when the continue token expires", async () => {
     const ns = freshNamespace();
     for (let i = 0; i < 20; i++) putPolicy(server, ns, `p${i}`);
-    const messages: string[] = [];
-    const logger = { ...silentLogger, info: (message: string) => messages.push(message) };
+    const { logger, messages } = infoRecorder();
     // Many small pages, so the compactor surely runs between two of them.
     const client = clientFor(server, { pageSize: 2, logger });
     // Compacting after the first page makes its continue token stale (410).
@@ -147,8 +144,7 @@ describe("list", () => {
     const ns = freshNamespace();
     for (let i = 0; i < 7; i++) putPolicy(server, ns, `p${i}`);
     server.putRaw(NETWORK_POLICIES, "bad", ns, { metadata: { name: "bad", namespace: ns }, spec: "x" });
-    const messages: string[] = [];
-    const logger = { ...silentLogger, info: (message: string) => messages.push(message) };
+    const { logger, messages } = infoRecorder();
     const streamed = await clientFor(server, { watchList: true, logger }).list(
       { kind: "NetworkPolicy", namespace: ns },
       "",
@@ -169,7 +165,7 @@ describe("list", () => {
 
   it("with watchList, falls back to paginated lists for good when the server refuses streaming", async () => {
     let streamingAttempts = 0;
-    const standIn = http.createServer((req, res) => {
+    const standIn = await startStandIn((req, res) => {
       res.setHeader("content-type", "application/json");
       if (req.url?.includes("sendInitialEvents")) {
         streamingAttempts++;
@@ -193,13 +189,9 @@ describe("list", () => {
         }),
       );
     });
-    await new Promise<void>((resolve) => standIn.listen(0, "127.0.0.1", resolve));
     try {
-      const kubeConfig = kubeConfigFor(server);
-      const { port } = standIn.address() as AddressInfo;
-      kubeConfig.clusters[0] = { ...kubeConfig.clusters[0]!, server: `http://127.0.0.1:${port}` };
-      const messages: string[] = [];
-      const logger = { ...silentLogger, info: (message: string) => messages.push(message) };
+      const kubeConfig = standIn.kubeConfig();
+      const { logger, messages } = infoRecorder();
       const client = createKubernetesClient({ kubeConfig, watchList: true, logger });
       for (let i = 0; i < 2; i++) {
         const list = await client.list({ kind: "NetworkPolicy", namespace: "n" }, "", signal);
@@ -209,8 +201,7 @@ describe("list", () => {
       expect(streamingAttempts).toBe(1);
       expect(messages.some((m) => /does not stream lists/.test(m))).toBe(true);
     } finally {
-      standIn.closeAllConnections();
-      await new Promise((resolve) => standIn.close(resolve));
+      await standIn.close();
     }
   });
 });

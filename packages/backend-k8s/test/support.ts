@@ -1,5 +1,7 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
-import type { DatastoreClient } from "@watchersyncer/core";
+import { type DatastoreClient, type Logger, silentLogger } from "@watchersyncer/core";
 import type { ResourceRef, TestServer } from "@watchersyncer/k8s-test-server";
 import { createKubernetesClient, type KubernetesClient, type KubernetesClientOptions } from "../src/index.js";
 
@@ -118,4 +120,39 @@ export function traced(client: DatastoreClient): { client: DatastoreClient; trac
     },
   };
   return { client: wrapper, trace };
+}
+
+/** A tiny HTTP server playing an API server in ways the test server does not. */
+export interface StandIn {
+  readonly url: string;
+  /** A KubeConfig pointing at it, with a token user. */
+  kubeConfig(): KubeConfig;
+  close(): Promise<void>;
+}
+
+export async function startStandIn(handler: http.RequestListener): Promise<StandIn> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    kubeConfig() {
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromClusterAndUser(
+        { name: "stand-in", server: url, skipTLSVerify: false },
+        { name: "u", token: "t" },
+      );
+      return kubeConfig;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** A logger that keeps the messages logged at info level. */
+export function infoRecorder(): { logger: Logger; messages: string[] } {
+  const messages: string[] = [];
+  return { logger: { ...silentLogger, info: (message: string) => messages.push(message) }, messages };
 }
