@@ -1,0 +1,221 @@
+import { EventEmitter } from "node:events";
+import {
+  ConnectionRefusedError,
+  ResourceExpiredError,
+  silentLogger,
+  type Watch,
+  type WatchEvent,
+} from "@watchersyncer/core";
+import type { IEvent, IWatchRequest, IWatchResponse, WatchClient } from "etcd3";
+import { describe, expect, it } from "vitest";
+import { rangeFor } from "./key-layout.js";
+import { openWatch, type WatchStreamRequest } from "./watch.js";
+
+/** A scripted gRPC watch stream: records what the adapter writes, emits what the test says. */
+class FakeStream extends EventEmitter {
+  readonly written: IWatchRequest[] = [];
+  ended = false;
+  canceled = false;
+  write(message: IWatchRequest): void {
+    this.written.push(message);
+  }
+  end(): void {
+    this.ended = true;
+  }
+  cancel(): void {
+    this.canceled = true;
+  }
+  respond(response: Partial<IWatchResponse>): void {
+    this.emit("data", {
+      header: { revision: "0", cluster_id: "1", member_id: "1", raft_term: "1" },
+      watch_id: "0",
+      created: false,
+      canceled: false,
+      compact_revision: "0",
+      cancel_reason: "",
+      fragment: false,
+      events: [],
+      ...response,
+    });
+  }
+}
+
+const prefix = "/p/";
+const kv = (name: string, revision: number, value: string, version = 2) => ({
+  key: Buffer.from(`${prefix}${name}`),
+  value: Buffer.from(value),
+  mod_revision: String(revision),
+  create_revision: "1",
+  version: String(version),
+  lease: "0",
+});
+const put = (name: string, revision: number, value = "{}", version = 2): IEvent =>
+  ({ type: "PUT", kv: kv(name, revision, value, version) }) as unknown as IEvent;
+
+function setup(overrides: Partial<WatchStreamRequest> = {}) {
+  const stream = new FakeStream();
+  const watchClient = { watch: async () => stream } as unknown as WatchClient;
+  const opening = openWatch({
+    watchClient,
+    range: rangeFor({ kind: "x", prefix } as never),
+    revision: "10",
+    allowWatchBookmarks: true,
+    stallTimeoutMs: 60_000,
+    progressRequestIntervalMs: 60_000,
+    signal: new AbortController().signal,
+    logger: silentLogger,
+    ...overrides,
+  });
+  return { stream, opening };
+}
+
+async function opened(overrides: Partial<WatchStreamRequest> = {}) {
+  const { stream, opening } = setup(overrides);
+  await until(() => stream.written.length > 0);
+  stream.respond({ created: true, header: { revision: "20" } as never });
+  return { stream, watch: await opening };
+}
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function take(watch: Watch, count: number): Promise<WatchEvent[]> {
+  const iterator = watch[Symbol.asyncIterator]();
+  const events: WatchEvent[] = [];
+  while (events.length < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    events.push(next.value);
+  }
+  return events;
+}
+
+describe("openWatch", () => {
+  it("asks for events after the revision, with previous values and progress notifications", async () => {
+    const { stream, watch } = await opened();
+    expect(stream.written[0]?.create_request).toMatchObject({
+      start_revision: "11",
+      prev_kv: true,
+      progress_notify: true,
+    });
+    watch.stop();
+    const fromNow = await opened({ revision: "" });
+    expect(fromNow.stream.written[0]?.create_request?.start_revision).toBeUndefined();
+    fromNow.watch.stop();
+  });
+
+  it("drops events at or below a revision already delivered, but keeps a transaction's siblings", async () => {
+    const { stream, watch } = await opened();
+    stream.respond({ events: [put("a", 10)] }); // not after the requested revision
+    stream.respond({ events: [put("a", 12), put("b", 12)] }); // one transaction
+    stream.respond({ events: [put("a", 12), put("c", 11)] }); // repeats
+    stream.respond({ events: [put("d", 13, "{}", 1)] });
+    const events = await take(watch, 3);
+    expect(
+      events.map((e) => (e.type === "added" || e.type === "modified" ? `${e.type} ${e.new.key}` : e.type)),
+    ).toEqual([`modified ${prefix}a`, `modified ${prefix}b`, `added ${prefix}d`]);
+    watch.stop();
+  });
+
+  it("turns only the watcher's own progress notifications into bookmarks", async () => {
+    const { stream, watch } = await opened();
+    stream.respond({ watch_id: "-1", header: { revision: "99" } as never }); // answer to a progress request
+    stream.respond({ watch_id: "0", header: { revision: "30" } as never });
+    const [event] = await take(watch, 1);
+    expect(event).toEqual({ type: "bookmark", revision: "30" });
+    watch.stop();
+    const quiet = await opened({ allowWatchBookmarks: false });
+    quiet.stream.respond({ watch_id: "0", header: { revision: "30" } as never });
+    quiet.stream.respond({ events: [put("a", 31)] });
+    expect((await take(quiet.watch, 1))[0]?.type).toBe("modified");
+    quiet.watch.stop();
+  });
+
+  it("reports a compacted start revision as ResourceExpiredError, then ends", async () => {
+    const { stream, watch } = await opened();
+    stream.respond({ canceled: true, compact_revision: "15", cancel_reason: "" });
+    const events = await take(watch, 2);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.type === "error" && ResourceExpiredError.is(events[0].error)).toBe(true);
+    expect(stream.ended && stream.canceled).toBe(true);
+  });
+
+  it("rejects when etcd refuses to create the watch", async () => {
+    const { stream, opening } = setup();
+    await until(() => stream.written.length > 0);
+    stream.respond({ created: true, canceled: true, compact_revision: "15" });
+    await expect(opening).rejects.toSatisfy((err: unknown) => ResourceExpiredError.is(err));
+  });
+
+  it("ends with ConnectionRefusedError when the stream breaks, and quietly when etcd closes it", async () => {
+    const broken = await opened();
+    broken.stream.emit("error", Object.assign(new Error("14 UNAVAILABLE: Connection dropped"), { code: 14 }));
+    const events = await take(broken.watch, 2);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.type === "error" && ConnectionRefusedError.is(events[0].error)).toBe(true);
+
+    const closed = await opened();
+    closed.stream.emit("end");
+    expect(await take(closed.watch, 1)).toEqual([]);
+  });
+
+  it("asks for progress while idle and ends a watch that hears nothing for stallTimeoutMs", async () => {
+    const { stream, watch } = await opened({ stallTimeoutMs: 300, progressRequestIntervalMs: 50 });
+    await until(() => stream.written.some((m) => m.progress_request !== undefined));
+    const started = Date.now();
+    const events = await take(watch, 2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.type === "error" && ConnectionRefusedError.is(events[0].error)).toBe(true);
+    expect(String(events[0]?.type === "error" && events[0].error.message)).toContain("stalled");
+  });
+
+  it("keeps a watch that etcd keeps answering", async () => {
+    const { stream, watch } = await opened({ stallTimeoutMs: 300, progressRequestIntervalMs: 50 });
+    const answering = setInterval(
+      () => stream.respond({ watch_id: "-1", header: { revision: "20" } as never }),
+      50,
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      stream.respond({ events: [put("a", 21)] });
+      const [event] = await take(watch, 1);
+      expect(event?.type).toBe("modified");
+    } finally {
+      clearInterval(answering);
+      watch.stop();
+    }
+  });
+
+  it("fails creation that etcd never confirms", async () => {
+    const { opening } = setup({ stallTimeoutMs: 200, progressRequestIntervalMs: 50 });
+    await expect(opening).rejects.toSatisfy((err: unknown) => ConnectionRefusedError.is(err));
+  });
+
+  it("stop() is idempotent, ends the iteration and closes the stream", async () => {
+    const { stream, watch } = await opened();
+    const pending = take(watch, 1);
+    watch.stop();
+    watch.stop();
+    expect(await pending).toEqual([]);
+    expect(stream.ended && stream.canceled).toBe(true);
+    stream.respond({ events: [put("late", 40)] });
+    expect(await take(watch, 1)).toEqual([]);
+  });
+
+  it("a deleted event carries the previous value and the delete's revision", async () => {
+    const { stream, watch } = await opened();
+    stream.respond({
+      events: [{ type: "DELETE", kv: kv("a", 25, ""), prev_kv: kv("a", 21, '{"x":1}') } as unknown as IEvent],
+    });
+    expect(await take(watch, 1)).toEqual([
+      { type: "deleted", old: { key: `${prefix}a`, value: { x: 1 }, revision: "25" } },
+    ]);
+    watch.stop();
+  });
+});
