@@ -25,9 +25,6 @@ describeDatastoreClient(
       kind: "NetworkPolicy",
       metadata: { name, namespace },
     });
-    // No `compact` here: the suite's compaction cases expect list(olderRevision) to fail once
-    // compacted, which contradicts Kubernetes' NotOlderThan lists (listAtRevision "not-older").
-    // The watch half is covered in errors.test.ts and syncer.test.ts instead.
     return {
       client,
       listOptions: { kind: "NetworkPolicy", namespace },
@@ -41,6 +38,9 @@ describeDatastoreClient(
       },
       async delete(name) {
         server.remove(NETWORK_POLICIES, name, namespace);
+      },
+      async compact() {
+        server.compact();
       },
       async putUndecodable(name, raw) {
         // A Calico spec must be an object; a string is what a corrupted store would hold.
