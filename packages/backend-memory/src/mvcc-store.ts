@@ -14,6 +14,8 @@ export interface MvccStoreOptions {
  */
 export class MvccStore {
   private readonly state = new Map<string, StoredEntry>();
+  /** Every current key in code-unit order, rebuilt lazily after a key is created or deleted. */
+  private sortedKeys: string[] | null = null;
   private readonly log = new MvccLog();
   private latest = 0;
   private compacted = 0;
@@ -81,6 +83,7 @@ export class MvccStore {
 
   /** Entries under `prefix` as they were at `rev` (which `resolve` has validated), sorted by key. */
   entriesAt(prefix: string, rev: number): StoredEntry[] {
+    if (rev === this.latest) return this.currentSorted(prefix);
     const view = new Map<string, StoredEntry>();
     for (const [key, entry] of this.state) if (key.startsWith(prefix)) view.set(key, entry);
     this.log.forEachAfterNewestFirst(rev, (event) => {
@@ -90,6 +93,29 @@ export class MvccStore {
     });
     const keys = [...view.keys()].sort(compareKeys);
     return keys.map((key) => view.get(key)!);
+  }
+
+  /**
+   * The present under `prefix`, from a sorted key index (what etcd's B-tree gives it): keys under
+   * a prefix are one contiguous run, found by binary search, so a list does not sort every time.
+   */
+  private currentSorted(prefix: string): StoredEntry[] {
+    if (this.sortedKeys === null) this.sortedKeys = [...this.state.keys()].sort(compareKeys);
+    const keys = this.sortedKeys;
+    let low = 0;
+    let high = keys.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (keys[mid]! < prefix) low = mid + 1;
+      else high = mid;
+    }
+    const entries: StoredEntry[] = [];
+    for (let i = low; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (!key.startsWith(prefix)) break;
+      entries.push(this.state.get(key)!);
+    }
+    return entries;
   }
 
   /** Writes under `prefix` newer than `rev`, oldest first. */
@@ -109,6 +135,7 @@ export class MvccStore {
     const previous = this.state.get(key);
     if (entry === undefined) this.state.delete(key);
     else this.state.set(key, entry);
+    if ((previous === undefined) !== (entry === undefined)) this.sortedKeys = null;
     const event = new LogEvent(rev, key, entry, previous);
     this.latest = rev;
     this.log.append(event);
