@@ -1,15 +1,14 @@
-/** What vitest passes to a test function; other runners may pass nothing. */
-export interface RunnerContext {
-  skip?: (note?: string) => void;
-}
-
 /**
- * Capabilities such as `compact` live on the harness, which only exists once a test runs. A case
- * for a capability the harness lacks is reported as skipped where the runner can say so (vitest's
- * `context.skip`), and otherwise ends without asserting. Returns true when the case should run.
+ * Capabilities such as `compact` live on the harness, which only exists once a test runs, so the
+ * options declare them up front (`compaction`, `undecodableValues`, both default true) and the
+ * cases for an undeclared capability are not registered at all. A harness that lacks a method it
+ * declared fails the case with a message saying how to declare it absent — never a silent pass.
  */
-export function hasCapability(present: boolean, name: string, context: RunnerContext | undefined): boolean {
-  if (present) return true;
-  context?.skip?.(`the harness does not provide ${name}()`);
-  return false;
+export function requireCapability<T>(method: T | undefined, name: string, option: string): T {
+  if (method === undefined) {
+    throw new Error(
+      `the harness does not provide ${name}(); pass { ${option}: false } to leave these cases out`,
+    );
+  }
+  return method;
 }

@@ -1,6 +1,6 @@
 import { type KVPairList, ResourceExpiredError, type Watch } from "@watchersyncer/core";
 import { expect, it } from "vitest";
-import { hasCapability, type RunnerContext } from "./capability.js";
+import { requireCapability } from "./capability.js";
 import { eventText } from "./event-text.js";
 import type { ConformanceContext, ConformanceHarness } from "./harness.js";
 import { WatchReader } from "./watch-reader.js";
@@ -24,9 +24,9 @@ function expectExpired(error: unknown): void {
 export function registerCompactionCases(ctx: ConformanceContext): void {
   it(
     "after compact(), a watch at the pre-compaction revision fails with ResourceExpiredError",
-    (context?: RunnerContext) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        if (!hasCapability(h.compact !== undefined, "compact", context)) return;
+        requireCapability(h.compact, "compact", "compaction");
         const revision = await compactPast(h, signal);
         let watch: Watch;
         try {
@@ -53,9 +53,9 @@ export function registerCompactionCases(ctx: ConformanceContext): void {
     exact
       ? "after compact(), a list at the pre-compaction revision fails with ResourceExpiredError"
       : "after compact(), a list at the pre-compaction revision fails with ResourceExpiredError or is not older",
-    (context?: RunnerContext) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        if (!hasCapability(h.compact !== undefined, "compact", context)) return;
+        requireCapability(h.compact, "compact", "compaction");
         const revision = await compactPast(h, signal);
         const everything = [h.keyOf("a"), h.keyOf("b")].sort();
         let old: KVPairList | undefined;

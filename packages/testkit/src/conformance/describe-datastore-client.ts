@@ -11,8 +11,8 @@ import { registerWatchCases } from "./watch-cases.js";
 /**
  * Registers the conformance cases every `DatastoreClient` must pass, as one `describe` block.
  * `makeHarness` is called once per case (twice for the isolation case) and must return a fresh,
- * empty resource type each time. Cases for `compact` and `putUndecodable` are skipped when the
- * harness lacks them; the bookmark case is registered only with `options.bookmarks`.
+ * empty resource type each time. The compaction and undecodable-value cases are registered unless
+ * the options declare those capabilities absent; the bookmark case only with `options.bookmarks`.
  */
 export function describeDatastoreClient(
   name: string,
@@ -25,8 +25,8 @@ export function describeDatastoreClient(
     registerWatchCases(ctx);
     registerLifecycleCases(ctx);
     registerIsolationCases(ctx);
-    registerCompactionCases(ctx);
-    registerParseErrorCases(ctx);
+    if (options.compaction !== false) registerCompactionCases(ctx);
+    if (options.undecodableValues !== false) registerParseErrorCases(ctx);
     if (options.bookmarks) registerBookmarkCases(ctx);
   });
 }

@@ -10,9 +10,9 @@ export interface ConformanceHarness {
   /** Writes through the datastore's own admin path (not through `client`). */
   put(name: string, value: Record<string, unknown>): Promise<void>;
   delete(name: string): Promise<void>;
-  /** Compacts history up to now. Omit if unsupported: the compaction cases are then not registered. */
+  /** Compacts history up to now. Required unless the options say `compaction: false`. */
   compact?(): Promise<void>;
-  /** Stores a value the backend cannot decode (S18). Omit if impossible: those cases are skipped. */
+  /** Stores a value the backend cannot decode (S18). Required unless the options say `undecodableValues: false`. */
   putUndecodable?(name: string, raw: string): Promise<void>;
   cleanup(): Promise<void>;
 }
@@ -27,6 +27,10 @@ export interface ConformanceOptions {
    * the memory backend). "not-older" (default): a state at least that new (Kubernetes).
    */
   listAtRevision?: "exact" | "not-older";
+  /** The harness provides `compact()` and the backend reports compacted revisions. Default true. */
+  compaction?: boolean;
+  /** The harness provides `putUndecodable()` (contract S18). Default true. */
+  undecodableValues?: boolean;
   /** Per test, default 20000 ms. Waits inside a test use a share of it. */
   timeoutMs?: number;
 }

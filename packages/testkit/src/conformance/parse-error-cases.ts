@@ -1,6 +1,6 @@
 import { ParseError } from "@watchersyncer/core";
 import { expect, it } from "vitest";
-import { hasCapability, type RunnerContext } from "./capability.js";
+import { requireCapability } from "./capability.js";
 import { eventText } from "./event-text.js";
 import type { ConformanceContext } from "./harness.js";
 import { WatchReader } from "./watch-reader.js";
@@ -8,9 +8,9 @@ import { WatchReader } from "./watch-reader.js";
 export function registerParseErrorCases(ctx: ConformanceContext): void {
   it(
     "an undecodable value appears in list().parseErrors with rawKey = keyOf(name), not in kvPairs",
-    (context?: RunnerContext) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        if (!hasCapability(h.putUndecodable !== undefined, "putUndecodable", context)) return;
+        requireCapability(h.putUndecodable, "putUndecodable", "undecodableValues");
         await h.put("good", { v: 1 });
         await h.putUndecodable!("bad", "{not json");
         const list = await h.client.list(h.listOptions, "", signal);
@@ -25,9 +25,9 @@ export function registerParseErrorCases(ctx: ConformanceContext): void {
 
   it(
     "an undecodable value arrives as a parse-error watch event",
-    (context?: RunnerContext) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        if (!hasCapability(h.putUndecodable !== undefined, "putUndecodable", context)) return;
+        requireCapability(h.putUndecodable, "putUndecodable", "undecodableValues");
         const list = await h.client.list(h.listOptions, "", signal);
         const watch = await h.client.watch(
           h.listOptions,
