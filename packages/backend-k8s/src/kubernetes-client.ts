@@ -89,14 +89,16 @@ export function loadKubeConfig(
   return kubeConfig;
 }
 
+type ClientSettings = Required<
+  Pick<KubernetesClientOptions, "pageSize" | "stallTimeoutMs" | "requestTimeoutMs" | "watchTimeoutSeconds">
+>;
+
 /** A core `DatastoreClient` over the Kubernetes API: lists and watches one resource per call. */
 export class KubernetesClient implements DatastoreClient {
   readonly kubeConfig: KubeConfig;
   private readonly http: KubernetesHttp;
   private readonly logger: Logger;
-  private readonly settings: Required<
-    Pick<KubernetesClientOptions, "pageSize" | "stallTimeoutMs" | "requestTimeoutMs" | "watchTimeoutSeconds">
-  >;
+  private readonly settings: ClientSettings;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly openWatches = new Set<KubernetesWatchStream>();
@@ -119,6 +121,7 @@ export class KubernetesClient implements DatastoreClient {
       requestTimeoutMs: options.requestTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.requestTimeoutMs,
       watchTimeoutSeconds: options.watchTimeoutSeconds ?? KUBERNETES_CLIENT_DEFAULTS.watchTimeoutSeconds,
     };
+    validateSettings(this.settings);
   }
 
   /** The API server URL of the current context. */
@@ -196,7 +199,19 @@ export class KubernetesClient implements DatastoreClient {
 
   private watchTimeoutSeconds(): number {
     const { min, max } = this.settings.watchTimeoutSeconds;
-    return Math.floor(min + this.random() * Math.max(0, max - min + 1));
+    return Math.min(max, Math.floor(min + this.random() * (max - min + 1)));
+  }
+}
+
+function validateSettings(settings: ClientSettings): void {
+  for (const name of ["pageSize", "stallTimeoutMs", "requestTimeoutMs"] as const) {
+    const value = settings[name];
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0`);
+  }
+  if (settings.requestTimeoutMs === 0) throw new RangeError("requestTimeoutMs must be > 0");
+  const { min, max } = settings.watchTimeoutSeconds;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {
+    throw new RangeError("watchTimeoutSeconds needs integers 1 <= min <= max");
   }
 }
 

@@ -92,3 +92,12 @@ describe("query parameters on the wire", () => {
     }
   });
 });
+
+describe("option checks", () => {
+  it("rejects nonsensical settings up front", () => {
+    expect(() => client({ pageSize: -1 })).toThrowError(RangeError);
+    expect(() => client({ requestTimeoutMs: 0 })).toThrowError(RangeError);
+    expect(() => client({ watchTimeoutSeconds: { min: 600, max: 300 } })).toThrowError(RangeError);
+    expect(() => client({ stallTimeoutMs: 0, pageSize: 0 })).not.toThrow();
+  });
+});
