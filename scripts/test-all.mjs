@@ -115,12 +115,13 @@ function denoCounts(json) {
   return { passed: json.passed ?? 0, failed: json.failed ?? 0, skipped: json.skipped ?? 0 };
 }
 
-function collectResults(dirs) {
+/** Reads only the result files of test steps that ran: anything else cannot belong to this run. */
+function collectResults(dirs, ranSteps) {
   const rows = [];
   for (const dir of dirs) {
     const name = readJson(join(dir, "package.json"))?.name ?? relative(repoRoot, dir);
-    const node = vitestCounts(readJson(join(dir, RESULT_FILES.node)));
-    const deno = denoCounts(readJson(join(dir, RESULT_FILES.deno)));
+    const node = ranSteps.has("test") ? vitestCounts(readJson(join(dir, RESULT_FILES.node))) : undefined;
+    const deno = ranSteps.has("deno") ? denoCounts(readJson(join(dir, RESULT_FILES.deno))) : undefined;
     if (node !== undefined || deno !== undefined) rows.push({ name, node, deno });
   }
   return rows;
@@ -176,11 +177,13 @@ async function main() {
   removeStaleResults(dirs);
 
   let exitCode = 0;
+  const ranSteps = new Set();
   for (const step of STEPS) {
     if (skips.has(step.name)) {
       console.log(`\n=== ${step.name}: skipped (--skip)`);
       continue;
     }
+    ranSteps.add(step.name);
     const code = await runStep(step);
     if (code !== 0) {
       console.error(`\ntest-all: step "${step.name}" failed with exit code ${code}`);
@@ -189,7 +192,7 @@ async function main() {
     }
   }
 
-  const rows = collectResults(dirs);
+  const rows = collectResults(dirs, ranSteps);
   printTable(rows);
   const sum = totals(rows);
   if (sum.unreadable > 0) {
