@@ -188,7 +188,8 @@ function splitArgs(
 ): { fn: TestFn | undefined; options: TestOptions } {
   const fn = typeof second === "function" ? second : typeof third === "function" ? third : undefined;
   const rest = typeof second === "function" ? third : second;
-  const options = typeof rest === "number" ? { timeout: rest } : typeof rest === "object" && rest !== null ? rest : {};
+  const options =
+    typeof rest === "number" ? { timeout: rest } : typeof rest === "object" && rest !== null ? rest : {};
   return { fn, options };
 }
 
