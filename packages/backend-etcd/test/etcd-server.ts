@@ -3,6 +3,7 @@
  * the controls the fault tests need (kill -9, restart on the same data dir, SIGSTOP/SIGCONT).
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -50,6 +51,41 @@ export function ensureEtcdInstalled(): void {
 
 function hasCommand(name: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * Where running servers leave their pid, so the global teardown can kill what a crashed or
+ * timed-out test file left behind (set by the global setup; inherited by the test workers).
+ */
+const pidRegistryVariable = "WATCHERSYNCER_ETCD_PID_DIR";
+
+export function usePidRegistry(dir: string): void {
+  process.env[pidRegistryVariable] = dir;
+}
+
+/** SIGKILLs every registered etcd that still runs; returns how many there were. */
+export function killRegisteredServers(dir: string): number {
+  let killed = 0;
+  for (const name of readdirSync(dir)) {
+    const pid = Number(name);
+    let command = "";
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    // Only an etcd of ours: pids get reused.
+    if (!command.startsWith("etcd") || !command.includes("watchersyncer-etcd-")) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+      killed++;
+    } catch {
+      // Already gone.
+    }
+    const dataDir = readFileSync(join(dir, name), "utf8");
+    if (dataDir.includes("watchersyncer-etcd-")) rmSync(dataDir, { recursive: true, force: true });
+  }
+  return killed;
 }
 
 export async function freePort(): Promise<number> {
@@ -232,6 +268,9 @@ export class EtcdServer extends EtcdControl {
     args.push(...(this.options.extraArgs ?? []));
     const child = spawn("etcd", args, { stdio: ["ignore", "pipe", "pipe"] });
     this.process = child;
+    const registry = process.env[pidRegistryVariable];
+    const pidFile = registry && child.pid !== undefined ? join(registry, String(child.pid)) : undefined;
+    if (pidFile) writeFileSync(pidFile, this.dataDir);
     const collect = (chunk: Buffer) => {
       this.log.push(chunk.toString("utf8"));
       if (this.log.length > 200) this.log.splice(0, 100);
@@ -240,6 +279,7 @@ export class EtcdServer extends EtcdControl {
     child.stderr?.on("data", collect);
     this.exited = new Promise((resolve) => {
       child.once("exit", () => {
+        if (pidFile) rmSync(pidFile, { force: true });
         if (this.process === child) this.process = null;
         resolve();
       });
