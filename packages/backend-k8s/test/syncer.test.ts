@@ -104,25 +104,28 @@ describe("a core watcher-syncer over the Kubernetes client", () => {
     expect(callbacks.violations).toEqual([]);
   }, 40_000);
 
-  it("relists with Deleted when the server expires watches (in-stream 410) after deletes and compaction", async () => {
-    const ns = freshNamespace("expire");
-    const all = names("q", 6);
-    for (const name of all) putPolicy(server, ns, name);
-    const { callbacks, trace } = startSyncer(ns);
-    await callbacks.waitForStatus(SyncStatus.InSync, settle);
-    await eventually(() => trace.watchesOpened >= 1, 10_000, "the syncer's watch");
-    server.faults.stall();
-    server.remove(NETWORK_POLICIES, "q0", ns);
-    server.remove(NETWORK_POLICIES, "q1", ns);
-    server.compact();
-    server.faults.expireWatches();
-    server.faults.resume();
-    await waitForServerView(callbacks, ns, all);
-    expect(trace.watchErrors.some((e) => ResourceExpiredError.is(e))).toBe(true);
-    const deleted = callbacks.updates.filter((u) => u.type === UpdateType.Deleted).map((u) => u.kv.key);
-    expect(deleted.sort()).toEqual([policyKey(ns, "q0"), policyKey(ns, "q1")]);
-    expect(callbacks.violations).toEqual([]);
-  }, 40_000);
+  for (const listing of [{ watchList: false }, { watchList: true }]) {
+    const how = listing.watchList ? "streaming lists" : "paginated lists";
+    it(`relists (${how}) with Deleted when the server expires watches (in-stream 410) after deletes and compaction`, async () => {
+      const ns = freshNamespace("expire");
+      const all = names("q", 6);
+      for (const name of all) putPolicy(server, ns, name);
+      const { callbacks, trace } = startSyncer(ns, listing);
+      await callbacks.waitForStatus(SyncStatus.InSync, settle);
+      await eventually(() => trace.watchesOpened >= 1, 10_000, "the syncer's watch");
+      server.faults.stall();
+      server.remove(NETWORK_POLICIES, "q0", ns);
+      server.remove(NETWORK_POLICIES, "q1", ns);
+      server.compact();
+      server.faults.expireWatches();
+      server.faults.resume();
+      await waitForServerView(callbacks, ns, all);
+      expect(trace.watchErrors.some((e) => ResourceExpiredError.is(e))).toBe(true);
+      const deleted = callbacks.updates.filter((u) => u.type === UpdateType.Deleted).map((u) => u.kv.key);
+      expect(deleted.sort()).toEqual([policyKey(ns, "q0"), policyKey(ns, "q1")]);
+      expect(callbacks.violations).toEqual([]);
+    }, 40_000);
+  }
 
   it("keeps up across a server restart", async () => {
     const ns = freshNamespace("restart");
