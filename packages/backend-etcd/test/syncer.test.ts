@@ -1,7 +1,7 @@
 import { createWatcherSyncer, SyncStatus, UpdateType } from "@watchersyncer/core";
 import { describe, expect, inject, it } from "vitest";
 import { calicoKey, createEtcdClient } from "../src/index.js";
-import { EtcdControl, waitFor } from "./etcd-server.js";
+import { EtcdControl, freePort, waitFor } from "./etcd-server.js";
 import { Recorder, uniquePrefix } from "./helpers.js";
 
 const endpoint = inject("etcdEndpoint");
@@ -64,6 +64,33 @@ describe("a core syncer over this client", () => {
       for (const key of written) expect(recorder.view.get(key)).toBe(stored.get(key));
       await ctl.etcdctl(["del", written[0]!]);
       await waitFor(() => !recorder.view.has(written[0]!), { what: "the delete" });
+    } finally {
+      await syncer.stop();
+      await client.close();
+    }
+  });
+});
+
+describe("several endpoints", () => {
+  it("gets in sync when one of the endpoints is down", async () => {
+    const prefix = uniquePrefix("endpoints");
+    await ctl.etcdctl(["put", `${prefix}a`, "{}"]);
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const client = createEtcdClient({
+      endpoints: [dead, endpoint],
+      requestTimeoutMs: 2_000,
+      stallTimeoutMs: 2_000,
+    });
+    const recorder = new Recorder();
+    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } as never }], recorder, {
+      minResyncInterval: 50,
+      listRetryInterval: 100,
+    });
+    syncer.start();
+    try {
+      await waitFor(() => recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
+      await ctl.etcdctl(["put", `${prefix}b`, "{}"]);
+      await waitFor(() => recorder.view.size === 2, { what: "the watched put" });
     } finally {
       await syncer.stop();
       await client.close();
