@@ -1,10 +1,24 @@
-import type { DatastoreClient, KVPairList, Logger, Revision, Watch, WatchOptions } from "@watchersyncer/core";
+import {
+  type DatastoreClient,
+  DatastoreError,
+  type KVPairList,
+  type Logger,
+  type Revision,
+  type Watch,
+  type WatchOptions,
+} from "@watchersyncer/core";
 import type { IOptions } from "etcd3";
 import etcd3 from "etcd3";
 import { isInvalidAuthToken } from "./errors.js";
 import { type EtcdListOptions, type KeyLayoutOptions, rangeFor } from "./key-layout.js";
 import { listSnapshot } from "./list.js";
-import { type EtcdClientOptions, loadTls, type ResolvedEtcdOptions, resolveOptions } from "./options.js";
+import {
+  DEFAULTS,
+  type EtcdClientOptions,
+  loadTls,
+  type ResolvedEtcdOptions,
+  resolveOptions,
+} from "./options.js";
 import { openWatch } from "./watch.js";
 
 /** A `DatastoreClient` over etcd v3. Build one with `createEtcdClient`. */
@@ -100,7 +114,7 @@ export class EtcdDatastoreClient implements DatastoreClient {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error("EtcdDatastoreClient is closed");
+    if (this.closed) throw new DatastoreError("EtcdDatastoreClient is closed");
   }
 }
 
@@ -108,25 +122,27 @@ export function createEtcdClient(options: EtcdClientOptions): EtcdDatastoreClien
   return new EtcdDatastoreClient(options);
 }
 
+type FaultPolicy = NonNullable<NonNullable<IOptions["faultHandling"]>["global"]>;
+
 /** A policy that runs the call once: retries and re-lists are the syncer's job, not etcd3's. */
 const runOnce = {
   execute: <T>(fn: (context: { signal: AbortSignal; attempt: number }) => T | Promise<T>) =>
     Promise.resolve().then(() => fn({ signal: new AbortController().signal, attempt: 0 })),
-};
+} as unknown as FaultPolicy;
 
 function etcd3Options(options: EtcdClientOptions, resolved: ResolvedEtcdOptions): IOptions {
   const result: IOptions = {
     hosts: resolved.endpoints,
     grpcOptions: {
-      "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? 256 * 1024 * 1024,
+      "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? DEFAULTS.maxReceiveMessageBytes,
       "grpc.max_send_message_length": 16 * 1024 * 1024,
       ...options.grpcOptions,
     },
     // The default circuit breaker refuses calls for 5 s after three failures, which would delay
     // every recovery after an etcd restart; the syncer already paces its retries.
     faultHandling: {
-      host: () => runOnce as unknown as NonNullable<IOptions["faultHandling"]>["global"] & object,
-      global: runOnce as unknown as NonNullable<NonNullable<IOptions["faultHandling"]>["global"]>,
+      host: () => runOnce,
+      global: runOnce,
     },
   };
   if (options.tls !== undefined) {
