@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.js";
 import { toError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import type { SyncerObserver } from "./observer.js";
 import type { SyncerCallbacks, SyncStatus, Update } from "./types.js";
 
 type Entry<V> =
@@ -28,16 +29,24 @@ export class DeliveryQueue<V> {
   private drainTimer: unknown = undefined;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  private queued = 0;
 
   constructor(
     private readonly callbacks: SyncerCallbacks<V>,
     private readonly maxBatch: number,
     private readonly logger: Logger,
     private readonly clock: Clock,
+    private readonly observer?: SyncerObserver,
   ) {}
+
+  /** Updates queued and not yet handed to the consumer. */
+  get queuedUpdates(): number {
+    return this.queued;
+  }
 
   pushUpdate(update: Update<V>): void {
     if (this.closed) return;
+    this.queued++;
     const last = this.entries[this.entries.length - 1];
     if (last !== undefined && last.kind === "updates" && this.entries.length - 1 >= this.head) {
       last.updates.push(update);
@@ -82,6 +91,7 @@ export class DeliveryQueue<V> {
     this.drainTimer = undefined;
     this.entries.length = 0;
     this.head = 0;
+    this.queued = 0;
     this.wakeIdle();
   }
 
@@ -131,19 +141,37 @@ export class DeliveryQueue<V> {
   }
 
   private deliverUpdates(batch: Update<V>[]): Promise<void> | undefined {
+    this.queued -= batch.length;
+    const startedAt = this.observer === undefined ? 0 : this.clock.now();
     let result: void | Promise<void>;
     try {
       result = this.callbacks.onUpdates(batch);
     } catch (err) {
       this.logger.error("onUpdates threw; continuing", { error: toError(err) });
+      this.observeDelivery(batch.length, startedAt);
       return undefined;
     }
     if (result !== null && typeof result === "object" && typeof result.then === "function") {
-      return result.then(undefined, (err: unknown) => {
-        this.logger.error("onUpdates rejected; continuing", { error: toError(err) });
-      });
+      return result.then(
+        () => this.observeDelivery(batch.length, startedAt),
+        (err: unknown) => {
+          this.logger.error("onUpdates rejected; continuing", { error: toError(err) });
+          this.observeDelivery(batch.length, startedAt);
+        },
+      );
     }
+    this.observeDelivery(batch.length, startedAt);
     return undefined;
+  }
+
+  private observeDelivery(updates: number, startedAt: number): void {
+    if (this.observer === undefined) return;
+    this.observer({
+      type: "delivered",
+      updates,
+      consumerMs: this.clock.now() - startedAt,
+      queued: this.queued,
+    });
   }
 
   private guard(callback: string, call: () => void): void {

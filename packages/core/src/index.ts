@@ -10,6 +10,14 @@ export {
 } from "./errors.js";
 export { type LogFields, type Logger, silentLogger } from "./logger.js";
 export { flushMicrotasks, ManualClock } from "./manual-clock.js";
+export type {
+  Observation,
+  ResourceTypeStats,
+  ResyncCause,
+  SyncerObserver,
+  SyncerStats,
+  WatchEndReason,
+} from "./observer.js";
 export { DEFAULTS, type WatcherSyncerOptions } from "./options.js";
 export type {
   DatastoreClient,
@@ -28,4 +36,4 @@ export type {
   WatchOptions,
 } from "./types.js";
 export { SyncStatus, UpdateType } from "./types.js";
-export { createWatcherSyncer } from "./watcher-syncer.js";
+export { createWatcherSyncer, type WatcherSyncer } from "./watcher-syncer.js";

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from "./clock.js";
 import { type Logger, silentLogger } from "./logger.js";
+import type { SyncerObserver } from "./observer.js";
 
 export interface WatcherSyncerOptions {
   /** ms; resync or re-watch attempts of one resource type start at most this often. Default 500. */
@@ -16,6 +17,8 @@ export interface WatcherSyncerOptions {
   clock?: Clock;
   /** Default: silent. */
   logger?: Logger;
+  /** Receives observations for metrics (lists, watches, events, resyncs, deliveries). Default: none. */
+  observer?: SyncerObserver;
 }
 
 export const DEFAULTS = {

@@ -9,6 +9,7 @@ import {
   toError,
 } from "./errors.js";
 import type { Logger } from "./logger.js";
+import type { ResourceTypeStats, ResyncCause, SyncerObserver, WatchEndReason } from "./observer.js";
 import type { ResolvedOptions } from "./options.js";
 import {
   type DatastoreClient,
@@ -37,6 +38,7 @@ export interface WatcherCacheDeps<V> {
   options: ResolvedOptions;
   clock: Clock;
   logger: Logger;
+  observer?: SyncerObserver;
 }
 
 type ListOutcome = "listed" | "retry" | "not-installed" | "stopped";
@@ -55,6 +57,11 @@ export class WatcherCache<V> {
   private resyncBlockedUntil: number;
   private hasSynced = false;
   private watch: Watch | null = null;
+  /** Why the next full resync happens, for the observer. */
+  private resyncCause: ResyncCause = "initial";
+  private lastEventAt: number | undefined;
+  private readonly resourceTypeName: string;
+  private readonly observer: SyncerObserver | undefined;
 
   private readonly client: DatastoreClient;
   private readonly resourceType: ResourceType<V>;
@@ -70,7 +77,20 @@ export class WatcherCache<V> {
     this.options = deps.options;
     this.clock = deps.clock;
     this.logger = deps.logger;
+    this.observer = deps.observer;
+    const { kind, namespace } = deps.resourceType.listOptions;
+    this.resourceTypeName = namespace ? `${kind}/${namespace}` : kind;
     this.resyncBlockedUntil = this.clock.now();
+  }
+
+  stats(): ResourceTypeStats {
+    return {
+      resourceType: this.resourceTypeName,
+      currentRevision: this.currentRevision,
+      cachedKeys: this.resources.size + (this.oldResources?.size ?? 0),
+      lastEventAt: this.lastEventAt,
+      synced: this.hasSynced,
+    };
   }
 
   /** Runs until `signal` aborts, then reports every cached key as deleted (S15). */
@@ -122,7 +142,10 @@ export class WatcherCache<V> {
   }
 
   private async resync(signal: AbortSignal): Promise<ListOutcome> {
-    this.logger.info("full resync", this.logFields());
+    this.logger.info("full resync", { ...this.logFields(), cause: this.resyncCause });
+    const observer = this.observer;
+    observer?.({ type: "resync", resourceType: this.resourceTypeName, cause: this.resyncCause });
+    const startedAt = this.clock.now();
     this.guardProcessor("onSyncerStarting", () => this.resourceType.updateProcessor?.onSyncerStarting());
     let list: KVPairList;
     try {
@@ -132,19 +155,40 @@ export class WatcherCache<V> {
       );
     } catch (err) {
       if (signal.aborted) return "stopped";
+      if (observer !== undefined) {
+        const error = toError(err);
+        const durationMs = this.clock.now() - startedAt;
+        observer({
+          type: "list-failed",
+          resourceType: this.resourceTypeName,
+          durationMs,
+          error,
+          errorName: error.name,
+        });
+      }
       if (ResourceDoesNotExistError.is(err)) {
         // The API is not installed: nothing of this type exists. Poll until it appears (S10).
         this.logger.info("resource type not installed; polling", { ...this.logFields(), error: err });
         this.applyList({ kvPairs: [], revision: "" });
         this.resyncBlockedUntil = this.clock.now() + this.options.watchPollInterval;
+        this.resyncCause = "not-installed";
         return "not-installed";
       }
       this.logger.info("list failed; will retry", { ...this.logFields(), error: toError(err) });
       if (ResourceExpiredError.is(err)) this.resetRevision();
       this.resyncBlockedUntil = this.clock.now() + this.retryDelay(err, this.options.listRetryInterval);
+      this.resyncCause = "list-failed";
       return "retry";
     }
     if (signal.aborted) return "stopped";
+    observer?.({
+      type: "list-finished",
+      resourceType: this.resourceTypeName,
+      durationMs: this.clock.now() - startedAt,
+      items: list.kvPairs.length,
+      parseErrors: list.parseErrors?.length ?? 0,
+      revision: list.revision,
+    });
     this.applyList(list);
     this.currentRevision = list.revision;
     this.errorsAtCurrentRevision = 0;
@@ -186,12 +230,26 @@ export class WatcherCache<V> {
       );
     } catch (err) {
       if (signal.aborted) return "stopped";
+      if (this.observer !== undefined) {
+        const error = toError(err);
+        this.observer({
+          type: "watch-failed",
+          resourceType: this.resourceTypeName,
+          error,
+          errorName: error.name,
+        });
+      }
       return this.onWatchCreateFailed(err);
     }
     if (signal.aborted) {
       watch.stop();
       return "stopped";
     }
+    this.observer?.({
+      type: "watch-started",
+      resourceType: this.resourceTypeName,
+      revision: this.currentRevision,
+    });
     return watch;
   }
 
@@ -201,6 +259,7 @@ export class WatcherCache<V> {
     if (ResourceExpiredError.is(err)) {
       this.logger.info("watch revision expired; full resync", fields);
       this.resetRevision();
+      this.resyncCause = "expired";
       return "full-resync";
     }
     if (ConnectionRefusedError.is(err) || TooManyRequestsError.is(err)) {
@@ -214,6 +273,7 @@ export class WatcherCache<V> {
       this.logger.debug("watch not available; polling", fields);
       this.resyncBlockedUntil = this.clock.now() + this.options.watchPollInterval;
       this.resetRevision();
+      this.resyncCause = "polling";
       return "full-resync";
     }
     this.logger.warn("failed to create watch; will retry", fields);
@@ -223,22 +283,47 @@ export class WatcherCache<V> {
 
   /** Reads events until the watch ends or must be restarted. */
   private async consumeWatch(watch: Watch, signal: AbortSignal): Promise<void> {
+    const startedAt = this.clock.now();
+    let reason: WatchEndReason = "closed";
+    let errorName: string | undefined;
     try {
       for await (const event of watch) {
-        if (signal.aborted) return;
-        if (this.handleEvent(event)) return;
+        if (signal.aborted) break;
+        if (this.handleEvent(event)) {
+          reason = "error";
+          errorName = event.type === "error" ? toError(event.error).name : undefined;
+          break;
+        }
       }
-      if (!signal.aborted) this.logger.debug("watch closed by the remote; re-watching", this.logFields());
+      if (!signal.aborted && reason === "closed") {
+        this.logger.debug("watch closed by the remote; re-watching", this.logFields());
+      }
     } catch (err) {
-      if (signal.aborted) return;
-      this.onWatchError(toError(err));
+      if (!signal.aborted) {
+        const error = toError(err);
+        reason = "error";
+        errorName = error.name;
+        this.onWatchError(error);
+      }
     } finally {
       this.stopWatch();
+    }
+    if (signal.aborted) reason = "stopped";
+    if (this.observer !== undefined) {
+      const durationMs = this.clock.now() - startedAt;
+      this.observer({
+        type: "watch-ended",
+        resourceType: this.resourceTypeName,
+        reason,
+        durationMs,
+        errorName,
+      });
     }
   }
 
   /** Applies one watch event. Returns true when the watch must be restarted. */
   private handleEvent(event: WatchEvent): boolean {
+    if (this.observer !== undefined) this.observeEvent(event);
     switch (event.type) {
       case "added":
       case "modified":
@@ -274,12 +359,21 @@ export class WatcherCache<V> {
     }
   }
 
+  private observeEvent(event: WatchEvent): void {
+    const known = ["added", "modified", "deleted", "bookmark", "parse-error", "error"];
+    const eventType = known.includes((event as { type?: string } | null)?.type ?? "")
+      ? event.type
+      : "unknown";
+    this.observer!({ type: "event", resourceType: this.resourceTypeName, eventType });
+  }
+
   /** S9: an error ended the watch. Decide whether the next watch resumes or re-lists. */
   private onWatchError(error: Error): void {
     const fields = { ...this.logFields(), error };
     if (ResourceExpiredError.is(error)) {
       this.logger.info("watch revision expired; full resync", fields);
       this.resetRevision();
+      this.resyncCause = "expired";
       return;
     }
     this.logger.warn("watch error; restarting the watch", fields);
@@ -292,6 +386,7 @@ export class WatcherCache<V> {
     if (this.errorsAtCurrentRevision > this.options.maxErrorsPerRevision) {
       this.logger.warn("too many errors at the current revision; full resync", this.logFields());
       this.resetRevision();
+      this.resyncCause = "too-many-errors";
       return true;
     }
     return false;
@@ -300,6 +395,8 @@ export class WatcherCache<V> {
   private trackRevision(revision: Revision): void {
     this.currentRevision = revision;
     this.errorsAtCurrentRevision = 0;
+    // Only observed syncers pay for reading the clock on every event.
+    if (this.observer !== undefined) this.lastEventAt = this.clock.now();
   }
 
   private resetRevision(): void {

@@ -1,5 +1,6 @@
 import { DeliveryQueue } from "./delivery-queue.js";
 import { toError } from "./errors.js";
+import type { SyncerObserver, SyncerStats } from "./observer.js";
 import { resolveOptions, type WatcherSyncerOptions } from "./options.js";
 import {
   type DatastoreClient,
@@ -11,6 +12,11 @@ import {
 } from "./types.js";
 import { WatcherCache } from "./watcher-cache.js";
 
+/** A `Syncer` that can also say how it is doing (for gauges and diagnostics). */
+export interface WatcherSyncer extends Syncer {
+  stats(): SyncerStats;
+}
+
 /**
  * Creates a syncer that lists and watches every resource type through `client` and reports a
  * deduplicated stream of updates plus the overall sync status to `callbacks`.
@@ -20,13 +26,13 @@ export function createWatcherSyncer<V = unknown>(
   resourceTypes: ResourceType<V>[],
   callbacks: SyncerCallbacks<V>,
   options?: WatcherSyncerOptions,
-): Syncer {
-  return new WatcherSyncer(client, resourceTypes, callbacks, options);
+): WatcherSyncer {
+  return new DefaultWatcherSyncer(client, resourceTypes, callbacks, options);
 }
 
 type Lifecycle = "created" | "running" | "stopping" | "stopped";
 
-class WatcherSyncer<V> implements Syncer {
+class DefaultWatcherSyncer<V> implements WatcherSyncer {
   private lifecycle: Lifecycle = "created";
   private status: SyncStatus | null = null;
   private cachesSynced = 0;
@@ -43,19 +49,31 @@ class WatcherSyncer<V> implements Syncer {
     options?: WatcherSyncerOptions,
   ) {
     const { resolved, clock, logger } = resolveOptions(options);
-    this.queue = new DeliveryQueue(callbacks, resolved.maxUpdatesToConsolidate, logger, clock);
+    const observer = options?.observer;
+    this.observer = observer;
+    this.queue = new DeliveryQueue(callbacks, resolved.maxUpdatesToConsolidate, logger, clock, observer);
     const sink = {
       update: (update: Update<V>) => this.onCacheUpdate(update),
       parseFailed: (rawKey: string, rawValue: string) => this.queue.pushParseFailed(rawKey, rawValue),
       synced: () => this.onCacheSynced(),
     };
     this.caches = resourceTypes.map(
-      (resourceType) => new WatcherCache<V>({ client, resourceType, sink, options: resolved, clock, logger }),
+      (resourceType) =>
+        new WatcherCache<V>({ client, resourceType, sink, options: resolved, clock, logger, observer }),
     );
     this.logger = logger;
   }
 
   private readonly logger: ReturnType<typeof resolveOptions>["logger"];
+  private readonly observer: SyncerObserver | undefined;
+
+  stats(): SyncerStats {
+    return {
+      status: this.status,
+      queuedUpdates: this.queue.queuedUpdates,
+      resourceTypes: this.caches.map((cache) => cache.stats()),
+    };
+  }
 
   start(): void {
     if (this.lifecycle !== "created") return;
@@ -108,6 +126,7 @@ class WatcherSyncer<V> implements Syncer {
   private setStatus(status: SyncStatus): void {
     if (this.status === status) return;
     this.status = status;
+    this.observer?.({ type: "status", status });
     this.queue.pushStatus(status);
   }
 }

@@ -3,6 +3,7 @@ import {
   type KVPair,
   type Logger,
   ManualClock,
+  type Observation,
   type ResourceType,
   type SyncerUpdateProcessor,
   type WatcherSyncerOptions,
@@ -14,6 +15,8 @@ export interface HarnessOptions {
   kinds?: string[];
   processors?: Record<string, SyncerUpdateProcessor>;
   options?: WatcherSyncerOptions;
+  /** Record the syncer's observations in `observations`. */
+  observe?: boolean;
 }
 
 /** A syncer over a ScriptedClient with a ManualClock and a Recorder; nothing runs until `start()`. */
@@ -33,12 +36,15 @@ export function harness(config: HarnessOptions = {}) {
     listOptions: { kind },
     updateProcessor: config.processors?.[kind],
   }));
-  const syncer = createWatcherSyncer(client, types, rec, { clock, logger, ...config.options });
+  const observations: Observation[] = [];
+  const observer = config.observe ? (o: Observation) => observations.push(o) : undefined;
+  const syncer = createWatcherSyncer(client, types, rec, { clock, logger, observer, ...config.options });
   return {
     clock,
     client,
     rec,
     logs,
+    observations,
     syncer,
     /** Lets queued promise continuations run and delivers what is queued (delivery runs on a 0 ms timer). */
     settle: () => clock.advance(0),
