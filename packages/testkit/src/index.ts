@@ -2,6 +2,7 @@ export { flushMicrotasks, ManualClock } from "@watchersyncer/core";
 export { describeDatastoreClient } from "./conformance/describe-datastore-client.js";
 export type { ConformanceHarness, ConformanceOptions } from "./conformance/harness.js";
 export { type ReadResult, WatchReader } from "./conformance/watch-reader.js";
+export * from "./fuzz/index.js";
 export {
   type RecordedCallback,
   RecordingCallbacks,
