@@ -1,0 +1,138 @@
+/**
+ * Node-only (named `.spec.ts`: vitest runs it, the Deno run of the testkit only takes `*.test.ts`):
+ * it copies core's built JavaScript to a temp dir, plants one bug per copy, and checks that the
+ * fuzz finds each one within a CI-sized budget.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { runFuzz, type SyncerFactory } from "../../src/index.js";
+import { memoryDriverFactory } from "./memory-backend.js";
+
+interface PlantedBug {
+  name: string;
+  file: string;
+  find: string;
+  replace: string;
+}
+
+const PLANTED_BUGS: PlantedBug[] = [
+  {
+    name: "no revision dedup",
+    file: "watcher-cache.js",
+    find: "if (known === kv.revision)\n            return;",
+    replace: "",
+  },
+  {
+    name: "no resync deletes",
+    file: "watcher-cache.js",
+    find: "for (const [key, revision] of vanished) {",
+    replace: "for (const [key, revision] of []) {",
+  },
+  {
+    name: "relist without throttle",
+    file: "watcher-cache.js",
+    find: "this.resyncBlockedUntil = this.clock.now() + this.options.minResyncInterval;",
+    replace: "this.resyncBlockedUntil = this.clock.now();",
+  },
+  {
+    name: "deletes delivered before the list's updates",
+    file: "watcher-cache.js",
+    find: "this.resources = new Map();\n        for (const kv of list.kvPairs)",
+    replace: [
+      "this.resources = new Map();",
+      "const listed = new Set(list.kvPairs.map((kv) => kv.key));",
+      "for (const [key, revision] of [...(this.oldResources ?? [])]) {",
+      "  if (listed.has(key)) continue;",
+      "  this.oldResources.delete(key);",
+      "  this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision } });",
+      "}",
+      "for (const kv of list.kvPairs)",
+    ].join("\n"),
+  },
+  {
+    name: "InSync before the last list's updates",
+    file: "watcher-cache.js",
+    find: "this.oldResources = this.resources.size > 0 ? this.resources : null;",
+    replace:
+      "if (!this.hasSynced) { this.hasSynced = true; this.sink.synced(); }\nthis.oldResources = this.resources.size > 0 ? this.resources : null;",
+  },
+  {
+    name: "onUpdates called again before its promise settles",
+    file: "delivery-queue.js",
+    find: "if (pending !== undefined)\n                    await pending;",
+    replace: "",
+  },
+  {
+    name: "stop() without the final deletes",
+    file: "watcher-cache.js",
+    find: "for (const [key, revision] of everything) {",
+    replace: "for (const [key, revision] of []) {",
+  },
+];
+
+const coreDist = fileURLToPath(new URL("../../../core/dist/", import.meta.url));
+const workDir = mkdtempSync(join(tmpdir(), "watchersyncer-planted-"));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+/** Copies core's built JavaScript without source maps (they would point at the pristine sources). */
+function copyCore(name: string): string {
+  const dir = join(workDir, name);
+  cpSync(coreDist, dir, {
+    recursive: true,
+    filter: (path) => !path.endsWith(".map") && !path.endsWith(".d.ts"),
+  });
+  for (const entry of readdirSync(dir)) {
+    if (!entry.endsWith(".js")) continue;
+    const file = join(dir, entry);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, ""));
+  }
+  return dir;
+}
+
+async function load(dir: string): Promise<SyncerFactory> {
+  const mod = (await import(pathToFileURL(join(dir, "index.js")).href)) as {
+    createWatcherSyncer: SyncerFactory;
+  };
+  return mod.createWatcherSyncer;
+}
+
+/** A copy of core's dist with `bug` planted; fails if the text to replace is not there. */
+async function plant(bug: PlantedBug, index: number): Promise<SyncerFactory> {
+  const dir = copyCore(String(index));
+  const file = join(dir, bug.file);
+  const source = readFileSync(file, "utf8");
+  const occurrences = source.split(bug.find).length - 1;
+  expect(occurrences, `planting "${bug.name}": the text to replace occurs once in ${bug.file}`).toBe(1);
+  writeFileSync(file, source.replace(bug.find, bug.replace));
+  return load(dir);
+}
+
+describe("the fuzz finds planted syncer bugs", () => {
+  it("passes the unmodified copy of core (the loader itself plants nothing)", async () => {
+    const createSyncer = await load(copyCore("pristine"));
+    const report = await runFuzz(memoryDriverFactory, { createSyncer, seed: 7, numRuns: 300 });
+    expect(report.failure).toBeUndefined();
+  }, 60_000);
+
+  PLANTED_BUGS.forEach((bug, index) => {
+    it(`finds: ${bug.name}`, async () => {
+      const createSyncer = await plant(bug, index);
+      const report = await runFuzz(memoryDriverFactory, {
+        createSyncer,
+        seed: 1000 + index,
+        numRuns: 3000,
+        timeLimitMs: 15_000,
+      });
+      expect(report.failure, `"${bug.name}" survived ${report.histories} histories`).toBeDefined();
+      // A readable counterexample: the shrunk history and the replay line.
+      expect(report.failure!.counterexample.length).toBeGreaterThan(0);
+      expect(report.failure!.replay).toMatch(/^FUZZ_SEED=\d+ FUZZ_PATH=[\d:]+/);
+      console.log(
+        `${bug.name}: found after ${report.histories} histories\n${report.failure!.error}\n${report.failure!.counterexample}`,
+      );
+    }, 60_000);
+  });
+});
