@@ -1,3 +1,4 @@
+export { createDatastoreClient } from "./create-datastore-client.js";
 export { toDatastoreError } from "./errors.js";
 export { createEtcdClient, EtcdDatastoreClient } from "./etcd-client.js";
 export {

@@ -1,3 +1,4 @@
+export { createDatastoreClient } from "./create-datastore-client.js";
 export type { Decoded, KubernetesObject, KubernetesObjectMeta } from "./decode.js";
 export { decodeObject } from "./decode.js";
 export {

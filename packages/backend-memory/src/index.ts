@@ -1,3 +1,4 @@
+export { createDatastoreClient } from "./create-datastore-client.js";
 export type { FaultTarget, MemoryFaults } from "./faults.js";
 export { defaultKeyPrefix, type KeyPrefix } from "./key-prefix.js";
 export {

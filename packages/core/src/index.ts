@@ -1,5 +1,12 @@
 export { type Clock, sleep, systemClock } from "./clock.js";
 export {
+  BACKEND_PACKAGES,
+  BackendNotInstalledError,
+  type CreateDatastoreClientOptions,
+  createDatastoreClient,
+  type DatastoreConfig,
+} from "./datastore-config.js";
+export {
   ConnectionRefusedError,
   DatastoreError,
   OperationNotSupportedError,
