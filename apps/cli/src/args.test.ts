@@ -108,9 +108,9 @@ describe("parseCommandLine: usage errors are one line", () => {
     [["watch", "--kind", "Bad/Kind"], "invalid --kind 'Bad/Kind'"],
     [["watch", "--namespace", "a/b"], "invalid --namespace 'a/b'"],
     [["watch", "--namespace", "ns1", "--kind", "hostendpoints"], "--namespace needs a namespaced kind"],
-    [["bogus"], "unknown command 'bogus' (expected one of: watch, help)"],
+    [["bogus"], "unknown command 'bogus' (expected one of: watch, fuzz, help)"],
     [["watch", "extra"], "unexpected argument 'extra'"],
-    [["--duration", "1"], "missing command (watch)"],
+    [["--duration", "1"], "missing command (watch, fuzz)"],
   ])("%j -> %s", (argv, expected) => {
     expect(usageError(argv)).toContain(expected);
   });

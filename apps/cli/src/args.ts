@@ -21,12 +21,31 @@ export interface WatchArgs {
   rate: number;
 }
 
-export type Invocation = { command: "help" } | { command: "version" } | { command: "watch"; args: WatchArgs };
+export interface FuzzArgs {
+  /** Histories to run; undefined: the default, or as many as `minutes` allows. */
+  runs: number | undefined;
+  minutes: number | undefined;
+  seed: number | undefined;
+}
+
+export type Invocation =
+  | { command: "help" }
+  | { command: "version" }
+  | { command: "watch"; args: WatchArgs }
+  | { command: "fuzz"; args: FuzzArgs };
 
 export const DEFAULT_RATE = 50;
+/** Fuzz histories when neither --runs nor --minutes is given: a few seconds. */
+export const DEFAULT_FUZZ_RUNS = 2000;
 const MAX_DURATION_SECONDS = 2_147_483; // setTimeout's limit
 const MAX_RATE = 100_000;
-const COMMANDS = ["watch", "help"] as const;
+const MAX_FUZZ_RUNS = 1_000_000_000;
+const MAX_FUZZ_MINUTES = 7 * 24 * 60;
+/** fast-check takes 32-bit signed seeds. */
+const MAX_FUZZ_SEED = 0x7fffffff;
+const COMMANDS = ["watch", "fuzz", "help"] as const;
+const WATCH_ONLY = ["backend", "kind", "namespace", "output", "duration", "rate"] as const;
+const FUZZ_ONLY = ["runs", "minutes"] as const;
 
 const OPTIONS = {
   backend: { type: "string" },
@@ -36,6 +55,8 @@ const OPTIONS = {
   duration: { type: "string" },
   seed: { type: "string" },
   rate: { type: "string" },
+  runs: { type: "string" },
+  minutes: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -47,7 +68,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   if (positionals.length === 0) {
     if (values.help === true || argv.length === 0) return { command: "help" };
     if (values.version === true) return { command: "version" };
-    throw new UsageError("missing command (watch)");
+    throw new UsageError("missing command (watch, fuzz)");
   }
   const [command, ...extra] = positionals;
   if (!(COMMANDS as readonly string[]).includes(command!)) {
@@ -56,7 +77,36 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (command === "help" || values.help === true) return { command: "help" };
   if (values.version === true) return { command: "version" };
+  if (command === "fuzz") {
+    refuseOptions(values, WATCH_ONLY, "fuzz");
+    return { command: "fuzz", args: fuzzArgs(values) };
+  }
+  refuseOptions(values, FUZZ_ONLY, "watch");
   return { command: "watch", args: watchArgs(values) };
+}
+
+function refuseOptions(values: Values, names: readonly (keyof Values)[], command: string): void {
+  const given = names.find((name) => values[name] !== undefined);
+  if (given !== undefined) throw new UsageError(`option '--${given}' does not apply to ${command}`);
+}
+
+function fuzzArgs(values: Values): FuzzArgs {
+  const runs = values.runs;
+  if (runs !== undefined && !(/^\d+$/.test(runs) && Number(runs) >= 1 && Number(runs) <= MAX_FUZZ_RUNS)) {
+    throw new UsageError(`--runs must be an integer from 1 to ${MAX_FUZZ_RUNS}, got '${runs}'`);
+  }
+  const seed = values.seed;
+  if (seed !== undefined && !(/^\d+$/.test(seed) && Number(seed) <= MAX_FUZZ_SEED)) {
+    throw new UsageError(`--seed must be an integer from 0 to ${MAX_FUZZ_SEED}, got '${seed}'`);
+  }
+  return {
+    runs: runs === undefined ? undefined : Number(runs),
+    minutes:
+      values.minutes === undefined
+        ? undefined
+        : positiveNumber("--minutes", values.minutes, "minutes", MAX_FUZZ_MINUTES),
+    seed: seed === undefined ? undefined : Number(seed),
+  };
 }
 
 function parseStrict(argv: readonly string[]) {

@@ -19,6 +19,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return EXIT.ok;
       case "watch":
         return await runWatch(invocation.args, io);
+      case "fuzz": {
+        // Loaded on demand: the fuzz brings fast-check and the testkit, which `watch` never needs.
+        const { runFuzz } = await import("./fuzz.js");
+        return await runFuzz(invocation.args, io);
+      }
     }
   } catch (err) {
     if (err instanceof UsageError) {

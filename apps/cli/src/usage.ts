@@ -1,18 +1,25 @@
+import { DEFAULT_FUZZ_RUNS } from "./args.js";
 import { backendNames, DEFAULT_BACKEND } from "./backends.js";
 
 export const SHORT_USAGE =
   "usage: watchersyncer watch [--backend <name>] [--kind <kind>]... [--namespace <ns>] " +
-  "[--output jsonl|pretty|summary] [--duration <seconds>] [--seed <int>] [--rate <writes/s>]";
+  "[--output jsonl|pretty|summary] [--duration <seconds>] [--seed <int>] [--rate <writes/s>] " +
+  "[etcd: --endpoints <urls> --prefix <key-prefix> …] [k8s: --kubeconfig <file> --context <name>] " +
+  "| watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]";
 
 export function usageText(): string {
   return `watchersyncer — list and watch a datastore through a watcher syncer and print the update stream
 
 Usage:
   watchersyncer watch [options]
+  watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]
   watchersyncer --help | --version
 
 Commands:
   watch                  print every update (new/updated/deleted) and every sync status change
+  fuzz                   fuzz the syncer over the memory backend (random histories of writes,
+                         faults, stalls, restarts, in simulated time) and check its contract;
+                         prints a verdict, and on failure the shrunk history and its replay
 
 Options:
   --backend <name>       datastore: ${backendNames().join(", ")} (default ${DEFAULT_BACKEND}).
@@ -24,9 +31,35 @@ Options:
   --duration <seconds>   stop after this long, verify and exit (default: until SIGINT/SIGTERM)
   --seed <int>           demo PRNG seed, 0..4294967295 (default: random; printed at the end)
   --rate <writes/s>      demo write rate (default 50)
+  --connect-timeout <s>  etcd and k8s: fail (exit 2) unless in sync within this long (default 10)
   -h, --help             show this help
   --version              print the version
 
-Exit status: 0 done (and verified), 1 the syncer's view differed or the run failed, 2 bad usage.
+etcd (Calico's ETCD_ENDPOINTS, ETCD_CA_CERT_FILE, ETCD_CERT_FILE, ETCD_KEY_FILE, ETCD_USERNAME
+and ETCD_PASSWORD apply where the flags are absent):
+  --endpoints <urls>     etcd client URLs, comma-separated or repeated (http:// or https://)
+  --cacert <file>        CA bundle for the server certificate
+  --cert <file>, --key <file>   client certificate and key
+  --user <name>          etcd user; --password-file <file> holds the password (trimmed)
+  --kind <kind>          one of Calico's kinds (NetworkPolicy, networkpolicies, …)
+  --prefix <key-prefix>  watch a raw key prefix instead of (or besides) kinds; repeatable
+
+k8s (the kubeconfig from --kubeconfig, else KUBECONFIG, ~/.kube/config or in-cluster):
+  --kubeconfig <file>    kubeconfig to use
+  --context <name>       kubeconfig context (default: its current context)
+  --kind <kind>          a kind of the backend's table (NetworkPolicy, Pod, …)
+
+For etcd and k8s there is no demo: the stream is printed as it comes until --duration or a
+signal, and it is not verified against the datastore.
+
+Fuzz options:
+  --runs <n>             histories to run (default ${DEFAULT_FUZZ_RUNS}; with --minutes: until time is up)
+  --minutes <m>          stop starting histories after this long
+  --seed <int>           first seed, 0..2147483647 (default: random; printed in the verdict).
+                         FUZZ_SEED=… FUZZ_PATH=… [FUZZ_REPLAY_PATH=…] in the environment replay a
+                         reported failure
+
+Exit status: 0 done (and verified), 1 the syncer's view differed, the fuzz found a violation
+or the run failed, 2 bad usage or an external datastore that cannot be used.
 `;
 }

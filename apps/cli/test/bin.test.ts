@@ -89,7 +89,7 @@ describe("the built bin", () => {
   });
 
   it("an unknown command exits 2", async () => {
-    expectUsageError(await run(["sync"]), "unknown command 'sync' (expected one of: watch, help)");
+    expectUsageError(await run(["sync"]), "unknown command 'sync' (expected one of: watch, fuzz, help)");
   });
 
   it("watch --duration 2 exits 0 with a JSONL stream on stdout and the verdict on stderr", async () => {

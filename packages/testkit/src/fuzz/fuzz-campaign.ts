@@ -12,6 +12,8 @@ export interface CampaignOptions extends Omit<FuzzOptions, "numRuns" | "timeLimi
   onProgress?(progress: CampaignResult): void;
   /** Wall time source (ms). Default `Date.now`. */
   now?: () => number;
+  /** Aborting ends the campaign after the run in progress (e.g. on SIGINT). */
+  signal?: AbortSignal;
 }
 
 export interface CampaignResult {
@@ -39,8 +41,16 @@ export async function runFuzzCampaign(
   const totalRuns = options.runs ?? (options.minutes === undefined ? 1000 : Number.POSITIVE_INFINITY);
   const commandCounts: Record<string, number> = {};
   const result: CampaignResult = { histories: 0, durationMs: 0, seed, commandCounts, failure: undefined };
-  const fuzzBase: FuzzOptions = { ...options };
-  for (let i = 0; result.histories < totalRuns && now() < deadline; i++) {
+  const {
+    runs: _runs,
+    minutes: _minutes,
+    chunk: _chunk,
+    onProgress: _onProgress,
+    now: _now,
+    signal: _signal,
+    ...fuzzBase
+  } = options;
+  for (let i = 0; result.histories < totalRuns && now() < deadline && !options.signal?.aborted; i++) {
     const replay = options.path !== undefined;
     const report = await runFuzz(factory, {
       ...fuzzBase,
