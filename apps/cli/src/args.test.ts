@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RATE, parseCommandLine, UsageError, type WatchArgs } from "./args.js";
+import { NO_CONNECTION_ARGS } from "./backends.js";
 
 const ALL_KINDS = ["networkpolicies", "globalnetworkpolicies", "hostendpoints"];
 
@@ -47,6 +48,7 @@ describe("parseCommandLine: commands", () => {
       durationMs: undefined,
       seed: undefined,
       rate: DEFAULT_RATE,
+      connection: NO_CONNECTION_ARGS,
     });
   });
 
@@ -79,6 +81,7 @@ describe("parseCommandLine: commands", () => {
       durationMs: 1500,
       seed: 42,
       rate: 12.5,
+      connection: NO_CONNECTION_ARGS,
     });
   });
 
@@ -102,8 +105,8 @@ describe("parseCommandLine: usage errors are one line", () => {
     [["watch", "--kind"], "option '--kind' needs a value"],
     [["watch", "--help=1"], "option '--help' does not take a value"],
     [["watch", "--output", "xml"], "unknown output 'xml' (expected one of: jsonl, pretty, summary)"],
-    [["watch", "--backend", "etcd"], "unknown backend 'etcd' (expected one of: memory)"],
-    [["watch", "--backend", "toString"], "unknown backend 'toString' (expected one of: memory)"],
+    [["watch", "--backend", "consul"], "unknown backend 'consul' (expected one of: memory, etcd, k8s)"],
+    [["watch", "--backend", "toString"], "unknown backend 'toString' (expected one of: memory, etcd, k8s)"],
     [["watch", "--kind", "pods"], "unknown kind 'pods' for backend memory"],
     [["watch", "--kind", "Bad/Kind"], "invalid --kind 'Bad/Kind'"],
     [["watch", "--namespace", "a/b"], "invalid --namespace 'a/b'"],

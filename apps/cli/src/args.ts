@@ -1,5 +1,14 @@
 import { parseArgs } from "node:util";
-import { backendNames, DEFAULT_BACKEND, findBackend } from "./backends.js";
+import {
+  BACKEND_FLAG_OPTIONS,
+  type Backend,
+  type BackendFlag,
+  backendNames,
+  type ConnectionArgs,
+  DEFAULT_BACKEND,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  findBackend,
+} from "./backends.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output/index.js";
 import { MAX_SEED } from "./prng.js";
 
@@ -10,7 +19,7 @@ export class UsageError extends Error {
 
 export interface WatchArgs {
   backend: string;
-  /** Never empty: the backend's default kinds when no --kind was given. */
+  /** The backend's default kinds when no --kind was given; empty only with `connection.prefixes`. */
   kinds: string[];
   namespace: string | undefined;
   /** Undefined: pick by whether stdout is a terminal. */
@@ -19,6 +28,8 @@ export interface WatchArgs {
   seed: number | undefined;
   /** Demo writes per second. */
   rate: number;
+  /** Connection flags of the external backends (etcd, k8s). Default: none given. */
+  connection?: ConnectionArgs;
 }
 
 export interface FuzzArgs {
@@ -44,7 +55,8 @@ const MAX_FUZZ_MINUTES = 7 * 24 * 60;
 /** fast-check takes 32-bit signed seeds. */
 const MAX_FUZZ_SEED = 0x7fffffff;
 const COMMANDS = ["watch", "fuzz", "help"] as const;
-const WATCH_ONLY = ["backend", "kind", "namespace", "output", "duration", "rate"] as const;
+const BACKEND_FLAGS = Object.keys(BACKEND_FLAG_OPTIONS) as (keyof typeof BACKEND_FLAG_OPTIONS)[];
+const WATCH_ONLY = ["backend", "kind", "namespace", "output", "duration", "rate", ...BACKEND_FLAGS] as const;
 const FUZZ_ONLY = ["runs", "minutes"] as const;
 
 const OPTIONS = {
@@ -57,6 +69,7 @@ const OPTIONS = {
   rate: { type: "string" },
   runs: { type: "string" },
   minutes: { type: "string" },
+  ...BACKEND_FLAG_OPTIONS,
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -164,9 +177,15 @@ function watchArgs(values: Values): WatchArgs {
   if (backend === undefined) {
     throw new UsageError(`unknown backend '${backendName}' (expected one of: ${backendNames().join(", ")})`);
   }
+  refuseForeignFlags(values, backendName, backend);
+  const connection = connectionArgs(values);
   const kinds = [...new Set(values.kind ?? backend.defaultKinds)];
+  if (kinds.length === 0 && connection.prefixes.length === 0) {
+    const prefix = backend.flags.includes("prefix") ? " or --prefix" : "";
+    throw new UsageError(`backend ${backendName} needs at least one --kind${prefix}`);
+  }
   for (const kind of kinds) {
-    if (!/^[a-z0-9][a-z0-9.-]*$/.test(kind)) throw new UsageError(`invalid --kind '${kind}'`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(kind)) throw new UsageError(`invalid --kind '${kind}'`);
     if (backend.kinds !== undefined && !backend.kinds.some((known) => known.name === kind)) {
       const known = backend.kinds.map((k) => k.name).join(", ");
       throw new UsageError(`unknown kind '${kind}' for backend ${backendName} (expected one of: ${known})`);
@@ -196,7 +215,60 @@ function watchArgs(values: Values): WatchArgs {
     seed: values.seed === undefined ? undefined : seedOf(values.seed),
     rate:
       values.rate === undefined ? DEFAULT_RATE : positiveNumber("--rate", values.rate, "writes/s", MAX_RATE),
+    connection,
   };
+}
+
+/** `--endpoints` with the memory demo, `--seed` with etcd…: a flag the backend would ignore. */
+function refuseForeignFlags(values: Values, backendName: string, backend: Backend): void {
+  const flags: BackendFlag[] = [...BACKEND_FLAGS, "seed", "rate"];
+  const foreign = flags.find((flag) => values[flag] !== undefined && !backend.flags.includes(flag));
+  if (foreign !== undefined) {
+    throw new UsageError(`option '--${foreign}' does not apply to backend ${backendName}`);
+  }
+}
+
+function connectionArgs(values: Values): ConnectionArgs {
+  const nonEmpty = (flag: string, text: string | undefined): string | undefined => {
+    if (text !== undefined && text.trim() === "") throw new UsageError(`--${flag} needs a non-empty value`);
+    return text;
+  };
+  const optional = <K extends string>(key: K, text: string | undefined) =>
+    (text === undefined ? {} : { [key]: text }) as Partial<Record<K, string>>;
+  const prefixes = (values.prefix ?? []).map((prefix) => nonEmpty("prefix", prefix)!);
+  return {
+    endpoints: (values.endpoints ?? []).flatMap((list) =>
+      list
+        .split(",")
+        .map((endpoint) => endpoint.trim())
+        .filter((endpoint) => endpoint !== ""),
+    ),
+    ...optional("cacert", nonEmpty("cacert", values.cacert)),
+    ...optional("cert", nonEmpty("cert", values.cert)),
+    ...optional("key", nonEmpty("key", values.key)),
+    ...optional("user", userOf(values.user)),
+    ...optional("passwordFile", nonEmpty("password-file", values["password-file"])),
+    prefixes: [...new Set(prefixes)],
+    ...optional("kubeconfig", nonEmpty("kubeconfig", values.kubeconfig)),
+    ...optional("context", nonEmpty("context", values.context)),
+    connectTimeoutMs:
+      values["connect-timeout"] === undefined
+        ? DEFAULT_CONNECT_TIMEOUT_MS
+        : Math.ceil(
+            positiveNumber("--connect-timeout", values["connect-timeout"], "seconds", MAX_DURATION_SECONDS) *
+              1000,
+          ),
+  };
+}
+
+/** `--user name` only: etcdctl's `name:password` would put the secret in the process list. */
+function userOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (text === "") throw new UsageError("--user needs a non-empty value");
+  if (text.includes(":")) {
+    throw new UsageError("--user takes only the user name; give the password with --password-file");
+  }
+  return text;
 }
 
 function positiveNumber(flag: string, text: string, unit: string, max: number): number {

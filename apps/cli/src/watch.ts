@@ -1,6 +1,15 @@
 import { createWatcherSyncer, type SyncStatus, type Update } from "@watchersyncer/core";
 import type { WatchArgs } from "./args.js";
-import { BACKENDS, type Backend, findBackend, type OpenedBackend, scopeFor } from "./backends.js";
+import { ConnectDeadline } from "./backends/connect-deadline.js";
+import { ConnectError } from "./backends/connect-error.js";
+import {
+  BACKENDS,
+  type Backend,
+  findBackend,
+  NO_CONNECTION_ARGS,
+  type OpenedBackend,
+  resolveScope,
+} from "./backends.js";
 import { CountingClient } from "./counting-client.js";
 import type { DemoWorkload } from "./demo.js";
 import type { CliIo } from "./io.js";
@@ -13,6 +22,8 @@ import { ConsumerView } from "./view.js";
 /** How long the syncer may take to catch up with the datastore once the demo stops writing. */
 export const CATCH_UP_TIMEOUT_MS = { duration: 10_000, signal: 5_000 } as const;
 const CATCH_UP_POLL_MS = 25;
+/** An external datastore that cannot be used: bad connection settings, or not in sync in time. */
+const CONNECT_FAILED = 2;
 
 export interface RunWatchOptions {
   /** Default: `BACKENDS`. */
@@ -23,13 +34,19 @@ export interface RunWatchOptions {
 
 /**
  * `watchersyncer watch`: runs a syncer against the chosen backend and prints what it reports
- * until --duration passes or the signal aborts. Returns the exit code: 0, or 1 if the demo's
- * verification found the printed view different from the datastore.
+ * until --duration passes or the signal aborts. Returns the exit code: 0, 1 if the demo's
+ * verification found the printed view different from the datastore, or 2 if an external datastore
+ * could not be used (bad connection settings, or not in sync within the connect timeout).
  */
 export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOptions = {}): Promise<number> {
   const backend = findBackend(args.backend, options.backends ?? BACKENDS);
   if (backend === undefined) throw new Error(`no backend '${args.backend}'`);
-  const scope = scopeFor(backend, args.kinds, args.namespace);
+  const connection = args.connection ?? NO_CONNECTION_ARGS;
+  const scope = await resolveScope(backend, {
+    kinds: args.kinds,
+    prefixes: connection.prefixes,
+    namespace: args.namespace,
+  });
   const format: OutputFormat = args.output ?? (io.stdout.isTTY === true ? "pretty" : "jsonl");
   const color = format === "pretty" && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const output = createOutput(format, { stdout: io.stdout, stderr: io.stderr, color });
@@ -37,7 +54,19 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
   const seed = args.seed ?? randomSeed();
   const startedAt = Date.now();
 
-  const opened: OpenedBackend = await backend.open({ env: io.env, scope, seed, rate: args.rate, logger });
+  let opened: OpenedBackend;
+  try {
+    opened = await backend.open({ env: io.env, connection, scope, seed, rate: args.rate, logger });
+  } catch (err) {
+    if (!(err instanceof ConnectError)) throw err;
+    io.stderr.write(`watchersyncer: ${err.message}\n`);
+    return CONNECT_FAILED;
+  }
+  // An external datastore has no demo to verify against; instead it must get in sync in time.
+  const deadline =
+    opened.target === undefined
+      ? undefined
+      : new ConnectDeadline({ timeoutMs: connection.connectTimeoutMs, target: opened.target });
   const client = new CountingClient(opened.client);
   const view = new ConsumerView();
   // Cleared before stop(): the Deleted burst stop() delivers describes the shutdown, not the data.
@@ -47,6 +76,7 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
     scope.map((listOptions) => ({ listOptions })),
     {
       onStatusUpdated(status: SyncStatus) {
+        deadline?.onStatus(status);
         if (!printing) return;
         view.applyStatus(status);
         output.status(status);
@@ -62,7 +92,7 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
         output.parseFailed(rawKey, rawValue);
       },
     },
-    { ...opened.syncerOptions, logger },
+    { ...opened.syncerOptions, logger, ...(deadline === undefined ? {} : { observer: deadline.observer }) },
   );
 
   const demo = opened.demo;
@@ -70,18 +100,29 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
   let endedBy: "duration" | "signal";
   try {
     demo?.start();
+    deadline?.start();
     syncer.start();
-    endedBy = await runUntilEnd(args.durationMs, io.signal);
+    const endSignal =
+      deadline === undefined
+        ? io.signal
+        : AbortSignal.any([deadline.signal, ...(io.signal ? [io.signal] : [])]);
+    endedBy = await runUntilEnd(args.durationMs, endSignal);
     demo?.stop();
     if (demo !== undefined) {
       const timeoutMs = options.catchUpTimeoutMs?.[endedBy] ?? CATCH_UP_TIMEOUT_MS[endedBy];
       verification = await catchUp(view, demo, timeoutMs);
     }
   } finally {
+    deadline?.cancel();
     demo?.stop();
     printing = false;
     await syncer.stop();
     await opened.close();
+  }
+  const failure = deadline?.failure(endedBy);
+  if (failure !== undefined) {
+    io.stderr.write(`watchersyncer: ${failure}\n`);
+    return CONNECT_FAILED;
   }
   output.finish({
     view,
@@ -91,6 +132,7 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
     endedBy,
     ...(demo === undefined ? {} : { seed: demo.seed, demo: demo.stats }),
     ...(verification === undefined ? {} : { verification }),
+    ...(opened.target === undefined ? {} : { datastore: opened.target }),
   });
   return verification === undefined || verification.ok ? 0 : 1;
 }

@@ -15,6 +15,8 @@ export interface RunReport {
   seed?: number;
   demo?: DemoStats;
   verification?: Verification;
+  /** An external datastore (e.g. `etcd at http://…`): nothing to verify the stream against. */
+  datastore?: string;
 }
 
 /** One output format. Updates and statuses arrive in the syncer's order; `finish` once at the end. */
@@ -41,6 +43,9 @@ export function writeParseFailure(stderr: OutputStream, rawKey: string, rawValue
 export function trailerLines(report: RunReport): string[] {
   const lines: string[] = [];
   if (report.verification !== undefined) lines.push(...describeVerification(report.verification));
+  if (report.verification === undefined && report.datastore !== undefined) {
+    lines.push(`not verified: ${report.datastore} is an external datastore, so no snapshot is compared`);
+  }
   if (report.seed !== undefined) lines.push(`seed: ${report.seed} (replay with --seed ${report.seed})`);
   return lines;
 }

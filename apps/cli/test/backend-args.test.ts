@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { parseCommandLine, UsageError, type WatchArgs } from "../src/args.js";
+
+function watchArgs(argv: string[]): WatchArgs {
+  const invocation = parseCommandLine(argv);
+  if (invocation.command !== "watch") throw new Error(`not a watch: ${invocation.command}`);
+  return invocation.args;
+}
+
+function usageError(argv: string[]): string {
+  try {
+    parseCommandLine(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
+  }
+  throw new Error(`no usage error for ${argv.join(" ")}`);
+}
+
+describe("backend flags", () => {
+  it("parses the etcd connection flags; endpoints split at commas and repeat", () => {
+    const args = watchArgs([
+      "watch",
+      ...[
+        "--backend",
+        "etcd",
+        "--endpoints",
+        "https://a:2379, https://b:2379",
+        "--endpoints",
+        "https://c:2379",
+      ],
+      ...["--cacert", "/ca.pem", "--cert", "/c.pem", "--key", "/k.pem", "--user", "calico"],
+      ...["--password-file", "/pw", "--kind", "NetworkPolicy", "--prefix", "/x/", "--connect-timeout", "2.5"],
+    ]);
+    expect(args.kinds).toEqual(["NetworkPolicy"]);
+    expect(args.connection).toEqual({
+      endpoints: ["https://a:2379", "https://b:2379", "https://c:2379"],
+      cacert: "/ca.pem",
+      cert: "/c.pem",
+      key: "/k.pem",
+      user: "calico",
+      passwordFile: "/pw",
+      prefixes: ["/x/"],
+      connectTimeoutMs: 2500,
+    });
+  });
+
+  it("parses the k8s flags and defaults the connect timeout to 10 s", () => {
+    const args = watchArgs([
+      "watch",
+      "--backend",
+      "k8s",
+      "--kubeconfig",
+      "/kc",
+      "--context",
+      "prod",
+      "--kind",
+      "Pod",
+    ]);
+    expect(args.connection).toEqual({
+      endpoints: [],
+      prefixes: [],
+      kubeconfig: "/kc",
+      context: "prod",
+      connectTimeoutMs: 10_000,
+    });
+  });
+
+  it("a --prefix alone is enough for etcd; a backend without default kinds needs one", () => {
+    expect(watchArgs(["watch", "--backend", "etcd", "--prefix", "/a/"]).kinds).toEqual([]);
+    expect(usageError(["watch", "--backend", "etcd"])).toBe(
+      "backend etcd needs at least one --kind or --prefix",
+    );
+    expect(usageError(["watch", "--backend", "k8s"])).toBe("backend k8s needs at least one --kind");
+  });
+
+  it("refuses flags the chosen backend would ignore", () => {
+    expect(usageError(["watch", "--endpoints", "http://x:1"])).toBe(
+      "option '--endpoints' does not apply to backend memory",
+    );
+    expect(usageError(["watch", "--kubeconfig", "/kc"])).toBe(
+      "option '--kubeconfig' does not apply to backend memory",
+    );
+    expect(usageError(["watch", "--backend", "etcd", "--kind", "Node", "--seed", "1"])).toBe(
+      "option '--seed' does not apply to backend etcd",
+    );
+    expect(usageError(["watch", "--backend", "etcd", "--kind", "Node", "--kubeconfig", "/kc"])).toBe(
+      "option '--kubeconfig' does not apply to backend etcd",
+    );
+    expect(usageError(["watch", "--backend", "k8s", "--kind", "Pod", "--user", "u"])).toBe(
+      "option '--user' does not apply to backend k8s",
+    );
+  });
+
+  it("keeps secrets off the command line and checks values", () => {
+    expect(usageError(["watch", "--backend", "etcd", "--kind", "Node", "--user", "root:pw"])).toBe(
+      "--user takes only the user name; give the password with --password-file",
+    );
+    expect(usageError(["watch", "--backend", "etcd", "--kind", "Node", "--connect-timeout", "0"])).toMatch(
+      /^--connect-timeout must be a positive number of seconds/,
+    );
+    expect(usageError(["watch", "--backend", "etcd", "--kind", "Node", "--cacert", " "])).toBe(
+      "--cacert needs a non-empty value",
+    );
+    expect(usageError(["watch", "--backend", "etcd", "--kind", "Network Policy"])).toBe(
+      "invalid --kind 'Network Policy'",
+    );
+  });
+
+  it("the memory demo still checks its kinds up front", () => {
+    expect(usageError(["watch", "--kind", "NetworkPolicy"])).toMatch(
+      /^unknown kind 'NetworkPolicy' for backend memory \(expected one of: networkpolicies/,
+    );
+  });
+});
