@@ -1,10 +1,19 @@
 import { coreBenchmarks } from "./core-bench.js";
+import { k8sBenchmarks } from "./k8s/k8s-bench.js";
 import { printTable } from "./measure.js";
 
 const quick = process.argv.includes("--quick");
-const rows = await coreBenchmarks({ quick });
-printTable(
-  "@watchersyncer/core over the memory backend",
-  "bare Map<key, revision> fed the same list and events",
-  rows,
-);
+/** `--only core,k8s` runs just those parts; without it, everything runs. */
+const onlyIndex = process.argv.indexOf("--only");
+const only = onlyIndex === -1 ? undefined : (process.argv[onlyIndex + 1] ?? "").split(",");
+const wanted = (part: string) => only === undefined || only.includes(part);
+
+if (wanted("core")) {
+  const rows = await coreBenchmarks({ quick });
+  printTable(
+    "@watchersyncer/core over the memory backend",
+    "bare Map<key, revision> fed the same list and events",
+    rows,
+  );
+}
+if (wanted("k8s")) await k8sBenchmarks({ quick });

@@ -1,0 +1,164 @@
+/**
+ * One contender of the k8s benchmark, run in its own process so that its memory is its own:
+ * `node --expose-gc contender.mjs <ours|informer> <kubeconfig path> <expected objects>`.
+ *
+ * The parent compiles this file to plain JavaScript (see compile-contender.ts) rather than running
+ * it through tsx, whose loader thread would add ~30 MB of RSS to both contenders. It therefore
+ * imports nothing local at runtime; each contender imports only its own library, dynamically.
+ */
+import type { ContenderName, FromContender, ToContender } from "./protocol.js";
+
+interface Contender {
+  /** Creates the client and resolves with the number of objects delivered once it is in sync. */
+  sync(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+type OnUpdated = () => void;
+
+const CALICO_NETWORK_POLICIES = { group: "crd.projectcalico.org", version: "v1", plural: "networkpolicies" };
+
+/** watchersyncer: the core syncer over the Kubernetes backend, with its defaults (lists paginated, limit=500). */
+async function loadOurs(kubeconfigPath: string, onUpdated: OnUpdated): Promise<Contender> {
+  const { createWatcherSyncer, SyncStatus, UpdateType } = await import("@watchersyncer/core");
+  const { createKubernetesClient } = await import("@watchersyncer/backend-k8s");
+  let syncer: ReturnType<typeof createWatcherSyncer> | undefined;
+  return {
+    sync() {
+      return new Promise((resolve) => {
+        let objects = 0;
+        let inSync = false;
+        const client = createKubernetesClient({ kubeconfigPath });
+        syncer = createWatcherSyncer(client, [{ listOptions: { kind: "NetworkPolicy" } }], {
+          onStatusUpdated(status) {
+            if (status !== SyncStatus.InSync) return;
+            inSync = true;
+            resolve(objects);
+          },
+          // A consumer that keeps nothing: the syncer itself caches key → revision only (S17).
+          onUpdates(updates) {
+            for (const update of updates) {
+              if (update.type === UpdateType.New) objects++;
+              else if (update.type === UpdateType.Updated && inSync) onUpdated();
+            }
+          },
+        });
+        syncer.start();
+      });
+    },
+    async stop() {
+      await syncer?.stop();
+    },
+  };
+}
+
+/**
+ * client-node's informer with its defaults: `makeInformer` over a list function that is one
+ * unpaginated `listClusterCustomObject` call, then a watch from the list's resourceVersion.
+ */
+async function loadInformer(
+  kubeconfigPath: string,
+  expected: number,
+  onUpdated: OnUpdated,
+): Promise<Contender> {
+  const k8s = await import("@kubernetes/client-node");
+  let informer: ReturnType<typeof k8s.makeInformer> | undefined;
+  return {
+    sync() {
+      return new Promise((resolve, reject) => {
+        const kubeConfig = new k8s.KubeConfig();
+        kubeConfig.loadFromFile(kubeconfigPath);
+        const api = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+        const { group, version, plural } = CALICO_NETWORK_POLICIES;
+        informer = k8s.makeInformer(kubeConfig, `/apis/${group}/${version}/${plural}`, () =>
+          api.listClusterCustomObject({ group, version, plural }),
+        );
+        // The informer has no "synced" signal; its cache is complete when the last add handler ran.
+        let added = 0;
+        informer.on("add", () => {
+          if (++added === expected) resolve(added);
+        });
+        informer.on("update", onUpdated);
+        informer.on("error", (err) => reject(err instanceof Error ? err : new Error(String(err))));
+        informer.start().catch(reject);
+      });
+    },
+    async stop() {
+      await informer?.stop();
+    },
+  };
+}
+
+function send(message: FromContender): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!process.send) throw new Error("contender.mjs must be started with an IPC channel (fork)");
+    process.send(message, undefined, {}, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: (options?: Record<string, string>) => void }).gc;
+  if (!gc) throw new Error("run the contender with node --expose-gc");
+  gc();
+  // What V8 does under memory pressure: repeated full GCs that also give unused pages back.
+  gc({ type: "major", execution: "sync", flavor: "last-resort" });
+}
+
+async function main(): Promise<void> {
+  const [name, kubeconfigPath, expectedText] = process.argv.slice(2) as [ContenderName, string, string];
+  const expected = Number(expectedText);
+  let awaited = 0;
+  let seen = 0;
+  const onUpdated = () => {
+    if (awaited === 0) return;
+    if (++seen === awaited) void send({ type: "seen", updates: seen });
+  };
+  const contender =
+    name === "ours"
+      ? await loadOurs(kubeconfigPath, onUpdated)
+      : await loadInformer(kubeconfigPath, expected, onUpdated);
+
+  process.on("message", (message: ToContender) => {
+    handle(message).catch((err: unknown) => fail(err));
+  });
+  async function handle(message: ToContender): Promise<void> {
+    switch (message.type) {
+      case "start": {
+        const startedAt = performance.now();
+        const cpuBefore = process.cpuUsage();
+        const objects = await contender.sync();
+        const ms = performance.now() - startedAt;
+        const cpu = process.cpuUsage(cpuBefore);
+        await send({ type: "synced", ms, cpuMs: (cpu.user + cpu.system) / 1000, objects });
+        return;
+      }
+      case "measure": {
+        collectGarbage();
+        // V8 hands freed pages back to the OS from background tasks; give them a moment.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        collectGarbage();
+        const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+        const maxRss = process.resourceUsage().maxRSS * 1024;
+        await send({ type: "memory", rss, heapUsed, heapTotal, external, maxRss });
+        return;
+      }
+      case "expect":
+        seen = 0;
+        awaited = message.updates;
+        await send({ type: "armed" });
+        return;
+      case "stop":
+        await contender.stop();
+        // Keep-alive sockets of either client would hold the process open; the work is done.
+        process.exit(0);
+    }
+  }
+  await send({ type: "ready" });
+}
+
+function fail(err: unknown): void {
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  send({ type: "failed", message }).finally(() => process.exit(1));
+}
+
+main().catch(fail);

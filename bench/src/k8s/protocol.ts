@@ -1,0 +1,22 @@
+/** Messages between the k8s benchmark (parent) and a contender child process, over Node's IPC channel. */
+
+export type ContenderName = "ours" | "informer";
+
+export type ToContender =
+  /** Create the client and sync; answered by `synced`. */
+  | { type: "start" }
+  /** Collect garbage and report memory; answered by `memory`. */
+  | { type: "measure" }
+  /** Count the next `updates` update events; answered by `armed` now and `seen` once all arrived. */
+  | { type: "expect"; updates: number }
+  /** Stop the syncer or informer, then exit. */
+  | { type: "stop" };
+
+export type FromContender =
+  | { type: "ready" }
+  /** `cpuMs`: user + system CPU time the contender spent from start to sync. */
+  | { type: "synced"; ms: number; cpuMs: number; objects: number }
+  | { type: "memory"; rss: number; heapUsed: number; heapTotal: number; external: number; maxRss: number }
+  | { type: "armed" }
+  | { type: "seen"; updates: number }
+  | { type: "failed"; message: string };
