@@ -1,0 +1,23 @@
+// @ts-check
+// `pnpm mutation`: how much of core's behaviour its tests and the testkit's fuzz pin down.
+// The vitest config lives with the fuzz (packages/testkit/test/fuzz/mutation), which it adds to
+// core's own tests.
+import { fileURLToPath } from "node:url";
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  plugins: ["@stryker-mutator/vitest-runner"],
+  vitest: {
+    configFile: fileURLToPath(new URL("../testkit/test/fuzz/mutation/vitest.config.mjs", import.meta.url)),
+  },
+  mutate: ["src/**/*.ts", "!src/**/*.test.ts"],
+  coverageAnalysis: "perTest",
+  reporters: ["clear-text", "progress-append-only", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  concurrency: 2,
+  timeoutMS: 20000,
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};
