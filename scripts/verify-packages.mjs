@@ -1,0 +1,555 @@
+#!/usr/bin/env node
+// `pnpm verify:packages`: proves every published package installs and works on its own, the way a
+// user gets it — from its packed tarball, in a fresh project outside the workspace, installed by npm.
+//
+//   metadata   each package.json has the packaging fields; its jsr.json names the same package,
+//              version and entry point and maps every runtime dependency; a README with "## Install"
+//   pack       `pnpm pack` of every package (rewrites workspace:^ to real versions)
+//   publint    `publint --strict` on every tarball
+//   attw       `attw --profile esm-only` on every tarball (the packages are ESM only, on purpose)
+//   install    npm installs all tarballs into <tmp>/full; npm `overrides` pin every @watchersyncer/*
+//              dependency to the local tarballs so none is fetched from a registry
+//   node       imports every package from Node as ESM and runs a tiny syncer on the memory backend,
+//              chosen at runtime through core's createDatastoreClient (scripts/verify-packages/node)
+//   types      `tsc --noEmit` (NodeNext, strict, no skipLibCheck) over code using every package
+//   testkit    the installed testkit's conformance suite against the installed memory backend (vitest)
+//   cli        `npx watchersyncer --help`, `--version` and a 2-second self-verifying demo
+//   deno       Deno imports core + memory backend via npm: specifiers from the project's node_modules
+//   minimal    a second project with only core + backend-memory: memory works, asking for etcd
+//              fails with BackendNotInstalledError naming the package to install
+//   jsr        `deno publish --dry-run` of core, testkit and backend-memory (slow types are errors)
+//   changesets `pnpm changeset status`
+//
+// Prints one line per check and ends with `verify:packages: <N> ok, <M> failed (<s> s)`; exits 1 on
+// any failure. The temporary projects live under the OS temp dir and are removed afterwards.
+//
+// Options: --keep (keep the temporary directory and print its path), --no-build (trust dist/).
+import { spawn } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const fixtures = join(repoRoot, "scripts", "verify-packages");
+const bin = (name) => join(repoRoot, "node_modules", ".bin", name);
+
+/** Published packages, in dependency order. */
+const PACKAGE_DIRS = [
+  "packages/core",
+  "packages/testkit",
+  "packages/backend-memory",
+  "packages/backend-etcd",
+  "packages/backend-k8s",
+  "packages/k8s-test-server",
+  "packages/prometheus",
+  "apps/cli",
+];
+/** Runtime-neutral packages: published to JSR as TypeScript, checked by `deno publish --dry-run`. */
+const JSR_DIRS = ["packages/core", "packages/testkit", "packages/backend-memory"];
+/** Installed in the minimal project, which must not see any other backend. */
+const MINIMAL = ["@watchersyncer/core", "@watchersyncer/backend-memory"];
+
+const STEP_TIMEOUT_MS = 240_000;
+
+const args = new Set(process.argv.slice(2));
+for (const arg of args) {
+  if (arg !== "--keep" && arg !== "--no-build") {
+    console.error(`verify-packages: unknown argument ${arg} (use --keep, --no-build)`);
+    process.exit(2);
+  }
+}
+
+const results = [];
+
+/** Runs one check, records ok/failed with a one-line detail; a thrown error is the failure. */
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    const detail = (await fn()) ?? "";
+    results.push({ name, ok: true, detail, ms: Date.now() - started });
+    console.log(`ok    ${name}  ${detail}  (${seconds(Date.now() - started)})`);
+    return true;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    results.push({ name, ok: false, detail, ms: Date.now() - started });
+    console.log(`FAIL  ${name}\n${indent(detail)}`);
+    return false;
+  }
+}
+
+function skip(name, reason) {
+  results.push({ name, ok: false, detail: `not run: ${reason}`, ms: 0 });
+  console.log(`FAIL  ${name}  not run: ${reason}`);
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const indent = (text) =>
+  text
+    .trimEnd()
+    .split("\n")
+    .map((line) => `      ${line}`)
+    .join("\n");
+
+/**
+ * Children get the environment without pnpm's npm_* variables: `pnpm verify:packages` sets
+ * npm_config_* for its own settings, and npm in the temporary project must use its defaults.
+ */
+function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm_|pnpm_)/i.test(key)) continue;
+    env[key] = value;
+  }
+  return {
+    ...env,
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+    DENO_NO_UPDATE_CHECK: "1",
+    DENO_NO_PROMPT: "1",
+    ...extra,
+  };
+}
+
+/** Runs a command; resolves with its output, rejects with the output's tail when it exits non-zero. */
+function run(command, commandArgs, { cwd, env = cleanEnv(), timeoutMs = STEP_TIMEOUT_MS } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, commandArgs, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${command}: ${error.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const shown = `${relative(repoRoot, command) || command} ${commandArgs.join(" ")}`;
+      if (code === 0) resolvePromise({ stdout, output });
+      else {
+        const why = `${code ?? signal}${signal === "SIGKILL" ? " (timeout)" : ""}`;
+        reject(Object.assign(new Error(`${shown} exited with ${why}\n${tail(output)}`), { output }));
+      }
+    });
+  });
+}
+
+/** Runs async jobs with at most `limit` at once. */
+async function inParallel(jobs, limit) {
+  const queue = [...jobs];
+  const worker = async () => {
+    for (let job = queue.shift(); job !== undefined; job = queue.shift()) await job();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+}
+
+const tail = (text, lines = 40) =>
+  stripVTControlCharacters(text).trimEnd().split("\n").slice(-lines).join("\n");
+const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
+const writeJson = (path, value) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+
+// ---------------------------------------------------------------- metadata
+
+/** The problems in one package's packaging metadata, README and jsr.json. */
+function metadataProblems(dir) {
+  const problems = [];
+  const pkg = readJson(join(repoRoot, dir, "package.json"));
+  const want = (condition, message) => {
+    if (!condition) problems.push(`${dir}: ${message}`);
+  };
+  want(pkg.type === "module", `"type" must be "module"`);
+  want(pkg.license === "Apache-2.0", `"license" must be Apache-2.0`);
+  want(existsSync(join(repoRoot, dir, "LICENSE")), "LICENSE file missing");
+  const root = pkg.exports?.["."];
+  want(
+    root?.types === "./dist/index.d.ts" && root?.default === "./dist/index.js",
+    `exports["."] needs types + default`,
+  );
+  want(
+    pkg.main === "./dist/index.js" && pkg.types === "./dist/index.d.ts",
+    `"main"/"types" must match exports["."]`,
+  );
+  want(Array.isArray(pkg.files) && pkg.files.includes("dist"), `"files" must list dist`);
+  want(pkg.sideEffects !== undefined, `"sideEffects" must be declared`);
+  want(typeof pkg.engines?.node === "string", `"engines.node" must be set`);
+  want(pkg.publishConfig?.access === "public", `"publishConfig.access" must be "public"`);
+  want(Array.isArray(pkg.keywords) && pkg.keywords.length > 0, `"keywords" must be set`);
+  const coreRange =
+    pkg.dependencies?.["@watchersyncer/core"] ?? pkg.peerDependencies?.["@watchersyncer/core"];
+  if (pkg.name !== "@watchersyncer/core" && coreRange !== undefined) {
+    want(
+      coreRange.startsWith("workspace:"),
+      `@watchersyncer/core must come from the workspace (${coreRange})`,
+    );
+  }
+  const readme = existsSync(join(repoRoot, dir, "README.md"))
+    ? readFileSync(join(repoRoot, dir, "README.md"), "utf8")
+    : "";
+  want(/^## Install$/m.test(readme), `README.md needs an "## Install" section`);
+  want(readme.includes("```ts") || readme.includes("```sh"), "README.md needs a runnable example");
+
+  const jsrPath = join(repoRoot, dir, "jsr.json");
+  if (!existsSync(jsrPath)) {
+    problems.push(`${dir}: jsr.json missing`);
+    return problems;
+  }
+  const jsr = readJson(jsrPath);
+  const jsrName = pkg.name.startsWith("@")
+    ? pkg.name
+    : `@watchersyncer/${pkg.name === "watchersyncer" ? "cli" : pkg.name}`;
+  want(jsr.name === jsrName, `jsr.json name ${jsr.name} should be ${jsrName}`);
+  want(
+    jsr.version === pkg.version,
+    `jsr.json version ${jsr.version} differs from package.json ${pkg.version}`,
+  );
+  want(jsr.license === pkg.license, "jsr.json license differs from package.json");
+  const jsrExports = typeof jsr.exports === "string" ? { ".": jsr.exports } : (jsr.exports ?? {});
+  const npmEntries = Object.keys(pkg.exports ?? {}).filter((key) => key !== "./package.json");
+  want(
+    JSON.stringify(Object.keys(jsrExports).sort()) === JSON.stringify(npmEntries.sort()),
+    `jsr.json exports ${Object.keys(jsrExports)} differ from package.json exports ${npmEntries}`,
+  );
+  for (const [entry, source] of Object.entries(jsrExports)) {
+    const built = pkg.exports?.[entry]?.default?.replace(/^\.\/dist\//, "./src/").replace(/\.js$/, ".ts");
+    want(
+      source === built,
+      `jsr.json exports["${entry}"] ${source} should be the source of ${pkg.exports?.[entry]?.default}`,
+    );
+    want(existsSync(join(repoRoot, dir, source)), `jsr.json exports["${entry}"] ${source} does not exist`);
+  }
+  const runtimeDeps = { ...pkg.dependencies, ...pkg.peerDependencies };
+  for (const [name, range] of Object.entries(runtimeDeps)) {
+    const mapped = jsr.imports?.[name] ?? "nothing";
+    // Deno's npm: specifiers take plain semver ranges only, so a peer range may be narrowed there.
+    const ok = range.startsWith("workspace:")
+      ? mapped === `jsr:${name}@^${pkg.version}`
+      : mapped.startsWith(`npm:${name}@`);
+    want(ok, `jsr.json imports["${name}"] is ${mapped}; package.json depends on it (${range})`);
+  }
+  for (const name of Object.keys(jsr.imports ?? {})) {
+    want(name in runtimeDeps, `jsr.json imports ${name}, which package.json does not depend on`);
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------- projects
+
+function tarballsByName(packed) {
+  return Object.fromEntries(packed.map(({ name, tarball }) => [name, `file:${tarball}`]));
+}
+
+/** A project that depends on `names` from the tarballs, with overrides so transitive ones do too. */
+function writeProject(dir, packed, { names, pinned = names, devDependencies = {} }) {
+  mkdirSync(dir, { recursive: true });
+  const all = tarballsByName(packed);
+  const dependencies = Object.fromEntries(names.map((name) => [name, all[name]]));
+  // An override of a direct dependency must equal its spec; the others pin what backends pull in.
+  const overrides = Object.fromEntries(pinned.map((name) => [name, all[name]]));
+  writeJson(join(dir, "package.json"), {
+    name: "watchersyncer-verify-project",
+    private: true,
+    type: "module",
+    dependencies,
+    devDependencies,
+    overrides,
+  });
+}
+
+async function npmInstall(dir) {
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
+    cwd: dir,
+  });
+}
+
+/** Our packages installed in a project, with where each one came from (must be the tarballs). */
+function installedOwnPackages(dir) {
+  const lock = readJson(join(dir, "package-lock.json"));
+  return Object.entries(lock.packages ?? {})
+    .filter(([path]) => /node_modules\/(@watchersyncer\/[^/]+|watchersyncer)$/.test(path))
+    .map(([path, entry]) => ({ path, resolved: entry.resolved ?? "" }));
+}
+
+function assertOwnPackagesFromTarballs(dir, tarballDir, expectedCount) {
+  const own = installedOwnPackages(dir);
+  const foreign = own.filter(
+    ({ resolved }) =>
+      !resolved.startsWith("file:") || !resolve(dir, resolved.slice(5)).startsWith(tarballDir),
+  );
+  if (foreign.length > 0)
+    throw new Error(
+      `not from the local tarballs: ${foreign.map((p) => `${p.path} <- ${p.resolved}`).join(", ")}`,
+    );
+  const nested = own.filter(({ path }) => path.split("node_modules/").length > 2);
+  if (nested.length > 0)
+    throw new Error(`nested copies (two copies of a package): ${nested.map((p) => p.path).join(", ")}`);
+  if (expectedCount !== undefined && own.length !== expectedCount)
+    throw new Error(`expected ${expectedCount} of our packages, found ${own.map((p) => p.path).join(", ")}`);
+  return own.length;
+}
+
+function versionOf(packageName) {
+  return readJson(join(repoRoot, "node_modules", packageName, "package.json")).version;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const started = Date.now();
+  const workDir = mkdtempSync(join(tmpdir(), "watchersyncer-verify-"));
+  const tarballDir = join(workDir, "tarballs");
+  mkdirSync(tarballDir);
+  const packages = PACKAGE_DIRS.map((dir) => ({
+    dir,
+    name: readJson(join(repoRoot, dir, "package.json")).name,
+  }));
+  const deno = join(repoRoot, "node_modules", ".bin", "deno");
+
+  try {
+    await check("metadata", () => {
+      const problems = PACKAGE_DIRS.flatMap(metadataProblems);
+      if (problems.length > 0) throw new Error(problems.join("\n"));
+      return `${PACKAGE_DIRS.length} package.json + jsr.json + README`;
+    });
+
+    const built =
+      args.has("--no-build") ||
+      (await check("build", async () => {
+        await run("pnpm", ["turbo", "run", "build", "--output-logs=errors-only"], {
+          cwd: repoRoot,
+          env: cleanEnv({ TURBO_TELEMETRY_DISABLED: "1" }),
+        });
+      }));
+
+    const packed = [];
+    const packOk =
+      built &&
+      (await check("pack", async () => {
+        for (const { dir } of packages) {
+          const { stdout } = await run("pnpm", ["pack", "--pack-destination", tarballDir, "--json"], {
+            cwd: join(repoRoot, dir),
+          });
+          const info = JSON.parse(stdout.slice(stdout.indexOf("{")));
+          const manifest = JSON.parse(
+            (await run("tar", ["-xzOf", info.filename, "package/package.json"])).stdout,
+          );
+          const leftover = Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies }).filter(
+            ([, range]) => String(range).startsWith("workspace:"),
+          );
+          if (leftover.length > 0)
+            throw new Error(`${info.name}: workspace ranges left in the tarball: ${leftover}`);
+          packed.push({
+            name: info.name,
+            version: info.version,
+            tarball: info.filename,
+            files: info.files.length,
+          });
+        }
+        return packed.map((p) => `${p.name}@${p.version} (${p.files} files)`).join(", ");
+      }));
+    if (!packOk) {
+      if (!built) skip("pack", "build failed");
+      for (const name of ["publint", "attw", "install", "node", "types", "testkit", "cli", "deno", "minimal"])
+        skip(name, "no tarballs");
+    } else {
+      const fullDir = join(workDir, "full");
+      const minimalDir = join(workDir, "minimal");
+      const cliDir = join(workDir, "cli");
+      writeProject(fullDir, packed, {
+        names: packed.map((p) => p.name),
+        devDependencies: {
+          typescript: versionOf("typescript"),
+          "@types/node": `^${versionOf("@types/node")}`,
+          // @kubernetes/client-node's declarations import "ws" (through isomorphic-ws) without its types.
+          "@types/ws": "^8.5.0",
+          vitest: `~${versionOf("vitest")}`,
+        },
+      });
+      writeProject(minimalDir, packed, { names: MINIMAL });
+      // The CLI as `npm install watchersyncer` gets it: nothing else installed beside it.
+      writeProject(cliDir, packed, { names: ["watchersyncer"], pinned: packed.map((p) => p.name) });
+
+      // The linters only read the tarballs: run them while npm installs, a few at a time.
+      const lint = (async () => {
+        const failures = { publint: [], attw: [] };
+        const jobs = packed.flatMap(({ name, tarball }) => [
+          async () => {
+            const { output } = await run(bin("publint"), ["run", tarball, "--strict"]).catch((error) => ({
+              output: error.message,
+            }));
+            if (!/All good!/.test(output)) failures.publint.push(`${name}:\n${output}`);
+          },
+          async () => {
+            await run(bin("attw"), [tarball, "--profile", "esm-only", "--format", "ascii"]).catch((error) =>
+              failures.attw.push(`${name}:\n${error.message}`),
+            );
+          },
+        ]);
+        const lintStarted = Date.now();
+        await inParallel(jobs, 3);
+        const elapsed = `${packed.length} tarballs in ${seconds(Date.now() - lintStarted)}, alongside the install`;
+        await check("publint", () => {
+          if (failures.publint.length > 0) throw new Error(failures.publint.join("\n"));
+          return `--strict: ${elapsed}`;
+        });
+        await check("attw", () => {
+          if (failures.attw.length > 0) throw new Error(failures.attw.join("\n"));
+          return `--profile esm-only: ${elapsed}`;
+        });
+      })();
+      const installed = check("install", async () => {
+        await npmInstall(fullDir);
+        const full = assertOwnPackagesFromTarballs(fullDir, tarballDir, packed.length);
+        await npmInstall(minimalDir);
+        assertOwnPackagesFromTarballs(minimalDir, tarballDir, MINIMAL.length);
+        await npmInstall(cliDir);
+        const cli = assertOwnPackagesFromTarballs(cliDir, tarballDir);
+        return `from the tarballs with npm: full/ (${full} packages), minimal/ (${MINIMAL.length}), cli/ (watchersyncer + ${cli - 1} it depends on)`;
+      });
+      const [, projectsInstalled] = await Promise.all([lint, installed]);
+
+      if (!projectsInstalled) {
+        for (const name of ["node", "types", "testkit", "cli", "deno", "minimal"])
+          skip(name, "install failed");
+      } else {
+        cpSync(join(fixtures, "node"), fullDir, { recursive: true });
+        cpSync(join(fixtures, "deno"), fullDir, { recursive: true });
+        await check("node", async () => tail((await run("node", ["smoke.mjs"], { cwd: fullDir })).stdout, 1));
+        await check("types", async () => {
+          await run(
+            "node",
+            [join(fullDir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
+            { cwd: fullDir },
+          );
+          return "tsc --noEmit, NodeNext, strict, skipLibCheck off";
+        });
+        await check("testkit", async () => {
+          const { output } = await run(
+            "node",
+            [join(fullDir, "node_modules", "vitest", "vitest.mjs"), "run", "conformance.test.mjs"],
+            { cwd: fullDir },
+          );
+          const count = output.match(/Tests\s+(\d+) passed/)?.[1];
+          if (count === undefined) throw new Error(`no passing tests reported:\n${tail(output)}`);
+          return `conformance suite on the installed memory backend: ${count} passed`;
+        });
+        await check("cli", async () => {
+          const npx = (...cliArgs) =>
+            run("npx", ["--no-install", "watchersyncer", ...cliArgs], { cwd: cliDir });
+          const help = (await npx("--help")).stdout;
+          if (!/^Usage:/m.test(help) || !help.includes("watchersyncer watch"))
+            throw new Error(`unexpected --help:\n${help}`);
+          const version = (await npx("--version")).stdout.trim();
+          const expected = packed.find((p) => p.name === "watchersyncer")?.version;
+          if (!version.includes(expected))
+            throw new Error(`--version printed "${version}", expected ${expected}`);
+          const demo = (await npx("watch", "--duration", "2", "--output", "summary", "--seed", "1")).stdout;
+          const verified = demo.split("\n").find((line) => line.startsWith("verified:"));
+          if (verified === undefined) throw new Error(`the demo did not verify its view:\n${demo}`);
+          let fuzz = "";
+          if (/^\s+fuzz\s/m.test(help)) {
+            // The fuzz loads the testkit: it must work without the workspace's dev tools around it.
+            const verdict = (await npx("fuzz", "--runs", "3", "--seed", "1")).stdout.trim().split("\n").pop();
+            fuzz = `, fuzz: ${verdict}`;
+          }
+          return `--help, --version (${version}), demo: ${verified}${fuzz}`;
+        });
+        await check("deno", async () => {
+          const { stdout } = await run(deno, ["run", "--no-remote", "smoke.ts"], { cwd: fullDir });
+          return tail(stdout, 1);
+        });
+      }
+      if (projectsInstalled) {
+        cpSync(join(fixtures, "minimal"), minimalDir, { recursive: true });
+        await check("minimal", async () => {
+          const installedNames = readdirSync(join(minimalDir, "node_modules", "@watchersyncer"));
+          if (installedNames.length !== MINIMAL.length)
+            throw new Error(`unexpected packages: ${installedNames}`);
+          return tail((await run("node", ["missing-backend.mjs"], { cwd: minimalDir })).stdout, 1);
+        });
+      }
+    }
+
+    await check("jsr", async () => {
+      // A Deno workspace of just the runtime-neutral packages' publish files: members resolve one
+      // another's jsr: imports locally, so the dry run reaches no JSR server (only npm for fast-check
+      // and vitest). Sloppy imports let the sources keep Node's `.js` specifiers; publishing rewrites them.
+      const jsrDir = join(workDir, "jsr");
+      const members = JSR_DIRS.map((dir) => dir.split("/").pop());
+      mkdirSync(jsrDir);
+      writeJson(join(jsrDir, "deno.json"), {
+        workspace: members.map((m) => `./${m}`),
+        unstable: ["sloppy-imports"],
+        lock: false,
+      });
+      for (const [i, dir] of JSR_DIRS.entries()) {
+        const member = join(jsrDir, members[i]);
+        for (const entry of ["src", "README.md", "LICENSE", "jsr.json"])
+          cpSync(join(repoRoot, dir, entry), join(member, entry), { recursive: true });
+      }
+      const { output } = await run(deno, ["publish", "--dry-run", "--allow-dirty", "--no-remote"], {
+        cwd: jsrDir,
+      }).catch((error) => {
+        // Deno explains each problem at length; the rule and the place are what to act on.
+        const lines = stripVTControlCharacters(
+          `${error.message.split("\n")[0]}\n${error.output ?? ""}`,
+        ).split("\n");
+        const problems = lines
+          .filter((line) => /^\s*(error(\[|:)|-->)/.test(line))
+          .map((line) => line.trim());
+        throw new Error(`${lines[0]}\n${problems.join("\n") || tail(error.message)}`);
+      });
+      const published = [...output.matchAll(/Simulating publish of (\S+)/g)].map((m) => m[1]);
+      if (published.length !== JSR_DIRS.length)
+        throw new Error(`expected ${JSR_DIRS.length} packages:\n${tail(output)}`);
+      return `${published.sort().join(", ")}; no slow types`;
+    });
+
+    await check("changesets", async () => {
+      const statusFile = join(workDir, "changeset-status.json");
+      await run("pnpm", ["changeset", "status", "--output", statusFile], { cwd: repoRoot });
+      const status = readJson(statusFile);
+      // A dependent's bump may be raised by changesets' own rules (a peer dependency leaving its
+      // range makes the dependent major): a first "minor" release must not come out as 1.0.0.
+      const rank = { none: 0, patch: 1, minor: 2, major: 3 };
+      const highestAsked = Math.max(
+        0,
+        ...status.changesets.flatMap((c) => c.releases.map((r) => rank[r.type] ?? 0)),
+      );
+      const raised = status.releases.filter((r) => rank[r.type] > highestAsked);
+      if (raised.length > 0) {
+        const list = raised.map((r) => `${r.name} ${r.oldVersion} -> ${r.newVersion} (${r.type})`).join(", ");
+        throw new Error(`changeset status: bumps above what any changeset asks for: ${list}`);
+      }
+      return `${status.changesets.length} changeset(s) -> ${versions.length} releases (${[...new Set(status.releases.map((r) => r.newVersion))].join(", ")})`;
+    });
+  } finally {
+    if (args.has("--keep")) console.log(`verify-packages: kept ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const failed = results.filter((r) => !r.ok);
+  console.log(
+    `verify:packages: ${results.length - failed.length} ok, ${failed.length} failed (${seconds(Date.now() - started)})`,
+  );
+  if (failed.length > 0) console.log(`failed: ${failed.map((r) => r.name).join(", ")}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();

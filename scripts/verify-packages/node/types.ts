@@ -1,0 +1,82 @@
+// Type-checked with `tsc --noEmit` (NodeNext, strict) inside the temporary project: the installed
+// packages' declarations resolve through their `exports` maps and fit together.
+import { createEtcdClient, type EtcdClientOptions } from "@watchersyncer/backend-etcd";
+import { createKubernetesClient, type KubernetesClientOptions } from "@watchersyncer/backend-k8s";
+import { MemoryDatastore, type MemoryDatastoreOptions } from "@watchersyncer/backend-memory";
+import {
+  BackendNotInstalledError,
+  createDatastoreClient,
+  createWatcherSyncer,
+  type DatastoreClient,
+  type DatastoreConfig,
+  DatastoreError,
+  SyncStatus,
+  type Update,
+  type WatcherSyncer,
+} from "@watchersyncer/core";
+import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
+import { createSyncerMetrics, type SyncerMetrics } from "@watchersyncer/prometheus";
+import { type ConformanceHarness, RecordingCallbacks } from "@watchersyncer/testkit";
+import { type CampaignResult, runFuzzCampaign } from "@watchersyncer/testkit/fuzz";
+import { BACKENDS, type BackendContext, main } from "watchersyncer";
+
+const memoryOptions: MemoryDatastoreOptions = {};
+const memory: DatastoreClient = new MemoryDatastore(memoryOptions);
+const etcdOptions: EtcdClientOptions = { endpoints: ["http://127.0.0.1:2379"] };
+const k8sOptions: KubernetesClientOptions = {};
+const clients: Array<() => DatastoreClient> = [
+  () => createEtcdClient(etcdOptions),
+  () => createKubernetesClient(k8sOptions),
+];
+const config: DatastoreConfig = { type: "memory" };
+const picked: Promise<DatastoreClient> = createDatastoreClient(config, {
+  importModule: (name) => import(name),
+});
+
+const metrics: SyncerMetrics = createSyncerMetrics();
+const syncer: WatcherSyncer = createWatcherSyncer(
+  memory,
+  [{ listOptions: { kind: "networkpolicies" } }],
+  {
+    onStatusUpdated: (status: SyncStatus) => status === SyncStatus.InSync,
+    onUpdates: (updates: Update[]) => {
+      updates.length;
+    },
+  },
+  { observer: metrics.observer },
+);
+
+function describeError(err: unknown): string {
+  if (BackendNotInstalledError.is(err)) return `install ${err.packageName}`;
+  if (DatastoreError.is(err)) return err.name;
+  return "unknown";
+}
+
+const server: Promise<TestServer> = startTestServer();
+const exitCode: Promise<number> = main(["--help"], {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: new AbortController().signal,
+});
+const context: Pick<BackendContext, "seed" | "rate"> = { seed: 1, rate: 10 };
+
+const recording: RecordingCallbacks = new RecordingCallbacks();
+const harness: Partial<ConformanceHarness> = { client: memory };
+const campaign: typeof runFuzzCampaign = runFuzzCampaign;
+let lastCampaign: CampaignResult | undefined;
+
+export {
+  BACKENDS,
+  campaign,
+  clients,
+  context,
+  describeError,
+  exitCode,
+  harness,
+  lastCampaign,
+  picked,
+  recording,
+  server,
+  syncer,
+};
