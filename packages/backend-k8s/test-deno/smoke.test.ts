@@ -7,7 +7,15 @@
  * Run with `pnpm --filter @watchersyncer/backend-k8s test:deno` (needs the test server built).
  */
 import { createKubernetesClient, type KubernetesObject } from "@watchersyncer/backend-k8s";
-import { createWatcherSyncer, type Syncer, SyncStatus, type Update, UpdateType } from "@watchersyncer/core";
+import {
+  ConnectionRefusedError,
+  createWatcherSyncer,
+  ResourceDoesNotExistError,
+  type Syncer,
+  SyncStatus,
+  type Update,
+  UpdateType,
+} from "@watchersyncer/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const SERVER_BIN = new URL("../../k8s-test-server/dist/bin.js", import.meta.url);
@@ -115,6 +123,23 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>,
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** A loopback port nothing listens on: bound, then released. */
+function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
 }
 
 async function openWatchesOnServer(): Promise<number> {
@@ -239,6 +264,26 @@ describe("backend-k8s under Deno", () => {
         await syncer?.stop();
         await client.close();
       }
+    },
+    TEST_TIMEOUT_MS,
+  );
+  it(
+    "maps a refused connection and a missing resource to the core's errors",
+    async () => {
+      const signal = new AbortController().signal;
+      const refusedPath = `${tempDir}/kubeconfig-refused`;
+      await Deno.writeTextFile(refusedPath, kubeconfigText(`http://127.0.0.1:${closedPort()}`));
+      const refused = createKubernetesClient({ kubeconfigPath: refusedPath });
+      const connectionError = await rejectionOf(refused.list({ kind: "NetworkPolicy" }, "", signal));
+      expect(ConnectionRefusedError.is(connectionError)).toBe(true);
+
+      const client = createKubernetesClient({ kubeconfigPath });
+      const missing = { kind: "Widget", group: "widgets.example.com", version: "v1", resource: "widgets" };
+      const notFound = await rejectionOf(client.list(missing, "", signal));
+      expect(ResourceDoesNotExistError.is(notFound)).toBe(true);
+      expect(String((notFound as Error).message)).toContain("widgets");
+      await client.close();
+      await refused.close();
     },
     TEST_TIMEOUT_MS,
   );
