@@ -81,6 +81,8 @@ export class Store {
   /** History at or below this revision is gone; reading at an older revision is 410 Expired. */
   #compactedRevision = 0;
   readonly #objects = new Map<ResourceDefinition, Map<string, unknown>>();
+  /** Per resource, its current keys in order; dropped when a key appears or disappears, rebuilt on demand. */
+  readonly #sortedKeys = new Map<ResourceDefinition, string[]>();
   readonly #history: StoreEvent[] = [];
   readonly #listeners = new Set<(event: StoreEvent) => void>();
   readonly #revisionWaiters = new Set<() => void>();
@@ -139,28 +141,60 @@ export class Store {
     return this.#history.slice(low);
   }
 
-  /** The objects of one resource as they were at `revision` (default: now), sorted by key. */
+  /**
+   * The objects of one resource as they were at `revision` (default: now), sorted by key, from
+   * `start` on (inclusive) and at most `limit` of them; `remaining` counts those after the page.
+   */
   list(
     resource: ResourceDefinition,
-    options: { namespace?: string; revision?: number } = {},
-  ): ListedObject[] {
+    options: {
+      namespace?: string;
+      revision?: number;
+      start?: string;
+      limit?: number;
+      matches?: (object: unknown) => boolean;
+    } = {},
+  ): { items: ListedObject[]; remaining: number } {
     const revision = options.revision ?? this.#revision;
     if (revision < this.#compactedRevision) throw new ApiError(listExpired());
+    const prefix = options.namespace ? `${options.namespace}/` : "";
+    const from = options.start !== undefined && options.start > prefix ? options.start : prefix;
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const matches = options.matches ?? (() => true);
     let bucket: Map<string, unknown> = this.#bucket(resource);
+    let keys: string[];
     if (revision < this.#revision) {
+      // The past: undo newer writes on a copy, then sort what is left.
       bucket = new Map(bucket);
       for (const event of this.eventsAfter(revision).reverse()) {
         if (event.resource !== resource) continue;
         if (event.previous === undefined) bucket.delete(event.key);
         else bucket.set(event.key, event.previous);
       }
+      keys = [...bucket.keys()].sort(compareKeys);
+    } else {
+      keys = this.#currentSortedKeys(resource);
     }
-    const prefix = options.namespace ? `${options.namespace}/` : undefined;
-    const listed: ListedObject[] = [];
-    for (const [key, object] of bucket) {
-      if (prefix === undefined || key.startsWith(prefix)) listed.push({ key, object });
+    const items: ListedObject[] = [];
+    let remaining = 0;
+    for (let i = lowerBound(keys, from); i < keys.length; i++) {
+      const key = keys[i]!;
+      if (!key.startsWith(prefix)) break;
+      const object = bucket.get(key);
+      if (!matches(object)) continue;
+      if (items.length < limit) items.push({ key, object });
+      else remaining++;
     }
-    return listed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { items, remaining };
+  }
+
+  #currentSortedKeys(resource: ResourceDefinition): string[] {
+    let keys = this.#sortedKeys.get(resource);
+    if (keys === undefined) {
+      keys = [...this.#bucket(resource).keys()].sort(compareKeys);
+      this.#sortedKeys.set(resource, keys);
+    }
+    return keys;
   }
 
   create(resource: ResourceDefinition, input: unknown, options: { namespace?: string } = {}): KubeObject {
@@ -360,6 +394,8 @@ export class Store {
     const object = build(revision);
     if (type === "DELETED") bucket.delete(key);
     else bucket.set(key, object);
+    const keySetChanged = type === "DELETED" ? previous !== undefined : previous === undefined;
+    if (keySetChanged) this.#sortedKeys.delete(resource);
     this.#revision = revision;
     const event: StoreEvent = { revision, resource, key, type, object, previous };
     this.#history.push(event);
@@ -370,4 +406,21 @@ export class Store {
     for (const waiter of this.#revisionWaiters) waiter();
     return object;
   }
+}
+
+/** Code-unit order, as the apiserver's keys sort. */
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** First index whose key is >= `key`. */
+function lowerBound(keys: string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (keys[mid]! < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -104,10 +104,9 @@ export async function handleDeleteCollection(
 ) {
   await readJsonBody(req, { optional: true });
   const matches = selectorPredicate(query, target.resource);
-  const listed = ctx.store.list(target.resource, namespaceOption(target));
+  const { items: listed } = ctx.store.list(target.resource, { ...namespaceOption(target), matches });
   const items: unknown[] = [];
   for (const entry of listed) {
-    if (!matches(entry.object)) continue;
     const [namespace, name] = target.resource.namespaced ? entry.key.split("/") : [undefined, entry.key];
     items.push(ctx.store.remove(target.resource, name!, namespace));
   }

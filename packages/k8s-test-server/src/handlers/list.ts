@@ -100,19 +100,18 @@ export async function handleList(
   } else {
     revision = await listRevision(ctx, query, limit);
   }
-  const listed = ctx.store.list(resource, {
+  const { items: page, remaining } = ctx.store.list(resource, {
     ...(target.namespace ? { namespace: target.namespace } : {}),
     revision,
+    ...(start !== undefined ? { start } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    matches,
   });
-  const selected = listed.filter(
-    (entry) => (start === undefined || entry.key >= start) && matches(entry.object),
-  );
-  const page = limit === undefined ? selected : selected.slice(0, limit);
   const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
-  if (page.length < selected.length) {
+  if (remaining > 0) {
     metadata.continue = encodeContinue({ rv: revision, start: `${page[page.length - 1]!.key}\u0000` });
     const filtered = query.has("labelSelector") || query.has("fieldSelector");
-    if (!filtered) metadata.remainingItemCount = selected.length - page.length;
+    if (!filtered) metadata.remainingItemCount = remaining;
   }
   sendJson(res, 200, {
     kind: `${resource.kind}List`,

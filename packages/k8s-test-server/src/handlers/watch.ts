@@ -113,8 +113,11 @@ export async function handleWatch(
 
   // Replay and subscription happen in the same tick, so no write can fall between them.
   if (request.sendInitialEvents === true || (request.sendInitialEvents === undefined && startsFromNow)) {
-    const listed = store.list(resource, target.namespace ? { namespace: target.namespace } : {});
-    for (const entry of listed) if (matches(entry.object)) stream.send("ADDED", entry.object);
+    const { items } = store.list(resource, {
+      ...(target.namespace ? { namespace: target.namespace } : {}),
+      matches,
+    });
+    for (const entry of items) stream.send("ADDED", entry.object);
     if (request.sendInitialEvents === true) {
       stream.send(
         "BOOKMARK",
