@@ -13,6 +13,7 @@
 //              chosen at runtime through core's createDatastoreClient (scripts/verify-packages/node)
 //   types      `tsc --noEmit` (NodeNext, strict, no skipLibCheck) over code using every package
 //   testkit    the installed testkit's conformance suite against the installed memory backend (vitest)
+//   readme     every README block marked <!-- verify:run --> is type-checked (with `types`) and run
 //   cli        `npx watchersyncer --help`, `--version` and a 2-second self-verifying demo
 //   deno       Deno imports core + memory backend via npm: specifiers from the project's node_modules
 //   minimal    a second project with only core + backend-memory: memory works, asking for etcd
@@ -35,6 +36,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -249,6 +251,23 @@ function metadataProblems(dir) {
   return problems;
 }
 
+/** The README blocks marked `<!-- verify:run … -->`: each must type-check and run as it is. */
+function readmeExamples() {
+  const examples = [];
+  for (const dir of PACKAGE_DIRS) {
+    const readme = readFileSync(join(repoRoot, dir, "README.md"), "utf8");
+    const blocks = [...readme.matchAll(/<!-- verify:run[^>]*-->\s*\n```ts\n([\s\S]*?)\n```/g)];
+    blocks.forEach((block, i) => {
+      examples.push({
+        source: `${dir}/README.md`,
+        file: `readme-${dir.split("/").pop()}-${i + 1}`,
+        code: block[1],
+      });
+    });
+  }
+  return examples;
+}
+
 // ---------------------------------------------------------------- projects
 
 function tarballsByName(packed) {
@@ -341,7 +360,7 @@ async function main() {
     const packOk =
       built &&
       (await check("pack", async () => {
-        for (const { dir } of packages) {
+        const packOne = async (dir) => {
           const { stdout } = await run("pnpm", ["pack", "--pack-destination", tarballDir, "--json"], {
             cwd: join(repoRoot, dir),
           });
@@ -354,18 +373,32 @@ async function main() {
           );
           if (leftover.length > 0)
             throw new Error(`${info.name}: workspace ranges left in the tarball: ${leftover}`);
-          packed.push({
-            name: info.name,
-            version: info.version,
-            tarball: info.filename,
-            files: info.files.length,
-          });
-        }
+          return { name: info.name, version: info.version, tarball: info.filename, files: info.files.length };
+        };
+        const slots = new Array(packages.length);
+        await inParallel(
+          packages.map(({ dir }, i) => async () => {
+            slots[i] = await packOne(dir);
+          }),
+          3,
+        );
+        packed.push(...slots);
         return packed.map((p) => `${p.name}@${p.version} (${p.files} files)`).join(", ");
       }));
     if (!packOk) {
       if (!built) skip("pack", "build failed");
-      for (const name of ["publint", "attw", "install", "node", "types", "testkit", "cli", "deno", "minimal"])
+      for (const name of [
+        "publint",
+        "attw",
+        "install",
+        "node",
+        "types",
+        "testkit",
+        "readme",
+        "cli",
+        "deno",
+        "minimal",
+      ])
         skip(name, "no tarballs");
     } else {
       const fullDir = join(workDir, "full");
@@ -425,19 +458,21 @@ async function main() {
       const [, projectsInstalled] = await Promise.all([lint, installed]);
 
       if (!projectsInstalled) {
-        for (const name of ["node", "types", "testkit", "cli", "deno", "minimal"])
+        for (const name of ["node", "types", "testkit", "readme", "cli", "deno", "minimal"])
           skip(name, "install failed");
       } else {
         cpSync(join(fixtures, "node"), fullDir, { recursive: true });
         cpSync(join(fixtures, "deno"), fullDir, { recursive: true });
+        const examples = readmeExamples();
+        for (const { file, code } of examples) writeFileSync(join(fullDir, `${file}.ts`), `${code}\n`);
         await check("node", async () => tail((await run("node", ["smoke.mjs"], { cwd: fullDir })).stdout, 1));
-        await check("types", async () => {
+        const types = check("types", async () => {
           await run(
             "node",
             [join(fullDir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
             { cwd: fullDir },
           );
-          return "tsc --noEmit, NodeNext, strict, skipLibCheck off";
+          return `tsc --noEmit, NodeNext, strict, skipLibCheck off (with ${examples.length} README examples)`;
         });
         await check("testkit", async () => {
           const { output } = await run(
@@ -470,10 +505,28 @@ async function main() {
           }
           return `--help, --version (${version}), demo: ${verified}${fuzz}`;
         });
+        await check("readme", async () => {
+          // Type-stripped by the project's own TypeScript, then run by Node as the reader would.
+          const ts = createRequire(join(fullDir, "package.json"))("typescript");
+          const ran = [];
+          for (const { source, file, code } of examples) {
+            const { outputText } = ts.transpileModule(code, {
+              compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+            });
+            writeFileSync(join(fullDir, `${file}.mjs`), outputText);
+            await run("node", [`${file}.mjs`], { cwd: fullDir, timeoutMs: 60_000 }).catch((error) => {
+              throw new Error(`${source}: ${error.message}`);
+            });
+            ran.push(source.replace(/\/README\.md$/, ""));
+          }
+          if (ran.length === 0) throw new Error("no README block is marked <!-- verify:run -->");
+          return `${ran.length} marked examples ran: ${ran.join(", ")}`;
+        });
         await check("deno", async () => {
           const { stdout } = await run(deno, ["run", "--no-remote", "smoke.ts"], { cwd: fullDir });
           return tail(stdout, 1);
         });
+        await types;
       }
       if (projectsInstalled) {
         cpSync(join(fixtures, "minimal"), minimalDir, { recursive: true });
