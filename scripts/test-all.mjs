@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The root `pnpm test`: build, typecheck, lint, every package's vitest suite under Node, then the
-// runtime-neutral packages' suites under Deno. Stops at the first failing step (exiting with its code),
+// runtime-neutral packages' suites under Deno, then `verify:packages` (the packed packages installed
+// and used outside the workspace). Stops at the first failing step (exiting with its code),
 // then prints a per-package table and, alone on the last line, `<N> passed, <M> failed[, <K> skipped]`:
 // CI counts tests from that exact line.
 //
 // Options (developers only; the default runs everything):
-//   --skip <step>[,<step>…]   steps: build, typecheck, lint, test, deno   (pnpm test -- --skip lint)
+//   --skip <step>[,<step>…]   steps: build, typecheck, lint, test, deno, packages   (pnpm test -- --skip lint)
 //   --skip-deno               same as --skip deno
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -21,6 +22,9 @@ const STEPS = [
   // --continue: one failing package must not hide the others' results from the count.
   { name: "test", command: ["pnpm", "turbo", "run", "test", "--concurrency=1", "--continue"] },
   { name: "deno", command: ["pnpm", "turbo", "run", "test:deno", "--concurrency=1", "--continue"] },
+  // Every package packed, installed by npm into a temporary project and used from Node, tsc, the CLI
+  // and Deno (scripts/verify-packages.mjs); the build step above already ran.
+  { name: "packages", command: ["node", "scripts/verify-packages.mjs", "--no-build"] },
 ];
 
 const RESULT_FILES = {

@@ -7,19 +7,21 @@
 //   pack       `pnpm pack` of every package (rewrites workspace:^ to real versions)
 //   publint    `publint --strict` on every tarball
 //   attw       `attw --profile esm-only` on every tarball (the packages are ESM only, on purpose)
-//   install    npm installs all tarballs into <tmp>/full; npm `overrides` pin every @watchersyncer/*
-//              dependency to the local tarballs so none is fetched from a registry
+//   install    npm installs the tarballs into three projects under <tmp>: full/ (all), minimal/ (core +
+//              backend-memory) and cli/ (watchersyncer alone); npm `overrides` pin every
+//              @watchersyncer/* dependency to the local tarballs so none is fetched from a registry
 //   node       imports every package from Node as ESM and runs a tiny syncer on the memory backend,
 //              chosen at runtime through core's createDatastoreClient (scripts/verify-packages/node)
 //   types      `tsc --noEmit` (NodeNext, strict, no skipLibCheck) over code using every package
 //   testkit    the installed testkit's conformance suite against the installed memory backend (vitest)
 //   readme     every README block marked <!-- verify:run --> is type-checked (with `types`) and run
-//   cli        `npx watchersyncer --help`, `--version` and a 2-second self-verifying demo
+//   cli        in cli/: `npx watchersyncer --help`, `--version`, a 2-second self-verifying demo, a
+//              3-run fuzz (the testkit it loads must not need vitest)
 //   deno       Deno imports core + memory backend via npm: specifiers from the project's node_modules
-//   minimal    a second project with only core + backend-memory: memory works, asking for etcd
-//              fails with BackendNotInstalledError naming the package to install
+//   minimal    in minimal/: the memory backend is found at runtime; asking for etcd fails with
+//              BackendNotInstalledError naming the package to install
 //   jsr        `deno publish --dry-run` of core, testkit and backend-memory (slow types are errors)
-//   changesets `pnpm changeset status`
+//   changesets `pnpm changeset status`, and no package bumped above what a changeset asks for
 //
 // Prints one line per check and ends with `verify:packages: <N> ok, <M> failed (<s> s)`; exits 1 on
 // any failure. The temporary projects live under the OS temp dir and are removed afterwards.
@@ -292,9 +294,10 @@ function writeProject(dir, packed, { names, pinned = names, devDependencies = {}
 }
 
 async function npmInstall(dir) {
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
-    cwd: dir,
-  });
+  const install = () =>
+    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir });
+  // Third-party dependencies come from the registry: one retry absorbs a dropped connection.
+  await install().catch(() => install());
 }
 
 /** Our packages installed in a project, with where each one came from (must be the tarballs). */
