@@ -1,4 +1,5 @@
 import { coreBenchmarks } from "./core-bench.js";
+import { etcdBenchmarks } from "./etcd/etcd-bench.js";
 import { k8sBenchmarks } from "./k8s/k8s-bench.js";
 import { printTable } from "./measure.js";
 
@@ -17,3 +18,10 @@ if (wanted("core")) {
   );
 }
 if (wanted("k8s")) await k8sBenchmarks({ quick });
+if (wanted("etcd")) {
+  printTable(
+    "@watchersyncer/backend-etcd on a real etcd",
+    "raw etcd3 range / watcher",
+    await etcdBenchmarks({ quick }),
+  );
+}

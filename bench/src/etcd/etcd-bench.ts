@@ -1,0 +1,295 @@
+/**
+ * The etcd backend against the raw `etcd3` client it is built on, on one dedicated etcd:
+ * time to in-sync vs one raw range of the same prefix, watch throughput vs a raw etcd3 watcher on the
+ * same write load, and the memory of a process that only got in sync.
+ */
+
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { calicoKey, createEtcdClient, DEFAULTS, prefixFor } from "@watchersyncer/backend-etcd";
+import { createWatcherSyncer, type DatastoreClient, SyncStatus, type Update } from "@watchersyncer/core";
+import etcd3 from "etcd3";
+import { EtcdServer } from "../../../packages/backend-etcd/test/etcd-server.js";
+import { median, type Row } from "../measure.js";
+
+type Etcd3 = InstanceType<typeof etcd3.Etcd3>;
+
+export interface EtcdBenchOptions {
+  quick?: boolean;
+}
+
+const KIND = "NetworkPolicy";
+const VALUE_BYTES = 300;
+/** etcd's default --max-txn-ops. */
+const TXN_OPS = 128;
+const WRITERS = 8;
+/** The backend's default gRPC receive limit; the raw peer gets the same. */
+const RECEIVE_LIMIT = 256 * 1024 * 1024;
+const RUNS = 3;
+
+function keyOf(i: number): string {
+  return calicoKey(KIND, `policy-${i}`, `ns${i % 50}`);
+}
+
+/** A Calico-looking JSON value padded to exactly VALUE_BYTES. */
+function policyValue(i: number, generation: number): string {
+  const head = JSON.stringify({ kind: KIND, spec: { order: i, generation, selector: "all()" }, pad: "" });
+  return head.replace('"pad":""', `"pad":"${"x".repeat(VALUE_BYTES - head.length)}"`);
+}
+
+function rawClient(endpoint: string): Etcd3 {
+  return new etcd3.Etcd3({
+    hosts: endpoint,
+    grpcOptions: { "grpc.max_receive_message_length": RECEIVE_LIMIT },
+  });
+}
+
+/** Puts keys [0, count) in transactions of TXN_OPS puts, WRITERS transactions in flight. */
+async function writeKeys(client: Etcd3, count: number, generation: number): Promise<void> {
+  let next = 0;
+  const writer = async () => {
+    while (next < count) {
+      const start = next;
+      next = Math.min(count, next + TXN_OPS);
+      const success = [];
+      for (let i = start; i < next; i++) {
+        success.push({
+          request_put: { key: Buffer.from(keyOf(i)), value: Buffer.from(policyValue(i, generation)) },
+        });
+      }
+      await client.kv.txn({ compare: [], success, failure: [] });
+    }
+  };
+  await Promise.all(Array.from({ length: WRITERS }, writer));
+}
+
+/** Starts a syncer over `client`; `onUpdates` sees every update, `inSync` resolves at InSync. */
+function startSyncer(
+  client: DatastoreClient,
+  onUpdates: (updates: Update[]) => void,
+): { inSync: Promise<void>; stop(): Promise<void> } {
+  let resolveInSync: () => void = () => {};
+  const inSync = new Promise<void>((resolve) => {
+    resolveInSync = resolve;
+  });
+  const syncer = createWatcherSyncer(client, [{ listOptions: { kind: KIND } }], {
+    onStatusUpdated: (status) => {
+      if (status === SyncStatus.InSync) resolveInSync();
+    },
+    onUpdates,
+  });
+  syncer.start();
+  return { inSync, stop: () => syncer.stop() };
+}
+
+async function timeToInSync(
+  endpoint: string,
+  keys: number,
+  pageSize: number,
+): Promise<{ ours: number; peer: number }> {
+  const ours = async () => {
+    const client = createEtcdClient({ endpoints: endpoint, pageSize });
+    await client.list({ kind: "GlobalNetworkPolicy" }, "", new AbortController().signal); // connect
+    let seen = 0;
+    const started = performance.now();
+    const run = startSyncer(client, (updates) => {
+      seen += updates.length;
+    });
+    await run.inSync;
+    const ms = performance.now() - started;
+    if (seen !== keys) throw new Error(`syncer delivered ${seen} of ${keys} keys`);
+    await run.stop();
+    await client.close();
+    return ms;
+  };
+  const peer = async () => {
+    const client = rawClient(endpoint);
+    await client.get("/warm-up"); // connect
+    const started = performance.now();
+    const all = await client.getAll().prefix(prefixOf()).strings();
+    const ms = performance.now() - started;
+    if (Object.keys(all).length !== keys) throw new Error("raw range returned the wrong count");
+    client.close();
+    return ms;
+  };
+  const [oursMs, peerMs] = await alternate([ours, peer]);
+  return { ours: oursMs!, peer: peerMs! };
+}
+
+/** Every NetworkPolicy of every namespace: what the syncer lists and watches. */
+function prefixOf(): string {
+  return prefixFor({ kind: KIND });
+}
+
+/** Starts a watcher, writes `writes` updates, and returns events/s from the first write to the last event. */
+type Watcher = (onEvents: (n: number) => void) => Promise<() => Promise<void>>;
+
+/**
+ * Updates `writes` existing keys while one watcher runs — ours: a syncer in sync; the peers: a raw
+ * etcd3 prefix watcher with and without prev_kv — and measures events per second from the first
+ * write until the last event arrived. The backend asks etcd for prev_kv (a deleted key's last
+ * value), and etcd reading it back for every event is most of the cost, hence both peers.
+ */
+async function watchThroughput(
+  endpoint: string,
+  writes: number,
+  pageSize: number,
+): Promise<{ ours: number; withPrevKV: number; withoutPrevKV: number }> {
+  const writer = rawClient(endpoint);
+  let generation = 0;
+  const measure = async (watch: Watcher) => {
+    let seen = 0;
+    let resolveDone: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      resolveDone = resolve;
+    });
+    const stop = await watch((n) => {
+      seen += n;
+      if (seen >= writes) resolveDone();
+    });
+    const started = performance.now();
+    await writeKeys(writer, writes, ++generation);
+    await done;
+    const seconds = (performance.now() - started) / 1000;
+    await stop();
+    return writes / seconds;
+  };
+  const ours = () =>
+    measure(async (onEvents) => {
+      const client = createEtcdClient({ endpoints: endpoint, pageSize });
+      let synced = false;
+      const run = startSyncer(client, (updates) => {
+        if (synced) onEvents(updates.length);
+      });
+      await run.inSync;
+      synced = true;
+      return async () => {
+        await run.stop();
+        await client.close();
+      };
+    });
+  const peer = (previousKV: boolean) => () =>
+    measure(async (onEvents) => {
+      const client = rawClient(endpoint);
+      const builder = client.watch().prefix(prefixOf());
+      const watcher = await (previousKV ? builder.withPreviousKV() : builder).create();
+      watcher.on("put", () => onEvents(1));
+      return async () => {
+        await watcher.cancel();
+        client.close();
+      };
+    });
+  try {
+    const [oursRate, withPrevKV, withoutPrevKV] = await alternate([ours, peer(true), peer(false)]);
+    return { ours: oursRate!, withPrevKV: withPrevKV!, withoutPrevKV: withoutPrevKV! };
+  } finally {
+    writer.close();
+  }
+}
+
+interface ProcessMemory {
+  rss: number;
+  heapUsed: number;
+}
+
+/** Memory of a process that did nothing but get in sync (see memory-probe.ts). */
+function probeMemory(which: "ours" | "peer", endpoint: string, pageSize: number): ProcessMemory {
+  const probe = fileURLToPath(new URL("./memory-probe.ts", import.meta.url));
+  const out = execFileSync(
+    process.execPath,
+    ["--expose-gc", "--import", "tsx", probe, which, endpoint, String(pageSize)],
+    { encoding: "utf8" },
+  );
+  return JSON.parse(out) as ProcessMemory;
+}
+
+async function memoryAfterSync(
+  endpoint: string,
+  pageSize: number,
+): Promise<{ ours: ProcessMemory; peer: ProcessMemory }> {
+  const samples = { ours: [] as ProcessMemory[], peer: [] as ProcessMemory[] };
+  for (let i = 0; i < RUNS; i++) {
+    samples.ours.push(probeMemory("ours", endpoint, pageSize));
+    samples.peer.push(probeMemory("peer", endpoint, pageSize));
+  }
+  const pick = (list: ProcessMemory[]) => ({
+    rss: median(list.map((m) => m.rss)),
+    heapUsed: median(list.map((m) => m.heapUsed)),
+  });
+  return { ours: pick(samples.ours), peer: pick(samples.peer) };
+}
+
+/** One warm-up of each, then RUNS rounds taking each in turn; the median of each. */
+async function alternate(contenders: (() => Promise<number>)[]): Promise<number[]> {
+  for (const run of contenders) await run();
+  const samples = contenders.map(() => [] as number[]);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [index, run] of contenders.entries()) samples[index]!.push(await run());
+  }
+  return samples.map(median);
+}
+
+export async function etcdBenchmarks(options: EtcdBenchOptions = {}): Promise<Row[]> {
+  const keys = options.quick ? 10_000 : 100_000;
+  const writes = options.quick ? 2_000 : 10_000;
+  const server = await EtcdServer.start({ extraArgs: ["--quota-backend-bytes=4294967296"] });
+  try {
+    const seeder = rawClient(server.endpoint);
+    const seedStarted = performance.now();
+    await writeKeys(seeder, keys, 0);
+    seeder.close();
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    console.log(`etcd bench: seeded ${keys} keys x ${VALUE_BYTES} B in ${seedSeconds.toFixed(1)} s`);
+
+    const rows: Row[] = [];
+    // The backend's default pageSize, and one page: etcd counts the rest of the range for every
+    // page, so many small pages cost far more than the bytes they carry.
+    for (const pageSize of [DEFAULTS.pageSize, keys]) {
+      const sync = await timeToInSync(server.endpoint, keys, pageSize);
+      rows.push({
+        metric: `time to in-sync (${keys} keys, pageSize ${pageSize})`,
+        ours: sync.ours,
+        peer: sync.peer,
+        unit: "ms",
+        ratio: sync.ours / sync.peer,
+        goal: "<= 1.2x",
+        met: sync.ours / sync.peer <= 1.2,
+      });
+    }
+    const watch = await watchThroughput(server.endpoint, writes, keys);
+    for (const [label, peer] of [
+      ["with", watch.withPrevKV],
+      ["without", watch.withoutPrevKV],
+    ] as const) {
+      rows.push({
+        metric: `watch throughput (${writes} puts; peer ${label} prev_kv)`,
+        ours: watch.ours,
+        peer,
+        unit: "events/s",
+        ratio: watch.ours / peer,
+        goal: ">= 0.9x",
+        met: watch.ours / peer >= 0.9,
+      });
+    }
+    const memory = await memoryAfterSync(server.endpoint, keys);
+    const mib = 1024 * 1024;
+    for (const [label, field] of [
+      ["process RSS after sync", "rss"],
+      ["process heap after sync", "heapUsed"],
+    ] as const) {
+      const ratio = memory.ours[field] / memory.peer[field];
+      rows.push({
+        metric: `${label} (${keys} keys)`,
+        ours: memory.ours[field] / mib,
+        peer: memory.peer[field] / mib,
+        unit: "MiB",
+        ratio,
+        goal: "<= 1.0x",
+        met: ratio <= 1,
+      });
+    }
+    return rows;
+  } finally {
+    await server.stop();
+  }
+}
