@@ -238,6 +238,21 @@ function metadataProblems(dir) {
     );
     want(existsSync(join(repoRoot, dir, source)), `jsr.json exports["${entry}"] ${source} does not exist`);
   }
+  // deno.json (where a package has one, for its Deno tests) must describe the same package.
+  const denoPath = join(repoRoot, dir, "deno.json");
+  if (existsSync(denoPath)) {
+    const denoConfig = readJson(denoPath);
+    const denoExports =
+      typeof denoConfig.exports === "string" ? { ".": denoConfig.exports } : denoConfig.exports;
+    want(
+      denoConfig.name === jsr.name && denoConfig.version === jsr.version,
+      "deno.json name/version differ from jsr.json",
+    );
+    want(
+      JSON.stringify(denoExports) === JSON.stringify(jsrExports),
+      "deno.json exports differ from jsr.json",
+    );
+  }
   const runtimeDeps = { ...pkg.dependencies, ...pkg.peerDependencies };
   for (const [name, range] of Object.entries(runtimeDeps)) {
     const mapped = jsr.imports?.[name] ?? "nothing";
