@@ -58,6 +58,7 @@ export class EtcdDatastoreClient implements DatastoreClient {
       range: rangeFor(options, this.options.layout),
       revision: watchOptions.revision,
       allowWatchBookmarks: watchOptions.allowWatchBookmarks,
+      previousValues: this.options.previousValues,
       stallTimeoutMs: this.options.stallTimeoutMs,
       progressRequestIntervalMs: this.options.progressRequestIntervalMs,
       signal,

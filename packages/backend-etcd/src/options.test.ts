@@ -6,7 +6,8 @@ describe("resolveOptions", () => {
     const resolved = resolveOptions({ endpoints: "http://127.0.0.1:2379" });
     expect(resolved).toMatchObject({
       endpoints: ["http://127.0.0.1:2379"],
-      pageSize: 500,
+      pageSize: 5000,
+      previousValues: false,
       requestTimeoutMs: 30_000,
       stallTimeoutMs: 30_000,
       progressRequestIntervalMs: 10_000,

@@ -97,13 +97,16 @@ async function take(watch: Watch, count: number): Promise<WatchEvent[]> {
 
 describe("openWatch", () => {
   it("asks for events after the revision, with previous values and progress notifications", async () => {
-    const { stream, watch } = await opened();
+    const { stream, watch } = await opened({ previousValues: true });
     expect(stream.written[0]?.create_request).toMatchObject({
       start_revision: "11",
       prev_kv: true,
       progress_notify: true,
     });
     watch.stop();
+    const lean = await opened();
+    expect(lean.stream.written[0]?.create_request?.prev_kv).toBeUndefined();
+    lean.watch.stop();
     const fromNow = await opened({ revision: "" });
     expect(fromNow.stream.written[0]?.create_request?.start_revision).toBeUndefined();
     fromNow.watch.stop();

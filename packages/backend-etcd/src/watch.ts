@@ -18,6 +18,8 @@ export interface WatchStreamRequest {
   /** Deliver events strictly after this revision; "" = from now. */
   revision: Revision;
   allowWatchBookmarks: boolean;
+  /** Ask for `prev_kv` (values of deleted and replaced entries). */
+  previousValues?: boolean;
   stallTimeoutMs: number;
   progressRequestIntervalMs: number;
   signal: AbortSignal;
@@ -98,7 +100,7 @@ class EtcdWatch implements Watch {
         key: request.range.start,
         range_end: request.range.end,
         ...(request.revision === "" ? {} : { start_revision: (this.lastRevision + 1n).toString() }),
-        prev_kv: true,
+        ...(request.previousValues ? { prev_kv: true } : {}),
         progress_notify: true,
       },
     });

@@ -10,7 +10,7 @@ let client: EtcdDatastoreClient;
 let admin: Etcd3;
 
 beforeAll(() => {
-  client = createEtcdClient({ endpoints: endpoint, stallTimeoutMs: 5_000 });
+  client = createEtcdClient({ endpoints: endpoint, stallTimeoutMs: 5_000, previousValues: true });
   admin = adminClient(endpoint);
 });
 
@@ -194,6 +194,36 @@ describe("watch", () => {
     watch.stop();
     await events.done;
     expect(events.ended).toBe(true);
+  });
+
+  it("without previousValues (the default) a deleted event names the key and the delete's revision, value null", async () => {
+    const lean = createEtcdClient({ endpoints: endpoint });
+    try {
+      const prefix = uniquePrefix("lean");
+      await admin.put(`${prefix}a`).value('{"n":1}');
+      const start = await lean.list({ kind: "x", prefix } as never, "", never);
+      const watch = await lean.watch(
+        { kind: "x", prefix } as never,
+        { revision: start.revision, allowWatchBookmarks: false },
+        never,
+      );
+      const events = new EventCollector(watch);
+      await admin.put(`${prefix}a`).value('{"n":2}');
+      await admin.delete().key(`${prefix}a`);
+      await events.waitFor((e) => e.length >= 2, "two events");
+      const [modified, deleted] = events.events;
+      expect(modified).toEqual({
+        type: "modified",
+        new: { key: `${prefix}a`, value: { n: 2 }, revision: String(Number(start.revision) + 1) },
+      });
+      expect(deleted).toEqual({
+        type: "deleted",
+        old: { key: `${prefix}a`, value: null, revision: String(Number(start.revision) + 2) },
+      });
+      watch.stop();
+    } finally {
+      await lean.close();
+    }
   });
 
   it('from revision "" sees only what happens afterwards, and surfaces progress as bookmarks', async () => {
