@@ -1,5 +1,5 @@
 import { createWatcherSyncer, type SyncerCallbacks, UpdateType } from "@watchersyncer/core";
-import type { SyncerFactory } from "@watchersyncer/testkit";
+import type { SyncerFactory } from "@watchersyncer/testkit/fuzz";
 import { describe, expect, it } from "vitest";
 import { captureIo, lines } from "../test/capture.js";
 import { DEFAULT_FUZZ_RUNS, parseCommandLine } from "./args.js";

@@ -8,7 +8,7 @@ import {
   replayFromEnv,
   runFuzzCampaign,
   type SyncerFactory,
-} from "@watchersyncer/testkit";
+} from "@watchersyncer/testkit/fuzz";
 import { DEFAULT_FUZZ_RUNS, type FuzzArgs } from "./args.js";
 import type { CliIo } from "./io.js";
 

@@ -29,7 +29,7 @@ export interface ConsumerHooks {
  * type's deliveries match its reference, in order.
  */
 export class CheckingConsumer implements SyncerCallbacks {
-  readonly view = new Map<string, Revision>();
+  readonly view: Map<string, Revision> = new Map();
   readonly statuses: SyncStatus[] = [];
   updatesReceived = 0;
   /** Off once `stop()` was called: the reference cannot tell which in-flight result was applied. */

@@ -22,12 +22,12 @@ export type FuzzCommand = fc.AsyncCommand<FuzzModel, FuzzWorld>;
 
 /** Every error class of the contract, by the short name a counterexample shows. */
 export const FAULT_ERRORS = {
-  expired: () => new ResourceExpiredError("fuzz: expired"),
-  refused: () => new ConnectionRefusedError("fuzz: connection refused"),
-  "429": () => new TooManyRequestsError("fuzz: too many requests"),
-  "not-supported": () => new OperationNotSupportedError("fuzz: not supported"),
-  "not-installed": () => new ResourceDoesNotExistError("fuzz: not installed"),
-  generic: () => new DatastoreError("fuzz: generic failure"),
+  expired: (): ResourceExpiredError => new ResourceExpiredError("fuzz: expired"),
+  refused: (): ConnectionRefusedError => new ConnectionRefusedError("fuzz: connection refused"),
+  "429": (): TooManyRequestsError => new TooManyRequestsError("fuzz: too many requests"),
+  "not-supported": (): OperationNotSupportedError => new OperationNotSupportedError("fuzz: not supported"),
+  "not-installed": (): ResourceDoesNotExistError => new ResourceDoesNotExistError("fuzz: not installed"),
+  generic: (): DatastoreError => new DatastoreError("fuzz: generic failure"),
 } as const;
 export type FaultError = keyof typeof FAULT_ERRORS;
 const FAULT_NAMES = Object.keys(FAULT_ERRORS) as FaultError[];
