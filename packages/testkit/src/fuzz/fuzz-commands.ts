@@ -25,6 +25,8 @@ export const FAULT_ERRORS = {
   expired: (): ResourceExpiredError => new ResourceExpiredError("fuzz: expired"),
   refused: (): ConnectionRefusedError => new ConnectionRefusedError("fuzz: connection refused"),
   "429": (): TooManyRequestsError => new TooManyRequestsError("fuzz: too many requests"),
+  "429-retry-after": (): TooManyRequestsError =>
+    new TooManyRequestsError("fuzz: too many requests", { retryAfterMs: 300 }),
   "not-supported": (): OperationNotSupportedError => new OperationNotSupportedError("fuzz: not supported"),
   "not-installed": (): ResourceDoesNotExistError => new ResourceDoesNotExistError("fuzz: not installed"),
   generic: (): DatastoreError => new DatastoreError("fuzz: generic failure"),

@@ -141,7 +141,7 @@ export class FuzzWorld {
     });
     const client = tapClient(this.driver.client, references, {
       clock: this.clock,
-      minResyncInterval: this.simulated ? FUZZ_SYNCER_OPTIONS.minResyncInterval : undefined,
+      intervals: this.simulated ? FUZZ_SYNCER_OPTIONS : undefined,
       violation: (message) => this.violation(message),
       takeFailure: (call, kind) => this.takeFailure(call, kind),
       schedule: this.schedule,

@@ -1,9 +1,12 @@
 import {
   type Clock,
+  ConnectionRefusedError,
   type DatastoreClient,
   type KVPairList,
   type ListOptions,
+  OperationNotSupportedError,
   ResourceDoesNotExistError,
+  TooManyRequestsError,
   type Watch,
   type WatchEvent,
 } from "@watchersyncer/core";
@@ -12,8 +15,8 @@ import type { Schedule } from "./types.js";
 
 export interface TapOptions {
   clock: Clock;
-  /** S12 is checked only when set (simulated time, where the clock is exact). */
-  minResyncInterval: number | undefined;
+  /** The syncer's intervals; S10–S12 timing is checked only when set (simulated time, exact clock). */
+  intervals: { minResyncInterval: number; listRetryInterval: number; watchPollInterval: number } | undefined;
   violation(message: string): void;
   /** A failure planned for the next call of `call` on `kind`, taken off the plan. */
   takeFailure(call: "list" | "watch", kind: string): Error | undefined;
@@ -36,16 +39,41 @@ export function tapClient(
   // S12 spaces attempts, not calls: one attempt may list and then watch at once.
   const lastAttempt = new Map<string, number>();
   const listedInAttempt = new Set<string>();
+  // S10/S11: after some failures the next attempt must wait longer (retry, poll, Retry-After).
+  const waitAfterFailure = new Map<string, { until: number; rule: string }>();
+  const intervals = options.intervals;
   const attemptStarts = (kind: string) => {
     const now = options.clock.now();
     const last = lastAttempt.get(kind);
     lastAttempt.set(kind, now);
-    const min = options.minResyncInterval;
-    if (min !== undefined && last !== undefined && now - last < min) {
+    const wait = waitAfterFailure.get(kind);
+    waitAfterFailure.delete(kind);
+    if (intervals === undefined) return;
+    if (last !== undefined && now - last < intervals.minResyncInterval) {
       options.violation(
-        `S12: an attempt to list or watch ${kind} ${now - last} ms after the previous one (minResyncInterval ${min})`,
+        `S12: an attempt to list or watch ${kind} ${now - last} ms after the previous one (minResyncInterval ${intervals.minResyncInterval})`,
       );
     }
+    if (wait !== undefined && now < wait.until) {
+      options.violation(`${wait.rule}: ${kind} tried again ${wait.until - now} ms too early`);
+    }
+  };
+  const failed = (kind: string, delay: number, rule: string) => {
+    if (delay > 0) waitAfterFailure.set(kind, { until: options.clock.now() + delay, rule });
+  };
+  const retryAfter = (error: unknown) => (TooManyRequestsError.is(error) ? (error.retryAfterMs ?? 0) : 0);
+  const listFailed = (kind: string, error: unknown) => {
+    if (intervals === undefined) return;
+    if (ResourceDoesNotExistError.is(error))
+      failed(kind, intervals.watchPollInterval, "S10 poll after not installed");
+    else failed(kind, Math.max(intervals.listRetryInterval, retryAfter(error)), "S10 list retry");
+  };
+  const watchFailed = (kind: string, error: unknown) => {
+    if (intervals === undefined) return;
+    if (ConnectionRefusedError.is(error) || TooManyRequestsError.is(error))
+      failed(kind, retryAfter(error), "S11 Retry-After");
+    else if (OperationNotSupportedError.is(error) || ResourceDoesNotExistError.is(error))
+      failed(kind, intervals.watchPollInterval, "S11 polling");
   };
   const referenceOf = (listOptions: ListOptions) => references.get(listOptions.kind);
   const fail = <T>(error: Error, label: string): Promise<T> => {
@@ -75,9 +103,11 @@ export function tapClient(
           return list;
         },
         (error: unknown) => {
-          // The syncer counts a missing API as an empty list (S10).
-          if (!signal.aborted && ResourceDoesNotExistError.is(error))
-            reference?.applyList({ kvPairs: [], revision: "" });
+          if (!signal.aborted) {
+            // The syncer counts a missing API as an empty list (S10).
+            if (ResourceDoesNotExistError.is(error)) reference?.applyList({ kvPairs: [], revision: "" });
+            listFailed(listOptions.kind, error);
+          }
           throw error;
         },
       );
@@ -85,10 +115,16 @@ export function tapClient(
     async watch(listOptions, watchOptions, signal) {
       if (!listedInAttempt.delete(listOptions.kind)) attemptStarts(listOptions.kind);
       const planned = options.takeFailure("watch", listOptions.kind);
-      const watch =
-        planned === undefined
-          ? await client.watch(listOptions, watchOptions, signal)
-          : await fail<Watch>(planned, `watch ${listOptions.kind} failure`);
+      let watch: Watch;
+      try {
+        watch =
+          planned === undefined
+            ? await client.watch(listOptions, watchOptions, signal)
+            : await fail<Watch>(planned, `watch ${listOptions.kind} failure`);
+      } catch (error) {
+        if (!signal.aborted) watchFailed(listOptions.kind, error);
+        throw error;
+      }
       const reference = referenceOf(listOptions);
       return tapWatch(watch, (event) => {
         if (!signal.aborted) reference?.applyEvent(event);

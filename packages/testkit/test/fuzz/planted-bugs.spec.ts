@@ -66,6 +66,24 @@ const PLANTED_BUGS: PlantedBug[] = [
     replace: "",
   },
   {
+    name: "list retried without waiting listRetryInterval",
+    file: "watcher-cache.js",
+    find: "this.retryDelay(err, this.options.listRetryInterval)",
+    replace: "this.retryDelay(err, 0)",
+  },
+  {
+    name: "Retry-After ignored",
+    file: "watcher-cache.js",
+    find: "return Math.max(fallback, err.retryAfterMs);",
+    replace: "return fallback;",
+  },
+  {
+    name: "watch polling without watchPollInterval",
+    file: "watcher-cache.js",
+    find: "this.resyncBlockedUntil = this.clock.now() + this.options.watchPollInterval;\n            this.resetRevision();",
+    replace: "this.resetRevision();",
+  },
+  {
     name: "stop() without the final deletes",
     file: "watcher-cache.js",
     find: "for (const [key, revision] of everything) {",
