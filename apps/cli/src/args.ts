@@ -9,6 +9,8 @@ import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   findBackend,
 } from "./backends.js";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./logger.js";
+import { type MetricsAddress, parseMetricsAddress } from "./metrics.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "./output/index.js";
 import { MAX_SEED } from "./prng.js";
 
@@ -30,6 +32,12 @@ export interface WatchArgs {
   rate: number;
   /** Connection flags of the external backends (etcd, k8s). Default: none given. */
   connection?: ConnectionArgs;
+  /** `--metrics-addr`: serve Prometheus metrics here. Default: no metrics. */
+  metricsAddress?: MetricsAddress;
+  /** `--log-level`, else `WATCHERSYNCER_LOG`. Default: `warn`. */
+  logLevel?: LogLevel;
+  /** Default: `text`. */
+  logFormat?: LogFormat;
 }
 
 export interface FuzzArgs {
@@ -56,7 +64,18 @@ const MAX_FUZZ_MINUTES = 7 * 24 * 60;
 const MAX_FUZZ_SEED = 0x7fffffff;
 const COMMANDS = ["watch", "fuzz", "help"] as const;
 const BACKEND_FLAGS = Object.keys(BACKEND_FLAG_OPTIONS) as (keyof typeof BACKEND_FLAG_OPTIONS)[];
-const WATCH_ONLY = ["backend", "kind", "namespace", "output", "duration", "rate", ...BACKEND_FLAGS] as const;
+const WATCH_ONLY = [
+  "backend",
+  "kind",
+  "namespace",
+  "output",
+  "duration",
+  "rate",
+  "metrics-addr",
+  "log-level",
+  "log-format",
+  ...BACKEND_FLAGS,
+] as const;
 const FUZZ_ONLY = ["runs", "minutes"] as const;
 
 const OPTIONS = {
@@ -69,6 +88,9 @@ const OPTIONS = {
   rate: { type: "string" },
   runs: { type: "string" },
   minutes: { type: "string" },
+  "metrics-addr": { type: "string" },
+  "log-level": { type: "string" },
+  "log-format": { type: "string" },
   ...BACKEND_FLAG_OPTIONS,
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -76,7 +98,13 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseStrict>["values"];
 
-export function parseCommandLine(argv: readonly string[]): Invocation {
+/**
+ * `env` only supplies `WATCHERSYNCER_LOG`, the log level when `--log-level` is absent (the flag wins).
+ */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Invocation {
   const { values, positionals } = parseStrict(argv);
   if (positionals.length === 0) {
     if (values.help === true || argv.length === 0) return { command: "help" };
@@ -95,7 +123,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     return { command: "fuzz", args: fuzzArgs(values) };
   }
   refuseOptions(values, FUZZ_ONLY, "watch");
-  return { command: "watch", args: watchArgs(values) };
+  return { command: "watch", args: { ...watchArgs(values), ...observabilityArgs(values, env) } };
 }
 
 function refuseOptions(values: Values, names: readonly (keyof Values)[], command: string): void {
@@ -216,6 +244,35 @@ function watchArgs(values: Values): WatchArgs {
     rate:
       values.rate === undefined ? DEFAULT_RATE : positiveNumber("--rate", values.rate, "writes/s", MAX_RATE),
     connection,
+  };
+}
+
+function observabilityArgs(
+  values: Values,
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<WatchArgs, "metricsAddress" | "logLevel" | "logFormat"> {
+  const addressText = values["metrics-addr"];
+  const metricsAddress = addressText === undefined ? undefined : parseMetricsAddress(addressText);
+  if (addressText !== undefined && metricsAddress === undefined) {
+    throw new UsageError(
+      `--metrics-addr must be host:port (port 0-65535, IPv6 as [::1]:9464), got '${addressText}'`,
+    );
+  }
+  const fromEnv =
+    env.WATCHERSYNCER_LOG === undefined || env.WATCHERSYNCER_LOG === "" ? undefined : env.WATCHERSYNCER_LOG;
+  const levelText = values["log-level"] ?? fromEnv?.toLowerCase();
+  if (levelText !== undefined && !(LOG_LEVELS as readonly string[]).includes(levelText)) {
+    const source = values["log-level"] === undefined ? "WATCHERSYNCER_LOG" : "--log-level";
+    throw new UsageError(`unknown ${source} '${levelText}' (expected one of: ${LOG_LEVELS.join(", ")})`);
+  }
+  const format = values["log-format"];
+  if (format !== undefined && !(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`unknown --log-format '${format}' (expected one of: ${LOG_FORMATS.join(", ")})`);
+  }
+  return {
+    ...(metricsAddress === undefined ? {} : { metricsAddress }),
+    ...(levelText === undefined ? {} : { logLevel: levelText as LogLevel }),
+    ...(format === undefined ? {} : { logFormat: format as LogFormat }),
   };
 }
 

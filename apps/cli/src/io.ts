@@ -2,6 +2,8 @@
 export interface OutputStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** Terminal width, when it is one. */
+  columns?: number;
 }
 
 /** Everything `main` touches of the outside world, injected so tests can run it in-process. */

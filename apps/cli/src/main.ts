@@ -9,7 +9,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    const invocation = parseCommandLine(argv);
+    const invocation = parseCommandLine(argv, io.env);
     switch (invocation.command) {
       case "help":
         io.stdout.write(usageText());

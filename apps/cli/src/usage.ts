@@ -4,6 +4,7 @@ import { backendNames, DEFAULT_BACKEND } from "./backends.js";
 export const SHORT_USAGE =
   "usage: watchersyncer watch [--backend <name>] [--kind <kind>]... [--namespace <ns>] " +
   "[--output jsonl|pretty|summary] [--duration <seconds>] [--seed <int>] [--rate <writes/s>] " +
+  "[--metrics-addr <host:port>] [--log-level <level>] [--log-format text|json] " +
   "[etcd: --endpoints <urls> --prefix <key-prefix> …] [k8s: --kubeconfig <file> --context <name>] " +
   "| watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]";
 
@@ -31,6 +32,12 @@ Options:
   --duration <seconds>   stop after this long, verify and exit (default: until SIGINT/SIGTERM)
   --seed <int>           demo PRNG seed, 0..4294967295 (default: random; printed at the end)
   --rate <writes/s>      demo write rate (default 50)
+  --metrics-addr <host:port>
+                         serve Prometheus metrics at http://<host:port>/metrics (port 0: any
+                         free port); the URL is printed to stderr
+  --log-level <level>    silent | error | warn | info | debug: the syncer's and backend's logs on
+                         stderr (default: WATCHERSYNCER_LOG, else warn)
+  --log-format <format>  text | json (default text: "time LEVEL message key=value…")
   --connect-timeout <s>  etcd and k8s: fail (exit 2) unless in sync within this long (default 10)
   -h, --help             show this help
   --version              print the version

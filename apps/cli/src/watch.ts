@@ -1,4 +1,10 @@
-import { createWatcherSyncer, type SyncStatus, type Update } from "@watchersyncer/core";
+import {
+  createWatcherSyncer,
+  type SyncerStats,
+  type SyncStatus,
+  type Update,
+  type WatcherSyncer,
+} from "@watchersyncer/core";
 import type { WatchArgs } from "./args.js";
 import { ConnectDeadline } from "./backends/connect-deadline.js";
 import { ConnectError } from "./backends/connect-error.js";
@@ -13,9 +19,12 @@ import {
 import { CountingClient } from "./counting-client.js";
 import type { DemoWorkload } from "./demo.js";
 import type { CliIo } from "./io.js";
+import { LiveProgress } from "./live-progress.js";
+import { createCliLogger, DEFAULT_LOG_FORMAT, DEFAULT_LOG_LEVEL, jsonMessageStream } from "./logger.js";
+import { type ServedMetrics, serveMetrics } from "./metrics.js";
+import { fanOut, ObservationCounts } from "./observation-counts.js";
 import { createOutput, type OutputFormat } from "./output/index.js";
 import { randomSeed } from "./prng.js";
-import { loggerFromEnv } from "./stderr-logger.js";
 import { type Verification, verify } from "./verify.js";
 import { ConsumerView } from "./view.js";
 
@@ -49,8 +58,19 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
   });
   const format: OutputFormat = args.output ?? (io.stdout.isTTY === true ? "pretty" : "jsonl");
   const color = format === "pretty" && io.stdout.isTTY === true && !io.env.NO_COLOR;
-  const output = createOutput(format, { stdout: io.stdout, stderr: io.stderr, color });
-  const logger = loggerFromEnv(io.env, io.stderr);
+  const counts = new ObservationCounts();
+  let syncer: WatcherSyncer | undefined;
+  const live = LiveProgress.forTerminal({ stderr: io.stderr, counts, stats: () => syncer?.stats() });
+  const stdout = live?.wrap(io.stdout) ?? io.stdout;
+  const logStream = live?.wrap(io.stderr) ?? io.stderr;
+  const logFormat = args.logFormat ?? DEFAULT_LOG_FORMAT;
+  const stderr = logFormat === "json" ? jsonMessageStream(logStream) : logStream;
+  const output = createOutput(format, { stdout, stderr, color });
+  const logger = createCliLogger({
+    level: args.logLevel ?? DEFAULT_LOG_LEVEL,
+    format: logFormat,
+    stream: logStream,
+  });
   const seed = args.seed ?? randomSeed();
   const startedAt = Date.now();
 
@@ -59,8 +79,21 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
     opened = await backend.open({ env: io.env, connection, scope, seed, rate: args.rate, logger });
   } catch (err) {
     if (!(err instanceof ConnectError)) throw err;
-    io.stderr.write(`watchersyncer: ${err.message}\n`);
+    stderr.write(`watchersyncer: ${err.message}\n`);
     return CONNECT_FAILED;
+  }
+  let metrics: ServedMetrics | undefined;
+  if (args.metricsAddress !== undefined) {
+    try {
+      metrics = await serveMetrics(args.metricsAddress);
+    } catch (err) {
+      await opened.close();
+      const { host, port } = args.metricsAddress;
+      stderr.write(`watchersyncer: cannot serve metrics on ${host}:${port}: ${(err as Error).message}\n`);
+      return CONNECT_FAILED;
+    }
+    // With port 0 this is the only way to learn where to scrape.
+    stderr.write(`metrics: ${metrics.url}\n`);
   }
   // An external datastore has no demo to verify against; instead it must get in sync in time.
   const deadline =
@@ -71,7 +104,8 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
   const view = new ConsumerView();
   // Cleared before stop(): the Deleted burst stop() delivers describes the shutdown, not the data.
   let printing = true;
-  const syncer = createWatcherSyncer(
+  const observer = fanOut(deadline?.observer, counts.observer, metrics?.observer, live?.observer);
+  syncer = createWatcherSyncer(
     client,
     scope.map((listOptions) => ({ listOptions })),
     {
@@ -92,15 +126,19 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
         output.parseFailed(rawKey, rawValue);
       },
     },
-    { ...opened.syncerOptions, logger, ...(deadline === undefined ? {} : { observer: deadline.observer }) },
+    { ...opened.syncerOptions, logger, ...(observer === undefined ? {} : { observer }) },
   );
+  metrics?.track(syncer);
 
   const demo = opened.demo;
   let verification: Verification | undefined;
   let endedBy: "duration" | "signal";
+  // Taken before stop(), which empties the caches.
+  let finalStats: SyncerStats | undefined;
   try {
     demo?.start();
     deadline?.start();
+    live?.start();
     syncer.start();
     const endSignal =
       deadline === undefined
@@ -113,21 +151,26 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
       verification = await catchUp(view, demo, timeoutMs);
     }
   } finally {
+    finalStats = syncer.stats();
+    live?.finish();
     deadline?.cancel();
     demo?.stop();
     printing = false;
     await syncer.stop();
+    await metrics?.close();
     await opened.close();
   }
   const failure = deadline?.failure(endedBy);
   if (failure !== undefined) {
-    io.stderr.write(`watchersyncer: ${failure}\n`);
+    stderr.write(`watchersyncer: ${failure}\n`);
     return CONNECT_FAILED;
   }
   output.finish({
     view,
     calls: client.counts,
     resourceTypes: scope.length,
+    resourceTypeStats: finalStats.resourceTypes,
+    observed: counts.byResourceType,
     elapsedMs: Date.now() - startedAt,
     endedBy,
     ...(demo === undefined ? {} : { seed: demo.seed, demo: demo.stats }),

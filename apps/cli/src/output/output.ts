@@ -1,7 +1,8 @@
-import type { SyncStatus, Update } from "@watchersyncer/core";
+import type { ResourceTypeStats, SyncStatus, Update } from "@watchersyncer/core";
 import type { CallCounts } from "../counting-client.js";
 import type { DemoStats } from "../demo.js";
 import type { OutputStream } from "../io.js";
+import type { ResourceTypeCounts } from "../observation-counts.js";
 import { describeVerification, type Verification } from "../verify.js";
 import type { ConsumerView } from "../view.js";
 
@@ -10,6 +11,10 @@ export interface RunReport {
   calls: CallCounts;
   /** How many resource types were watched: every list beyond one each was a re-list. */
   resourceTypes: number;
+  /** `syncer.stats()` per resource type just before the syncer stopped. */
+  resourceTypeStats?: readonly ResourceTypeStats[];
+  /** What the syncer's observer reported, per resource type. */
+  observed?: ReadonlyMap<string, ResourceTypeCounts>;
   elapsedMs: number;
   endedBy: "duration" | "signal";
   seed?: number;

@@ -1,5 +1,6 @@
 import type { SyncStatus, Update } from "@watchersyncer/core";
 import { FAULT_KINDS } from "../demo.js";
+import { relistCount } from "../observation-counts.js";
 import {
   type Output,
   type OutputStreams,
@@ -42,6 +43,7 @@ export function formatSummary(report: RunReport): string[] {
     `datastore calls: ${calls.lists} lists (${calls.failedLists} failed, ${relists} re-lists), ` +
       `${calls.watches} watches (${calls.failedWatches} failed)`,
   ];
+  lines.push(...resourceTypeTable(report));
   const demo = report.demo;
   if (demo !== undefined) {
     const faults = FAULT_KINDS.map((kind) => `${kind} ${demo.faults[kind]}`).join(", ");
@@ -54,4 +56,37 @@ export function formatSummary(report: RunReport): string[] {
   lines.push(`ran for ${(report.elapsedMs / 1000).toFixed(1)} s, ended by ${report.endedBy}`);
   lines.push(...trailerLines(report));
   return lines;
+}
+
+const COLUMNS = ["keys", "revision", "lists", "re-lists", "watches", "events", "errors"] as const;
+
+/** One row per resource type: `syncer.stats()` at the end and the observer's counts. */
+export function resourceTypeTable(report: RunReport): string[] {
+  const stats = report.resourceTypeStats ?? [];
+  if (stats.length === 0) return [];
+  const names = ["resource type", ...stats.map((r) => r.resourceType)];
+  const width = Math.max(...names.map((name) => name.length));
+  const cell = (text: string | number, column: string) =>
+    String(text).padStart(Math.max(8, column.length + 2));
+  const header = `  ${"resource type".padEnd(width)}${COLUMNS.map((c) => cell(c, c)).join("")}  re-list causes`;
+  const rows = stats.map((r) => {
+    const counts = report.observed?.get(r.resourceType);
+    const causes = Object.entries(counts?.resyncs ?? {})
+      .filter(([cause]) => cause !== "initial")
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([cause, n]) => `${cause} ${n}`)
+      .join(", ");
+    const values = [
+      r.cachedKeys,
+      r.currentRevision === "" ? "-" : r.currentRevision,
+      counts?.lists ?? 0,
+      counts === undefined ? 0 : relistCount(counts),
+      counts?.watches ?? 0,
+      counts?.events ?? 0,
+      counts?.errors ?? 0,
+    ];
+    const line = `  ${r.resourceType.padEnd(width)}${values.map((v, i) => cell(v, COLUMNS[i]!)).join("")}`;
+    return causes === "" ? line : `${line}  ${causes}`;
+  });
+  return ["by resource type", header, ...rows];
 }
