@@ -5,7 +5,7 @@ import type { ObservationCounts } from "./observation-counts.js";
 const REDRAW_MS = 250;
 const CURSOR_UP_AND_CLEAR = "\u001b[1A\u001b[2K";
 
-type Phase = "waiting" | "listing" | "list failed, retrying" | "watching" | "watch failed, retrying";
+type Phase = "waiting" | "listing" | "list failed" | "watching" | "watch failed";
 
 export interface LiveProgressOptions {
   /** Drawn only when this is a terminal. */
@@ -46,9 +46,9 @@ export class LiveProgress {
     const phase: Phase | undefined = {
       resync: "listing" as const,
       "list-finished": "listing" as const,
-      "list-failed": "list failed, retrying" as const,
+      "list-failed": "list failed" as const,
       "watch-started": "watching" as const,
-      "watch-failed": "watch failed, retrying" as const,
+      "watch-failed": "watch failed" as const,
       "watch-ended": undefined,
     }[observation.type];
     if (phase !== undefined) this.phases.set(observation.resourceType, phase);
@@ -96,7 +96,7 @@ export class LiveProgress {
       const phase = r.synced ? "synced" : (this.phases.get(r.resourceType) ?? "waiting");
       const rate = this.rates.get(r.resourceType) ?? 0;
       return (
-        `syncing ${r.resourceType.padEnd(width)}  ${phase.padEnd(22)} ${String(r.cachedKeys).padStart(7)} keys ` +
+        `syncing ${r.resourceType.padEnd(width)}  ${phase.padEnd(12)} ${String(r.cachedKeys).padStart(7)} keys ` +
         `${rate.toFixed(1).padStart(8)} events/s`
       );
     });
