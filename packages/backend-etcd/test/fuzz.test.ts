@@ -56,9 +56,9 @@ describe("fuzzing the syncer over a real etcd", () => {
           },
         };
       },
-      { time: "real", numRuns: 20, maxCommands: 20, settleTimeoutMs: 30_000 },
+      { time: "real", numRuns: 40, maxCommands: 25, settleTimeoutMs: 30_000 },
     );
-    expect(report.histories).toBe(20);
+    expect(report.histories).toBe(40);
     expect(report.commandCounts.compact ?? 0).toBeGreaterThan(0);
   }, 240_000);
 });
