@@ -77,3 +77,55 @@ describe("createDatastoreClient", () => {
     expect(BackendNotInstalledError.is(new DatastoreError("x"))).toBe(false);
   });
 });
+
+describe("createDatastoreClient: recognising a missing package", () => {
+  const hint = /install it \(npm install @watchersyncer\/backend-memory\)/;
+
+  it("by CommonJS's code, by message alone, and not for other failures", async () => {
+    const byCode = Object.assign(new Error("whatever"), { code: "MODULE_NOT_FOUND" });
+    const byMessage = new Error('Could not resolve "@watchersyncer/backend-memory"');
+    const unrelated = new Error("Cannot find the config file /etc/x.json");
+    const attempt = (err: unknown) =>
+      createDatastoreClient({ type: "memory" }, { importModule: () => Promise.reject(err) });
+    await expect(attempt(byCode)).rejects.toThrow(hint);
+    await expect(attempt(byMessage)).rejects.toThrow(hint);
+    await expect(attempt(unrelated)).rejects.toBe(unrelated);
+    await expect(attempt("a string, not an Error")).rejects.toBe("a string, not an Error");
+  });
+
+  it("the error names the backend and the package, and is branded", async () => {
+    const err = new BackendNotInstalledError("etcd", "@watchersyncer/backend-etcd", { cause: "x" });
+    expect(err.name).toBe("BackendNotInstalledError");
+    expect(err.backendType).toBe("etcd");
+    expect(err.packageName).toBe("@watchersyncer/backend-etcd");
+    expect(err.cause).toBe("x");
+    class Foreign extends Error {}
+    Object.defineProperty(
+      Foreign.prototype,
+      Symbol.for("@watchersyncer/core/error/BackendNotInstalledError"),
+      {
+        value: true,
+      },
+    );
+    expect(BackendNotInstalledError.is(new Foreign())).toBe(true);
+  });
+
+  it("passes empty options when the config has none, and lists the known types for an unknown one", async () => {
+    let received: unknown;
+    await createDatastoreClient(
+      { type: "memory" },
+      {
+        importModule: async () => ({
+          createDatastoreClient: (options: unknown) => {
+            received = options;
+            return fakeClient;
+          },
+        }),
+      },
+    );
+    expect(received).toEqual({});
+    await expect(createDatastoreClient({ type: "zookeeper" })).rejects.toThrow(
+      /memory, etcd, k8s, kubernetes/,
+    );
+  });
+});

@@ -93,3 +93,38 @@ describe("ordered delivery and consolidation (S14)", () => {
     await h.syncer.stop();
   });
 });
+
+describe("delivery edges", () => {
+  it("exactly maxUpdatesToConsolidate updates go in one call", async () => {
+    const h = harness({ options: { maxUpdatesToConsolidate: 3 } });
+    await h.startInSync({ a: [kv("/a/1", "1"), kv("/a/2", "2"), kv("/a/3", "3")] });
+    expect(
+      h.rec.log.filter((d) => d.kind === "updates").map((d) => d.kind === "updates" && d.updates.length),
+    ).toEqual([3]);
+    await h.syncer.stop();
+  });
+
+  it("parse failures are skipped quietly when the consumer has no onParseFailed", async () => {
+    const { createWatcherSyncer, ManualClock, ParseError } = await import("../src/index.js");
+    const { ScriptedClient } = await import("./support/scripted-client.js");
+    const clock = new ManualClock();
+    const client = new ScriptedClient();
+    const seen: string[] = [];
+    const syncer = createWatcherSyncer(
+      client,
+      [{ listOptions: { kind: "a" } }],
+      {
+        onStatusUpdated: (s) => seen.push(s),
+        onUpdates: (u) => {
+          seen.push(...u.map((x) => x.kv.key));
+        },
+      },
+      { clock },
+    );
+    syncer.start();
+    (await client.nextList()).respond([kv("/a/1", "1")], "2", [new ParseError("/a/2", "{")]);
+    await clock.advance(0);
+    expect(seen).toEqual(["wait-for-datastore", "resync-in-progress", "/a/1", "in-sync"]);
+    await syncer.stop();
+  });
+});

@@ -113,3 +113,49 @@ describe("observer", () => {
     await syncer.stop();
   });
 });
+
+describe("observer timings", () => {
+  it("measure lists, watches and consumer time on the syncer's clock", async () => {
+    const h = harness({ observe: true });
+    h.rec.holdUpdates = true;
+    h.syncer.start();
+    const list = await h.client.nextList();
+    await h.clock.advance(40);
+    list.respond([kv("/a/1", "1")], "5");
+    const watch = (await h.client.nextWatch()).open();
+    await h.settle();
+    await h.clock.advance(25);
+    h.rec.release();
+    await h.clock.advance(300);
+    watch.close();
+    await h.settle();
+    await h.clock.advance(500);
+    (await h.client.nextWatch()).open();
+    h.rec.holdUpdates = false;
+    await h.syncer.stop();
+    const finished = h.observations.find((o) => o.type === "list-finished");
+    expect(finished).toMatchObject({ durationMs: 40, items: 1 });
+    const delivered = h.observations.find((o) => o.type === "delivered");
+    expect(delivered).toMatchObject({ updates: 1, consumerMs: 25, queued: 0 });
+    const ended = h.observations.find((o) => o.type === "watch-ended");
+    expect(ended).toMatchObject({ reason: "closed", durationMs: 325 });
+    expect(ended && "errorName" in ended ? ended.errorName : undefined).toBeUndefined();
+  });
+
+  it("measure a failed list, and count cached keys during a relist", async () => {
+    const h = harness({ observe: true });
+    const w = (await h.startInSync({ a: [kv("/a/1", "1"), kv("/a/2", "2")] })).get("a")!;
+    w.emit({ type: "error", error: new ResourceExpiredError("x") });
+    await h.clock.advance(500);
+    const relist = await h.client.nextList();
+    expect(h.syncer.stats().resourceTypes[0]!.cachedKeys).toBe(2);
+    await h.clock.advance(70);
+    relist.reject(new ConnectionRefusedError("down"));
+    await h.settle();
+    expect(h.observations.find((o) => o.type === "list-failed")).toMatchObject({
+      durationMs: 70,
+      errorName: "ConnectionRefusedError",
+    });
+    await h.syncer.stop();
+  });
+});
