@@ -75,9 +75,19 @@ describe("fuzzing the syncer over the Kubernetes test API server", () => {
           },
         };
       },
-      { time: "real", numRuns: 40, maxCommands: 25, settleTimeoutMs: 30_000, kinds },
+      {
+        time: "real",
+        numRuns: 40,
+        maxCommands: 25,
+        settleTimeoutMs: 30_000,
+        // A fixed seed keeps CI's histories the same run to run (FUZZ_SEED explores others); the
+        // time limit bounds a slow machine, and a broken history is still reported with its replay.
+        seed: Number(process.env.FUZZ_SEED ?? 20261125),
+        timeLimitMs: 90_000,
+        kinds,
+      },
     );
-    expect(report.histories).toBe(40);
+    expect(report.histories).toBeGreaterThanOrEqual(report.interrupted ? 5 : 40);
     expect(report.commandCounts.compact ?? 0).toBeGreaterThan(0);
   }, 300_000);
 });
