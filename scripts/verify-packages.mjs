@@ -586,7 +586,9 @@ async function main() {
           .map((line) => line.trim());
         throw new Error(`${lines[0]}\n${problems.join("\n") || tail(error.message)}`);
       });
-      const published = [...output.matchAll(/Simulating publish of (\S+)/g)].map((m) => m[1]);
+      const published = [...stripVTControlCharacters(output).matchAll(/Simulating publish of (\S+)/g)].map(
+        (m) => m[1],
+      );
       if (published.length !== JSR_DIRS.length)
         throw new Error(`expected ${JSR_DIRS.length} packages:\n${tail(output)}`);
       return `${published.sort().join(", ")}; no slow types`;
@@ -608,7 +610,7 @@ async function main() {
         const list = raised.map((r) => `${r.name} ${r.oldVersion} -> ${r.newVersion} (${r.type})`).join(", ");
         throw new Error(`changeset status: bumps above what any changeset asks for: ${list}`);
       }
-      return `${status.changesets.length} changeset(s) -> ${versions.length} releases (${[...new Set(status.releases.map((r) => r.newVersion))].join(", ")})`;
+      return `${status.changesets.length} changeset(s) -> ${status.releases.length} releases (${[...new Set(status.releases.map((r) => r.newVersion))].join(", ")})`;
     });
   } finally {
     if (args.has("--keep")) console.log(`verify-packages: kept ${workDir}`);
