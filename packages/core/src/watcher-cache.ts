@@ -57,6 +57,8 @@ export class WatcherCache<V> {
   private resyncBlockedUntil: number;
   private hasSynced = false;
   private watch: Watch | null = null;
+  /** Mirrors the run's signal: a plain field is cheaper to read on every event than `signal.aborted`. */
+  private stopping = false;
   /** Why the next full resync happens, for the observer. */
   private resyncCause: ResyncCause = "initial";
   private lastEventAt: number | undefined;
@@ -95,7 +97,11 @@ export class WatcherCache<V> {
 
   /** Runs until `signal` aborts, then reports every cached key as deleted (S15). */
   async run(signal: AbortSignal): Promise<void> {
-    const stopWatch = () => this.stopWatch();
+    const stopWatch = () => {
+      this.stopping = true;
+      this.stopWatch();
+    };
+    if (signal.aborted) this.stopping = true;
     signal.addEventListener("abort", stopWatch, { once: true });
     try {
       await this.resyncAndCreateWatcher(signal);
@@ -288,7 +294,7 @@ export class WatcherCache<V> {
     let errorName: string | undefined;
     try {
       for await (const event of watch) {
-        if (signal.aborted) break;
+        if (this.stopping) break;
         if (this.handleEvent(event)) {
           reason = "error";
           errorName = event.type === "error" ? toError(event.error).name : undefined;
