@@ -1,24 +1,8 @@
 /** Runs the built CLI as a child process, for the tests of the external backends. */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { type ChildProcess, spawn } from "node:child_process";
+import { BIN as bin, ensureBuilt } from "./built-bin.js";
 
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-export const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
-
-/** Builds dist/ when it is missing or older than a source file, so the tests run the code under test. */
-export function ensureBuilt(): void {
-  const newestSource = Math.max(
-    ...readdirSync(`${packageDir}src`, { recursive: true, encoding: "utf8" })
-      .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
-      .map((file) => statSync(`${packageDir}src/${file}`).mtimeMs),
-  );
-  let built = 0;
-  try {
-    built = statSync(bin).mtimeMs;
-  } catch {}
-  if (built < newestSource) execFileSync("pnpm", ["run", "build"], { cwd: packageDir, stdio: "ignore" });
-}
+export { bin, ensureBuilt };
 
 export interface Exit {
   code: number | null;

@@ -1,25 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { type ChildProcess, spawn } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BIN as bin, ensureBuilt } from "./built-bin.js";
 import { lines } from "./capture.js";
 
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
-
-/** Builds dist/ when it is missing or older than a source file, so the test runs the code under test. */
-beforeAll(() => {
-  const newestSource = Math.max(
-    ...readdirSync(`${packageDir}src`, { recursive: true, encoding: "utf8" })
-      .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
-      .map((file) => statSync(`${packageDir}src/${file}`).mtimeMs),
-  );
-  let built = 0;
-  try {
-    built = statSync(bin).mtimeMs;
-  } catch {}
-  if (built < newestSource) execFileSync("pnpm", ["run", "build"], { cwd: packageDir, stdio: "ignore" });
-}, 120_000);
+beforeAll(ensureBuilt, 120_000);
 
 interface Exit {
   code: number | null;
