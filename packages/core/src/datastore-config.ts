@@ -1,4 +1,4 @@
-import { DatastoreError } from "./errors.js";
+import { brand, DatastoreError } from "./errors.js";
 import type { DatastoreClient } from "./types.js";
 
 /**
@@ -26,13 +26,7 @@ export const BACKEND_PACKAGES: Readonly<Record<string, string>> = {
 export class BackendNotInstalledError extends DatastoreError {
   static override readonly errorName: string = "BackendNotInstalledError";
   static {
-    Object.defineProperty(
-      BackendNotInstalledError.prototype,
-      Symbol.for(`@watchersyncer/core/error/BackendNotInstalledError`),
-      {
-        value: true,
-      },
-    );
+    brand(BackendNotInstalledError);
   }
   constructor(
     readonly backendType: string,

@@ -34,7 +34,8 @@ export class DatastoreError extends Error {
   }
 }
 
-function brand(cls: { prototype: object; errorName: string }): void {
+/** Marks `cls` (and so its subclasses) with its brand; every error class of the package calls it once. */
+export function brand(cls: { prototype: object; errorName: string }): void {
   Object.defineProperty(cls.prototype, brandOf(cls.errorName), { value: true });
 }
 

@@ -41,6 +41,15 @@ export interface WatcherCacheDeps<V> {
   observer?: SyncerObserver;
 }
 
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
+  "added",
+  "modified",
+  "deleted",
+  "bookmark",
+  "parse-error",
+  "error",
+]);
+
 type ListOutcome = "listed" | "retry" | "not-installed" | "stopped";
 
 /**
@@ -366,8 +375,7 @@ export class WatcherCache<V> {
   }
 
   private observeEvent(event: WatchEvent): void {
-    const known = ["added", "modified", "deleted", "bookmark", "parse-error", "error"];
-    const eventType = known.includes((event as { type?: string } | null)?.type ?? "")
+    const eventType = KNOWN_EVENT_TYPES.has((event as { type?: string } | null)?.type ?? "")
       ? event.type
       : "unknown";
     this.observer!({ type: "event", resourceType: this.resourceTypeName, eventType });
