@@ -30,6 +30,7 @@ export type {
   DatastoreClient,
   KVPair,
   KVPairList,
+  KVPairListPage,
   ListOptions,
   ProcessResult,
   ResourceType,

@@ -18,6 +18,13 @@ export interface KVPairList<V = unknown> {
   parseErrors?: ParseError[];
 }
 
+/** Part of a list, handed over before the rest of the list is read (see `DatastoreClient.listInPages`). */
+export interface KVPairListPage<V = unknown> {
+  kvPairs: KVPair<V>[];
+  /** Stored entries of this part the backend could not decode (contract S18). */
+  parseErrors?: ParseError[];
+}
+
 export const UpdateType = { New: "new", Updated: "updated", Deleted: "deleted" } as const;
 export type UpdateType = (typeof UpdateType)[keyof typeof UpdateType];
 
@@ -85,6 +92,19 @@ export interface Watch<V = unknown> extends AsyncIterable<WatchEvent<V>> {
 export interface DatastoreClient {
   /** `revision` "" = latest. Resolves with the items and the revision the list was taken at. */
   list(options: ListOptions, revision: Revision, signal: AbortSignal): Promise<KVPairList>;
+  /**
+   * Optional streaming form of `list`: the same consistent snapshot, handed to `onPage` part by
+   * part as it is read, so that neither the backend nor the syncer holds a big list in memory at
+   * once. Resolves with the revision the list was taken at, after the last part. The syncer uses
+   * it instead of `list` when present. Parts handed over before a failure stay applied (they were
+   * true at the list's revision); the syncer lists again in full before it watches.
+   */
+  listInPages?(
+    options: ListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+    onPage: (page: KVPairListPage) => void,
+  ): Promise<{ revision: Revision }>;
   /** Events strictly after `watchOptions.revision`. */
   watch(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch>;
   close?(): Promise<void>;

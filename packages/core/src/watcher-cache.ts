@@ -14,7 +14,7 @@ import type { ResolvedOptions } from "./options.js";
 import {
   type DatastoreClient,
   type KVPair,
-  type KVPairList,
+  type KVPairListPage,
   type ResourceType,
   type Revision,
   type Update,
@@ -51,6 +51,13 @@ const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 type ListOutcome = "listed" | "retry" | "not-installed" | "stopped";
+
+/** A list whose pairs are applied, waiting for {@link WatcherCache.finishList}. */
+interface ListResult {
+  revision: Revision;
+  items: number;
+  parseErrors: ParseError[] | undefined;
+}
 
 /**
  * Keeps one resource type in sync: lists, then watches from the list's revision, and re-lists
@@ -162,12 +169,9 @@ export class WatcherCache<V> {
     observer?.({ type: "resync", resourceType: this.resourceTypeName, cause: this.resyncCause });
     const startedAt = this.clock.now();
     this.guardProcessor("onSyncerStarting", () => this.resourceType.updateProcessor?.onSyncerStarting());
-    let list: KVPairList;
+    let list: ListResult;
     try {
-      list = await abortable(
-        this.client.list(this.resourceType.listOptions, this.currentRevision, signal),
-        signal,
-      );
+      list = await this.list(signal);
     } catch (err) {
       if (signal.aborted) return "stopped";
       if (observer !== undefined) {
@@ -184,7 +188,8 @@ export class WatcherCache<V> {
       if (ResourceDoesNotExistError.is(err)) {
         // The API is not installed: nothing of this type exists. Poll until it appears (S10).
         this.logger.info("resource type not installed; polling", { ...this.logFields(), error: err });
-        this.applyList({ kvPairs: [], revision: "" });
+        this.beginList();
+        this.finishList(undefined);
         this.resyncBlockedUntil = this.clock.now() + this.options.watchPollInterval;
         this.resyncCause = "not-installed";
         return "not-installed";
@@ -195,28 +200,87 @@ export class WatcherCache<V> {
       this.resyncCause = "list-failed";
       return "retry";
     }
-    if (signal.aborted) return "stopped";
+    if (signal.aborted) {
+      this.abandonList();
+      return "stopped";
+    }
     observer?.({
       type: "list-finished",
       resourceType: this.resourceTypeName,
       durationMs: this.clock.now() - startedAt,
-      items: list.kvPairs.length,
+      items: list.items,
       parseErrors: list.parseErrors?.length ?? 0,
       revision: list.revision,
     });
-    this.applyList(list);
+    this.finishList(list.parseErrors, list.revision);
     this.currentRevision = list.revision;
     this.errorsAtCurrentRevision = 0;
     return "listed";
   }
 
-  /** Replaces the cache with a list's content: updates for what changed, then deletes for what vanished (S6). */
-  private applyList(list: KVPairList): void {
+  /**
+   * Takes a list and applies its pairs (S6), leaving the list's parse errors and the deletes of
+   * what vanished to {@link finishList}. A streamed list is applied part by part as it arrives;
+   * if it fails midway, what it applied stays and the keys it had not reached yet are kept.
+   */
+  private async list(signal: AbortSignal): Promise<ListResult> {
+    const client = this.client;
+    const options = this.resourceType.listOptions;
+    if (client.listInPages === undefined) {
+      const list = await abortable(client.list(options, this.currentRevision, signal), signal);
+      if (signal.aborted) return { revision: list.revision, items: 0, parseErrors: undefined };
+      this.beginList();
+      for (const kv of list.kvPairs) this.applyRaw(kv);
+      return { revision: list.revision, items: list.kvPairs.length, parseErrors: list.parseErrors };
+    }
+    let accepting = true;
+    let items = 0;
+    let parseErrors: ParseError[] | undefined;
+    const onPage = (page: KVPairListPage) => {
+      // A backend that ignores the signal may hand over parts after stop() or a failure.
+      if (!accepting || this.stopping) return;
+      items += page.kvPairs.length;
+      for (const kv of page.kvPairs) this.applyRaw(kv);
+      if (page.parseErrors !== undefined && page.parseErrors.length > 0) {
+        parseErrors ??= [];
+        for (const parseError of page.parseErrors) parseErrors.push(parseError);
+      }
+    };
+    this.beginList();
+    try {
+      const { revision } = await abortable(
+        client.listInPages(options, this.currentRevision, signal, onPage),
+        signal,
+      );
+      return { revision, items, parseErrors };
+    } catch (err) {
+      this.abandonList();
+      throw err;
+    } finally {
+      accepting = false;
+    }
+  }
+
+  /** S6: the cached entries are put aside until the new list confirms them. */
+  private beginList(): void {
     this.oldResources = this.resources.size > 0 ? this.resources : null;
     this.resources = new Map();
-    for (const kv of list.kvPairs) this.applyRaw(kv);
-    if (list.parseErrors !== undefined) {
-      for (const parseError of list.parseErrors) this.applyParseError(parseError, list.revision);
+  }
+
+  /** A list that did not finish: the entries it did not reach are kept as they were. */
+  private abandonList(): void {
+    const unconfirmed = this.oldResources;
+    this.oldResources = null;
+    if (unconfirmed === null) return;
+    for (const [key, revision] of unconfirmed) {
+      if (!this.resources.has(key)) this.resources.set(key, revision);
+    }
+  }
+
+  /** After a list's pairs: its parse errors (S18), then deletes for what vanished (S6). */
+  private finishList(parseErrors: ParseError[] | undefined, revision: Revision = ""): void {
+    if (parseErrors !== undefined) {
+      for (const parseError of parseErrors) this.applyParseError(parseError, revision);
     }
     const vanished = this.oldResources;
     this.oldResources = null;
@@ -479,6 +543,7 @@ export class WatcherCache<V> {
   }
 
   private deleteEverything(): void {
+    this.abandonList();
     const everything = this.resources;
     this.resources = new Map();
     for (const [key, revision] of everything) {

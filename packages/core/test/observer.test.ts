@@ -52,8 +52,9 @@ describe("observer", () => {
       "resync pods initial",
       "list-failed pods ConnectionRefusedError",
       "resync pods list-failed",
-      "list-finished pods items=2 parseErrors=0 rev=5",
+      // The list's pairs are applied as it is read, so the first one moves the status (S2).
       "status resync-in-progress",
+      "list-finished pods items=2 parseErrors=0 rev=5",
       "status in-sync",
       "watch-started pods rev=5",
       "event pods added",

@@ -9,7 +9,7 @@ import {
   type WatcherSyncerOptions,
 } from "../../src/index.js";
 import { Recorder } from "./recorder.js";
-import { ScriptedClient } from "./scripted-client.js";
+import { PagedScriptedClient, ScriptedClient } from "./scripted-client.js";
 
 export interface HarnessOptions {
   kinds?: string[];
@@ -17,12 +17,16 @@ export interface HarnessOptions {
   options?: WatcherSyncerOptions;
   /** Record the syncer's observations in `observations`. */
   observe?: boolean;
+  /** The client offers `listInPages` (the syncer then lists through it). */
+  paged?: boolean;
 }
 
 /** A syncer over a ScriptedClient with a ManualClock and a Recorder; nothing runs until `start()`. */
 export function harness(config: HarnessOptions = {}) {
   const clock = new ManualClock(1_000_000);
-  const client = new ScriptedClient(() => clock.now());
+  const client = config.paged
+    ? new PagedScriptedClient(() => clock.now())
+    : new ScriptedClient(() => clock.now());
   const rec = new Recorder();
   const logs: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   const logger: Logger = {

@@ -2,6 +2,7 @@ import type {
   DatastoreClient,
   KVPair,
   KVPairList,
+  KVPairListPage,
   ListOptions,
   Revision,
   Watch,
@@ -31,8 +32,23 @@ class Pending<T> {
 }
 
 export class PendingList extends Pending<KVPairList> {
+  /** Set when the syncer called `listInPages`: where the parts of the list go. */
+  onPage: ((page: KVPairListPage) => void) | undefined;
+
+  /** Finishes the list; a paged list hands `kvPairs` (if any) over as its last part first. */
   respond(kvPairs: KVPair[], revision: Revision, parseErrors?: KVPairList["parseErrors"]): void {
+    if (this.onPage !== undefined && (kvPairs.length > 0 || parseErrors !== undefined)) {
+      this.page(kvPairs, parseErrors);
+      kvPairs = [];
+      parseErrors = undefined;
+    }
     this.resolve(parseErrors ? { kvPairs, revision, parseErrors } : { kvPairs, revision });
+  }
+
+  /** Hands one part of a paged list to the syncer, as a backend's `listInPages` does. */
+  page(kvPairs: KVPair[], parseErrors?: KVPairList["parseErrors"]): void {
+    if (this.onPage === undefined) throw new Error("page(): the syncer called list(), not listInPages()");
+    this.onPage(parseErrors ? { kvPairs, parseErrors } : { kvPairs });
   }
 }
 
@@ -127,6 +143,18 @@ export class ScriptedClient implements DatastoreClient {
     return call.result;
   }
 
+  /** `listInPages` for {@link PagedScriptedClient}: a list call whose parts the test hands over. */
+  protected listPaged(
+    options: ListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+    onPage: (page: KVPairListPage) => void,
+  ): Promise<{ revision: Revision }> {
+    const result = this.list(options, revision, signal);
+    this.lists[this.lists.length - 1]!.onPage = onPage;
+    return result.then(({ revision }) => ({ revision }));
+  }
+
   nextList(kind?: string): Promise<PendingList> {
     return this.take(this.lists, kind, "list");
   }
@@ -165,5 +193,17 @@ export class ScriptedClient implements DatastoreClient {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
+  }
+}
+
+/** A ScriptedClient that also offers `listInPages`, which the syncer then uses instead of `list`. */
+export class PagedScriptedClient extends ScriptedClient {
+  listInPages(
+    options: ListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+    onPage: (page: KVPairListPage) => void,
+  ): Promise<{ revision: Revision }> {
+    return this.listPaged(options, revision, signal, onPage);
   }
 }
