@@ -7,10 +7,19 @@ export interface FaultTarget {
   kind?: string;
 }
 
+export interface ListFaultOptions extends FaultTarget {
+  /**
+   * A list in parts (`listInPages`, see `listPageSize`) hands over this many parts first (all of
+   * them, if it has fewer) and only then rejects: a list that breaks midway. A plain `list()` has
+   * nothing to hand over and rejects at once. Default 0.
+   */
+  afterPages?: number;
+}
+
 /** Fault injection, for tests and fuzzing of what sits on top of the datastore. */
 export interface MemoryFaults {
-  /** The next `list()` (of that kind, or any) rejects with `error`. */
-  failNextList(error: Error, options?: FaultTarget): void;
+  /** The next `list()` or `listInPages()` (of that kind, or any) rejects with `error`. */
+  failNextList(error: Error, options?: ListFaultOptions): void;
   /** The next `watch()` call (of that kind, or any) rejects with `error`. */
   failNextWatch(error: Error, options?: FaultTarget): void;
   /** Every open watch (of that kind) yields `{ type: "error", error }` after what it has buffered, then ends. */
@@ -30,6 +39,13 @@ interface PlannedFailure {
   kind: string | undefined;
 }
 
+/** A list failure taken off the plan. */
+export interface ListFailure {
+  error: Error;
+  /** Parts a list in parts hands over before it rejects. */
+  afterPages: number;
+}
+
 /** The datastore side of the faults: what is planned, and which watches to hit. */
 export interface FaultHost {
   openWatches(): Iterable<MemoryWatch>;
@@ -38,7 +54,7 @@ export interface FaultHost {
 }
 
 export class FaultPlan implements MemoryFaults {
-  private readonly listFailures: PlannedFailure[] = [];
+  private readonly listFailures: (PlannedFailure & ListFailure)[] = [];
   private readonly watchFailures: PlannedFailure[] = [];
   private readonly host: FaultHost;
 
@@ -46,8 +62,12 @@ export class FaultPlan implements MemoryFaults {
     this.host = host;
   }
 
-  failNextList(error: Error, options?: FaultTarget): void {
-    this.listFailures.push({ error, kind: options?.kind });
+  failNextList(error: Error, options?: ListFaultOptions): void {
+    const afterPages = options?.afterPages ?? 0;
+    if (!Number.isSafeInteger(afterPages) || afterPages < 0) {
+      throw new RangeError(`afterPages must be an integer >= 0, got ${String(afterPages)}`);
+    }
+    this.listFailures.push({ error, kind: options?.kind, afterPages });
   }
 
   failNextWatch(error: Error, options?: FaultTarget): void {
@@ -79,12 +99,13 @@ export class FaultPlan implements MemoryFaults {
   }
 
   /** The planned failure for a list of `kind`, consumed; undefined when none applies. */
-  takeListFailure(kind: string): Error | undefined {
-    return take(this.listFailures, kind);
+  takeListFailure(kind: string): ListFailure | undefined {
+    const planned = take(this.listFailures, kind);
+    return planned === undefined ? undefined : { error: planned.error, afterPages: planned.afterPages };
   }
 
   takeWatchFailure(kind: string): Error | undefined {
-    return take(this.watchFailures, kind);
+    return take(this.watchFailures, kind)?.error;
   }
 
   /** A copy: ending a watch removes it from the live set being iterated. */
@@ -93,8 +114,8 @@ export class FaultPlan implements MemoryFaults {
   }
 }
 
-function take(failures: PlannedFailure[], kind: string): Error | undefined {
+function take<T extends PlannedFailure>(failures: T[], kind: string): T | undefined {
   const index = failures.findIndex((failure) => failure.kind === undefined || failure.kind === kind);
   if (index < 0) return undefined;
-  return failures.splice(index, 1)[0]!.error;
+  return failures.splice(index, 1)[0];
 }

@@ -1,5 +1,5 @@
 export { createDatastoreClient } from "./create-datastore-client.js";
-export type { FaultTarget, MemoryFaults } from "./faults.js";
+export type { FaultTarget, ListFaultOptions, MemoryFaults } from "./faults.js";
 export { defaultKeyPrefix, type KeyPrefix } from "./key-prefix.js";
 export {
   MEMORY_DATASTORE_DEFAULTS,

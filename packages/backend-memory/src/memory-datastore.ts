@@ -4,6 +4,7 @@ import {
   DatastoreError,
   type KVPair,
   type KVPairList,
+  type KVPairListPage,
   type ListOptions,
   type Logger,
   type ParseError,
@@ -13,13 +14,13 @@ import {
   type Watch,
   type WatchOptions,
 } from "@watchersyncer/core";
-import { FaultPlan, type MemoryFaults } from "./faults.js";
+import { FaultPlan, type ListFailure, type MemoryFaults } from "./faults.js";
 import { defaultKeyPrefix, describeTarget, type KeyPrefix } from "./key-prefix.js";
 import { MemoryWatch } from "./memory-watch.js";
 import { MvccStore } from "./mvcc-store.js";
-import { attempt, type Schedule } from "./scheduling.js";
+import { attempt, type Outcome, type Schedule } from "./scheduling.js";
 import { StallGate } from "./stall-gate.js";
-import type { LogEvent } from "./stored-entry.js";
+import type { LogEvent, StoredEntry } from "./stored-entry.js";
 
 /** Defaults of `MemoryDatastoreOptions`. */
 export const MEMORY_DATASTORE_DEFAULTS = {
@@ -44,6 +45,19 @@ export interface MemoryDatastoreOptions {
   schedule?: <T>(promise: Promise<T>, label: string) => Promise<T>;
   /** Most writes kept in history; older ones are compacted automatically. Default: unlimited. */
   historyLimit?: number;
+  /**
+   * Entries (pairs and undecodable entries) per part of `listInPages`, which exists only when this
+   * is set. Default: unset, so the syncer lists with `list()` in one piece.
+   */
+  listPageSize?: number;
+}
+
+/** A list's snapshot, taken when the call is made. */
+interface ListSnapshot {
+  entries: StoredEntry[];
+  revision: Revision;
+  /** Planned to break a list in parts after some of them. */
+  failure: ListFailure | undefined;
 }
 
 /**
@@ -53,6 +67,18 @@ export interface MemoryDatastoreOptions {
  */
 export class MemoryDatastore implements DatastoreClient {
   readonly faults: MemoryFaults;
+  /**
+   * `list` handed over in parts of `listPageSize` entries. The syncer prefers this method whenever
+   * a client has it, so it exists only when `listPageSize` is set: the whole snapshot is in memory
+   * anyway, so parts save nothing here, and a test chooses which of the syncer's two ways of
+   * listing it exercises by setting the option or not.
+   */
+  declare readonly listInPages?: (
+    options: ListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+    onPage: (page: KVPairListPage) => void,
+  ) => Promise<{ revision: Revision }>;
   private readonly store: MvccStore;
   private readonly watches = new Set<MemoryWatch>();
   private readonly plan: FaultPlan;
@@ -79,6 +105,14 @@ export class MemoryDatastore implements DatastoreClient {
     this.schedule = options.schedule;
     this.plan = new FaultPlan({ openWatches: () => this.watches, gate: this.gate, logger: this.logger });
     this.faults = this.plan;
+    const pageSize = options.listPageSize;
+    if (pageSize !== undefined) {
+      if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
+        throw new RangeError(`listPageSize must be an integer >= 1, got ${String(pageSize)}`);
+      }
+      this.listInPages = (listOptions, revision, signal, onPage) =>
+        this.listPaged(listOptions, revision, signal, onPage, pageSize);
+    }
   }
 
   // ---- data ----
@@ -179,19 +213,68 @@ export class MemoryDatastore implements DatastoreClient {
   }
 
   private listNow(options: ListOptions, revision: Revision, signal: AbortSignal): KVPairList {
+    const snapshot = this.snapshotForList(options, revision, signal, false);
+    const { kvPairs, parseErrors } = toPage(snapshot.entries);
+    return parseErrors === undefined
+      ? { kvPairs, revision: snapshot.revision }
+      : { kvPairs, revision: snapshot.revision, parseErrors };
+  }
+
+  /**
+   * The snapshot is taken at the call, so every part belongs to the list's revision whatever is
+   * written meanwhile. Each part, and then the result, passes the stall gate and the schedule hook
+   * as a list result does, so a stall or a scheduler can hold a list between two parts; an abort
+   * or `close()` seen between parts ends the list without handing over anything more.
+   */
+  private async listPaged(
+    options: ListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+    onPage: (page: KVPairListPage) => void,
+    pageSize: number,
+  ): Promise<{ revision: Revision }> {
+    const label = `list ${describeTarget(options)}`;
+    const taken = attempt(() => this.snapshotForList(options, revision, signal, true));
+    if (!taken.ok) return this.gate.deliver(taken, signal, this.schedule, label);
+    const { entries, failure } = taken.value;
+    const parts = Math.ceil(entries.length / pageSize);
+    const handOver = failure === undefined ? parts : Math.min(parts, failure.afterPages);
+    for (let part = 0; part < handOver; part++) {
+      const entriesOfPart = entries.slice(part * pageSize, (part + 1) * pageSize);
+      const page = await this.gate.deliver(
+        { ok: true, value: toPage(entriesOfPart) },
+        signal,
+        this.schedule,
+        `${label} page`,
+      );
+      this.checkUsable(signal);
+      onPage(page);
+    }
+    const outcome: Outcome<{ revision: Revision }> =
+      failure === undefined
+        ? { ok: true, value: { revision: taken.value.revision } }
+        : { ok: false, error: failure.error };
+    const result = await this.gate.deliver(outcome, signal, this.schedule, label);
+    this.checkUsable(signal);
+    return result;
+  }
+
+  /** Throws a planned failure, unless it is meant to break a list in parts midway. */
+  private snapshotForList(
+    options: ListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+    inParts: boolean,
+  ): ListSnapshot {
     this.checkUsable(signal);
     const planned = this.plan.takeListFailure(options.kind);
-    if (planned !== undefined) throw planned;
+    if (planned !== undefined && !(inParts && planned.afterPages > 0)) throw planned.error;
     const rev = this.store.resolve(revision);
-    const kvPairs: KVPair[] = [];
-    const parseErrors: ParseError[] = [];
-    for (const entry of this.store.entriesAt(this.keyPrefix(options), rev)) {
-      if (entry.decodable) kvPairs.push(entry.kv);
-      else parseErrors.push(entry.error);
-    }
-    const list: KVPairList = { kvPairs, revision: revision === "" ? String(rev) : revision };
-    if (parseErrors.length > 0) list.parseErrors = parseErrors;
-    return list;
+    return {
+      entries: this.store.entriesAt(this.keyPrefix(options), rev),
+      revision: revision === "" ? String(rev) : revision,
+      failure: planned,
+    };
   }
 
   private watchNow(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): MemoryWatch {
@@ -230,6 +313,16 @@ export class MemoryDatastore implements DatastoreClient {
     }
     return event.revision;
   }
+}
+
+function toPage(entries: readonly StoredEntry[]): KVPairListPage {
+  const kvPairs: KVPair[] = [];
+  const parseErrors: ParseError[] = [];
+  for (const entry of entries) {
+    if (entry.decodable) kvPairs.push(entry.kv);
+    else parseErrors.push(entry.error);
+  }
+  return parseErrors.length > 0 ? { kvPairs, parseErrors } : { kvPairs };
 }
 
 function checkKey(key: string): void {

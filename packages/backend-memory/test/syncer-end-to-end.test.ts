@@ -1,7 +1,11 @@
 import {
+  ConnectionRefusedError,
   createWatcherSyncer,
   type DatastoreClient,
   DatastoreError,
+  flushMicrotasks,
+  ManualClock,
+  ResourceExpiredError,
   type Revision,
   SyncStatus,
   UpdateType,
@@ -133,6 +137,58 @@ describe("createWatcherSyncer over the memory backend", () => {
     const release = setInterval(() => recording.releaseNext(), 5);
     await syncer.stop();
     clearInterval(release);
+    recording.seal();
+    expect(recording.view().size).toBe(0);
+    expect(recording.violations).toEqual([]);
+    await store.close();
+  }, 60_000);
+
+  it("applies a list in parts as it arrives; a list broken midway keeps the keys it had not reached", async () => {
+    const store = new MemoryDatastore({ listPageSize: 2 });
+    for (const name of ["a", "b", "c", "d", "e"]) store.put(`/pods/${name}`, { v: 1 });
+    // The syncer's clock also starts deliveries (zero-delay timers), so `settle` fires those.
+    const clock = new ManualClock();
+    const settle = async () => {
+      for (let i = 0; i < 10; i++) {
+        await flushMicrotasks();
+        await clock.advance(0);
+      }
+    };
+    const recording = new RecordingCallbacks();
+    const syncer = createWatcherSyncer(store, [{ listOptions: pods }], recording, {
+      minResyncInterval: 100,
+      listRetryInterval: 1000,
+      clock,
+    });
+    const lines = () => recording.updates.map((u) => `${u.type} ${u.kv.key}@${u.kv.revision}`);
+    syncer.start();
+    await settle();
+    expect(recording.statuses.at(-1)).toBe(SyncStatus.InSync);
+    expect(recording.view().size).toBe(5);
+    const before = recording.updates.length;
+
+    // The watch ends with "expired"; meanwhile /pods/a changes (first part) and /pods/e (last
+    // part) goes. The relist breaks after its first part.
+    store.faults.injectWatchError(new ResourceExpiredError("compacted"));
+    await settle();
+    const changedA = store.put("/pods/a", { v: 2 });
+    store.delete("/pods/e");
+    store.faults.failNextList(new ConnectionRefusedError("gone midway"), { afterPages: 1 });
+    await clock.advance(100);
+    await settle();
+    // Nothing vanished as far as the broken list could tell: /pods/e is still held.
+    expect(lines().slice(before)).toEqual([`updated /pods/a@${changedA}`]);
+    expect(recording.view().has("/pods/e")).toBe(true);
+
+    // The retry lists everything again and only then reports /pods/e gone.
+    await clock.advance(1000);
+    await settle();
+    expect(lines().slice(before)).toEqual([`updated /pods/a@${changedA}`, "deleted /pods/e@5"]);
+    expect(sameView(recording.view(), store.snapshot(pods))).toBe(true);
+
+    const stopped = syncer.stop();
+    await settle();
+    await stopped;
     recording.seal();
     expect(recording.view().size).toBe(0);
     expect(recording.violations).toEqual([]);

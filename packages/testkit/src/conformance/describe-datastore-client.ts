@@ -5,6 +5,7 @@ import { type ConformanceHarness, type ConformanceOptions, createContext } from 
 import { registerIsolationCases } from "./isolation-cases.js";
 import { registerLifecycleCases } from "./lifecycle-cases.js";
 import { registerListCases } from "./list-cases.js";
+import { registerPagedListCases } from "./paged-list-cases.js";
 import { registerParseErrorCases } from "./parse-error-cases.js";
 import { registerWatchCases } from "./watch-cases.js";
 
@@ -13,6 +14,8 @@ import { registerWatchCases } from "./watch-cases.js";
  * `makeHarness` is called once per case (twice for the isolation case) and must return a fresh,
  * empty resource type each time. The compaction and undecodable-value cases are registered unless
  * the options declare those capabilities absent; the bookmark case only with `options.bookmarks`.
+ * The `listInPages` cases are always registered and skip a client without the method (the client
+ * only exists once a case runs), unless `options.listPageSize` promises it.
  */
 export function describeDatastoreClient(
   name: string,
@@ -22,6 +25,7 @@ export function describeDatastoreClient(
   const ctx = createContext(makeHarness, options);
   describe(`DatastoreClient conformance: ${name}`, () => {
     registerListCases(ctx);
+    registerPagedListCases(ctx);
     registerWatchCases(ctx);
     registerLifecycleCases(ctx);
     registerIsolationCases(ctx);

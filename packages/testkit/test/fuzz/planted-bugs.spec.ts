@@ -40,9 +40,9 @@ const PLANTED_BUGS: PlantedBug[] = [
   {
     name: "deletes delivered before the list's updates",
     file: "watcher-cache.js",
-    find: "this.resources = new Map();\n        for (const kv of list.kvPairs)",
+    find: "this.beginList();\n            for (const kv of list.kvPairs)",
     replace: [
-      "this.resources = new Map();",
+      "this.beginList();",
       "const listed = new Set(list.kvPairs.map((kv) => kv.key));",
       "for (const [key, revision] of [...(this.oldResources ?? [])]) {",
       "  if (listed.has(key)) continue;",

@@ -1,0 +1,329 @@
+import {
+  type DatastoreClient,
+  type KVPair,
+  type KVPairListPage,
+  ParseError,
+  ResourceExpiredError,
+  type Revision,
+} from "@watchersyncer/core";
+import { expect, it } from "vitest";
+import { requireCapability } from "./capability.js";
+import { eventText } from "./event-text.js";
+import type { ConformanceContext, ConformanceHarness } from "./harness.js";
+import { settled, WatchReader, withTimeout } from "./watch-reader.js";
+
+type PagedList = NonNullable<DatastoreClient["listInPages"]>;
+
+/** The slice of vitest's test context used here; the Deno shim's context has no `skip`. */
+interface CaseContext {
+  skip?: (note?: string) => void;
+}
+
+/** What a list handed over, whichever way it came: comparable with `toEqual`, order aside. */
+interface ListContent {
+  pairs: { key: string; revision: Revision; value: unknown }[];
+  parseErrors: { rawKey: string; rawValue: string }[];
+}
+
+interface PagedListing {
+  parts: KVPairListPage[];
+  revision: Revision;
+  /** Parts handed over after the promise resolved (there must be none). */
+  late(): number;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function contentOf(pairs: readonly KVPair[], parseErrors: readonly ParseError[] = []): ListContent {
+  return {
+    pairs: pairs
+      .map((kv) => ({ key: kv.key, revision: kv.revision, value: kv.value }))
+      .sort((a, b) => byText(a.key, b.key)),
+    parseErrors: parseErrors
+      .map((error) => ({ rawKey: error.rawKey, rawValue: error.rawValue }))
+      .sort((a, b) => byText(a.rawKey, b.rawKey)),
+  };
+}
+
+function contentOfParts(parts: readonly KVPairListPage[]): ListContent {
+  return contentOf(
+    parts.flatMap((page) => page.kvPairs),
+    parts.flatMap((page) => page.parseErrors ?? []),
+  );
+}
+
+/**
+ * The client's `listInPages`, or undefined when the case does not apply. A client without the
+ * method skips the case (under vitest; elsewhere it passes), unless the options declared a page
+ * size, which promises the method.
+ */
+function pagedListOf(
+  ctx: ConformanceContext,
+  h: ConformanceHarness,
+  test: CaseContext,
+): PagedList | undefined {
+  const method = h.client.listInPages;
+  if (method !== undefined) return method.bind(h.client);
+  if (ctx.options.listPageSize !== undefined) {
+    throw new Error("the options declare listPageSize, but the client has no listInPages()");
+  }
+  test.skip?.("the client has no listInPages()");
+  return undefined;
+}
+
+/** Lists in parts, keeping every part; a part handed over after the promise resolved is counted as late. */
+async function listInParts(
+  ctx: ConformanceContext,
+  listInPages: PagedList,
+  h: ConformanceHarness,
+  revision: Revision,
+  signal: AbortSignal,
+  onPart?: (index: number) => void,
+): Promise<PagedListing> {
+  const parts: KVPairListPage[] = [];
+  let resolved = false;
+  let late = 0;
+  const result = await withTimeout(
+    listInPages(h.listOptions, revision, signal, (page) => {
+      if (resolved) {
+        late++;
+        return;
+      }
+      parts.push(page);
+      onPart?.(parts.length - 1);
+    }),
+    ctx.waitMs,
+    "listInPages to resolve",
+  );
+  resolved = true;
+  expect(typeof result.revision).toBe("string");
+  expect(result.revision).not.toBe("");
+  return { parts, revision: result.revision, late: () => late };
+}
+
+/**
+ * Enough entries to need several parts when the page size is known, plus two undecodable ones
+ * when the harness can store them, so parse errors travel in parts too.
+ */
+async function fillForSeveralParts(ctx: ConformanceContext, h: ConformanceHarness): Promise<string[]> {
+  const pageSize = ctx.options.listPageSize;
+  const count = pageSize === undefined ? 5 : 2 * pageSize + 1;
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `item-${String(i).padStart(3, "0")}`;
+    await h.put(name, { i });
+    names.push(name);
+  }
+  if (ctx.options.undecodableValues !== false && h.putUndecodable !== undefined) {
+    await h.putUndecodable("item-001-bad", "{not json");
+    await h.putUndecodable("item-zzz-bad", "{not json either");
+  }
+  return names;
+}
+
+function expectPartSizes(ctx: ConformanceContext, listing: PagedListing, total: number): void {
+  const pageSize = ctx.options.listPageSize;
+  if (pageSize === undefined) return;
+  const sizes = listing.parts.map((page) => page.kvPairs.length + (page.parseErrors?.length ?? 0));
+  for (const size of sizes) expect(size, `part sizes ${sizes.join(", ")}`).toBeLessThanOrEqual(pageSize);
+  expect(listing.parts.length, `part sizes ${sizes.join(", ")}`).toBeGreaterThanOrEqual(
+    Math.ceil(total / pageSize),
+  );
+}
+
+/** Cases for the optional `DatastoreClient.listInPages`; each skips a client that lacks it. */
+export function registerPagedListCases(ctx: ConformanceContext): void {
+  it(
+    "listInPages: its parts together are exactly list() at its revision (pairs, values, parse errors)",
+    (test) =>
+      ctx.withHarness(async (h, signal) => {
+        const listInPages = pagedListOf(ctx, h, test);
+        if (listInPages === undefined) return;
+        await fillForSeveralParts(ctx, h);
+        const paged = await listInParts(ctx, listInPages, h, "", signal);
+        const whole = await h.client.list(h.listOptions, paged.revision, signal);
+        if (ctx.options.listAtRevision === "exact") expect(whole.revision).toBe(paged.revision);
+        expect(contentOfParts(paged.parts)).toEqual(contentOf(whole.kvPairs, whole.parseErrors));
+        const parseErrors = paged.parts.flatMap((page) => page.parseErrors ?? []);
+        for (const error of parseErrors) expect(ParseError.is(error)).toBe(true);
+        if (ctx.options.undecodableValues !== false && h.putUndecodable !== undefined) {
+          expect(parseErrors.map((error) => error.rawKey).sort(byText)).toEqual(
+            [h.keyOf("item-001-bad"), h.keyOf("item-zzz-bad")].sort(byText),
+          );
+        }
+        expectPartSizes(ctx, paged, whole.kvPairs.length + (whole.parseErrors?.length ?? 0));
+        expect(paged.late(), "parts handed over after listInPages resolved").toBe(0);
+      }),
+    ctx.timeoutMs,
+  );
+
+  it(
+    "listInPages: parts after the first belong to the first part's snapshot, whatever is written meanwhile",
+    (test) =>
+      ctx.withHarness(async (h, signal) => {
+        const listInPages = pagedListOf(ctx, h, test);
+        if (listInPages === undefined) return;
+        const names = await fillForSeveralParts(ctx, h);
+        const before = await h.client.list(h.listOptions, "", signal);
+        let writes: Promise<unknown> | undefined;
+        const paged = await listInParts(ctx, listInPages, h, "", signal, (index) => {
+          if (index !== 0) return;
+          // Changes at both ends of the key range while the rest of the list is being read.
+          writes = Promise.all([
+            h.put(names[0]!, { i: -1 }),
+            h.delete(names[names.length - 1]!),
+            h.put("item-new", { i: 1000 }),
+          ]);
+        });
+        await writes;
+        expect(contentOfParts(paged.parts)).toEqual(contentOf(before.kvPairs, before.parseErrors));
+        expect(paged.late(), "parts handed over after listInPages resolved").toBe(0);
+      }),
+    ctx.timeoutMs,
+  );
+
+  const exact = ctx.options.listAtRevision === "exact";
+  it(
+    exact
+      ? "listInPages at an older list revision hands over exactly the snapshot of then"
+      : "listInPages at an older list revision keeps the keys that existed then and still exist",
+    (test) =>
+      ctx.withHarness(async (h, signal) => {
+        const listInPages = pagedListOf(ctx, h, test);
+        if (listInPages === undefined) return;
+        await h.put("a", { v: 1 });
+        await h.put("b", { v: 1 });
+        const then = await h.client.list(h.listOptions, "", signal);
+        await h.put("a", { v: 2 });
+        await h.put("c", { v: 1 });
+        await h.delete("b");
+        const again = await listInParts(ctx, listInPages, h, then.revision, signal);
+        const content = contentOfParts(again.parts);
+        expect(content.pairs.map((pair) => pair.key)).toContain(h.keyOf("a"));
+        if (!exact) return;
+        expect(again.revision).toBe(then.revision);
+        expect(content).toEqual(contentOf(then.kvPairs, then.parseErrors));
+      }),
+    ctx.timeoutMs,
+  );
+
+  it(
+    "listInPages resolves with a revision to watch from: the watch sees what came after, not what was listed",
+    (test) =>
+      ctx.withHarness(async (h, signal) => {
+        const listInPages = pagedListOf(ctx, h, test);
+        if (listInPages === undefined) return;
+        await h.put("a", { v: 1 });
+        await h.put("b", { v: 1 });
+        const paged = await listInParts(ctx, listInPages, h, "", signal);
+        const watch = await h.client.watch(
+          h.listOptions,
+          { revision: paged.revision, allowWatchBookmarks: false },
+          signal,
+        );
+        try {
+          const reader = new WatchReader(watch, ctx.waitMs);
+          await h.put("after", { v: 1 });
+          expect(eventText(await reader.nextChange("the write after the list"))).toBe(
+            `added ${h.keyOf("after")}`,
+          );
+        } finally {
+          watch.stop();
+        }
+      }),
+    ctx.timeoutMs,
+  );
+
+  it(
+    "listInPages of an empty resource type hands over no pairs and resolves with a revision",
+    (test) =>
+      ctx.withHarness(async (h, signal) => {
+        const listInPages = pagedListOf(ctx, h, test);
+        if (listInPages === undefined) return;
+        const paged = await listInParts(ctx, listInPages, h, "", signal);
+        expect(contentOfParts(paged.parts)).toEqual({ pairs: [], parseErrors: [] });
+      }),
+    ctx.timeoutMs,
+  );
+
+  it(
+    "listInPages: an abort stops the parts, and the promise never resolves on a list it did not finish",
+    (test) =>
+      ctx.withHarness(async (h, signal) => {
+        const listInPages = pagedListOf(ctx, h, test);
+        if (listInPages === undefined) return;
+        await fillForSeveralParts(ctx, h);
+        const full = await h.client.list(h.listOptions, "", signal);
+        const everything = contentOf(full.kvPairs, full.parseErrors);
+
+        const controller = new AbortController();
+        const parts: KVPairListPage[] = [];
+        let afterAbort = 0;
+        const aborted = listInPages(h.listOptions, "", controller.signal, (page) => {
+          if (controller.signal.aborted) {
+            afterAbort++;
+            return;
+          }
+          parts.push(page);
+          controller.abort();
+        });
+        const outcome = await settled(aborted, ctx.waitMs, "listInPages aborted during its first part");
+        if (outcome.ok) {
+          expect(contentOfParts(parts), "resolved though parts were left after the abort").toEqual(
+            everything,
+          );
+        }
+
+        const early = new AbortController();
+        early.abort();
+        let handedEarly = 0;
+        const started = listInPages(h.listOptions, "", early.signal, () => {
+          handedEarly++;
+        });
+        const earlyOutcome = await settled(started, ctx.waitMs, "listInPages started aborted");
+        expect(handedEarly, "parts handed over on an aborted signal").toBe(0);
+        expect(earlyOutcome.ok, "listInPages started aborted resolved without handing anything over").toBe(
+          false,
+        );
+        expect(afterAbort, "parts handed over after the signal aborted").toBe(0);
+      }),
+    ctx.timeoutMs,
+  );
+
+  if (ctx.options.compaction !== false) {
+    it(
+      exact
+        ? "after compact(), listInPages at the pre-compaction revision fails with ResourceExpiredError"
+        : "after compact(), listInPages at the pre-compaction revision fails with ResourceExpiredError or hands over the latest in full",
+      (test) =>
+        ctx.withHarness(async (h, signal) => {
+          const listInPages = pagedListOf(ctx, h, test);
+          if (listInPages === undefined) return;
+          requireCapability(h.compact, "compact", "compaction");
+          await h.put("a", { v: 1 });
+          const then = await h.client.list(h.listOptions, "", signal);
+          await h.put("a", { v: 2 });
+          await h.put("b", { v: 1 });
+          await h.compact!();
+          const parts: KVPairListPage[] = [];
+          const outcome = await settled(
+            listInPages(h.listOptions, then.revision, signal, (page) => {
+              parts.push(page);
+            }),
+            ctx.waitMs,
+            "listInPages at a compacted revision",
+          );
+          if (exact || !outcome.ok) {
+            const error = outcome.ok ? undefined : outcome.error;
+            if (!ResourceExpiredError.is(error)) {
+              throw new Error(`expected a ResourceExpiredError, got ${String(error)}`, { cause: error });
+            }
+            return;
+          }
+          const latest = await h.client.list(h.listOptions, "", signal);
+          expect(contentOfParts(parts)).toEqual(contentOf(latest.kvPairs, latest.parseErrors));
+        }),
+      ctx.timeoutMs,
+    );
+  }
+}
