@@ -146,7 +146,7 @@ function send(url: URL, options: SendOptions): Promise<IncomingMessage> {
 }
 
 /** Reads a whole body as UTF-8, failing beyond `maxBytes` when given. */
-export function readText(response: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+function readText(response: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

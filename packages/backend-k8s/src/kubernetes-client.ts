@@ -12,7 +12,13 @@ import {
 } from "@watchersyncer/core";
 import type { KubernetesObject } from "./decode.js";
 import { KubernetesHttp } from "./http.js";
-import { type ListRequest, listResource, selectorQuery } from "./list.js";
+import {
+  type ListRequest,
+  listResource,
+  listResourceInPages,
+  type OnListPage,
+  selectorQuery,
+} from "./list.js";
 import {
   collectionPath,
   describeResource,
@@ -29,7 +35,7 @@ export interface KubernetesClientOptions {
   kubeconfigPath?: string;
   /** Use this context instead of the kubeconfig's current one. */
   context?: string;
-  /** Items per list page (`limit`); 0 lists in one piece. Default 500. */
+  /** Items per list page (`limit`); 0 lists in one piece. Default 5000. */
   pageSize?: number;
   /** A watch that sends nothing, not even a bookmark, for this long is ended with an error. Default 30 000. */
   stallTimeoutMs?: number;
@@ -52,7 +58,7 @@ export interface KubernetesClientOptions {
 }
 
 export const KUBERNETES_CLIENT_DEFAULTS = {
-  pageSize: 500,
+  pageSize: 5000,
   stallTimeoutMs: 30_000,
   requestTimeoutMs: 60_000,
   watchTimeoutSeconds: { min: 300, max: 600 },
@@ -134,7 +140,34 @@ export class KubernetesClient implements DatastoreClient {
     revision: Revision,
     signal: AbortSignal,
   ): Promise<KVPairList<KubernetesObject>> {
-    const request: ListRequest = {
+    const request = this.listRequest(options, revision, signal);
+    const streamed = await this.tryWatchList(request);
+    return streamed ?? listResource(request);
+  }
+
+  /**
+   * The same list as {@link list}, handed over while it arrives: the objects of each chunk of the
+   * response as soon as they are decoded, so a big list is never held whole, and the syncer works
+   * on the first objects while the API server still sends the rest.
+   */
+  async listInPages(
+    options: KubernetesListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+    onPage: OnListPage,
+  ): Promise<{ revision: Revision }> {
+    const request = this.listRequest(options, revision, signal);
+    const streamed = await this.tryWatchList(request);
+    if (streamed !== undefined) {
+      const { kvPairs, parseErrors } = streamed;
+      onPage(parseErrors === undefined ? { kvPairs } : { kvPairs, parseErrors });
+      return { revision: streamed.revision };
+    }
+    return { revision: await listResourceInPages(request, onPage) };
+  }
+
+  private listRequest(options: KubernetesListOptions, revision: Revision, signal: AbortSignal): ListRequest {
+    return {
       http: this.http,
       resource: resolveResource(options),
       options,
@@ -144,16 +177,19 @@ export class KubernetesClient implements DatastoreClient {
       signal,
       logger: this.logger,
     };
-    if (this.useWatchList) {
-      try {
-        return await watchListResource(request);
-      } catch (err) {
-        if (!(err instanceof WatchListUnsupported)) throw err;
-        this.useWatchList = false;
-        this.logger.info("server does not stream lists; using paginated lists", { reason: err.message });
-      }
+  }
+
+  /** A streaming list (WatchList) when enabled and the server supports it, else undefined. */
+  private async tryWatchList(request: ListRequest): Promise<KVPairList<KubernetesObject> | undefined> {
+    if (!this.useWatchList) return undefined;
+    try {
+      return await watchListResource(request);
+    } catch (err) {
+      if (!(err instanceof WatchListUnsupported)) throw err;
+      this.useWatchList = false;
+      this.logger.info("server does not stream lists; using paginated lists", { reason: err.message });
+      return undefined;
     }
-    return listResource(request);
   }
 
   async watch(

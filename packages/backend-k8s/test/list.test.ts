@@ -204,4 +204,100 @@ describe("list", () => {
       await standIn.close();
     }
   });
+
+  it("listInPages hands objects over while the response is still arriving", async () => {
+    const item = (name: string) => ({ metadata: { name, namespace: "n", resourceVersion: "4" }, spec: {} });
+    let sendRest: () => void = () => {};
+    const standIn = await startStandIn((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      // Go's encoder order: kind and apiVersion come before the items.
+      res.write(
+        `{"kind":"NetworkPolicyList","apiVersion":"crd.projectcalico.org/v1","metadata":{"resourceVersion":"5"},"items":[${JSON.stringify(item("a"))},`,
+      );
+      sendRest = () => res.end(`${JSON.stringify(item("b"))}]}`);
+    });
+    try {
+      const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig() });
+      const pages: string[][] = [];
+      const listed = client.listInPages({ kind: "NetworkPolicy" }, "", signal, (page) => {
+        pages.push(page.kvPairs.map((kv) => kv.key));
+        if (pages.length === 1) sendRest();
+      });
+      // The second object is sent only once the first was handed over: no deadlock means streaming.
+      await expect(listed).resolves.toEqual({ revision: "5" });
+      expect(pages).toEqual([[policyKey("n", "a")], [policyKey("n", "b")]]);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  it("listInPages hands over the same snapshot as list(), in many parts for a big list", async () => {
+    const ns = freshNamespace();
+    // Big enough for the response to arrive in several chunks.
+    for (let i = 0; i < 400; i++)
+      putPolicy(server, ns, `p${i}`, { spec: { order: i, note: "x".repeat(200) } });
+    for (const pageSize of [0, 150]) {
+      const client = clientFor(server, { pageSize });
+      const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+      let parts = 0;
+      const handedOver: typeof list.kvPairs = [];
+      const { revision } = await client.listInPages(
+        { kind: "NetworkPolicy", namespace: ns },
+        "",
+        signal,
+        (page) => {
+          parts++;
+          handedOver.push(...page.kvPairs);
+        },
+      );
+      expect(revision).toBe(list.revision);
+      expect(handedOver).toEqual(list.kvPairs);
+      expect(handedOver).toHaveLength(400);
+      expect(parts).toBeGreaterThan(pageSize === 0 ? 1 : 3);
+    }
+  });
+
+  it("listInPages after an expired continue token: objects may come twice, the final list is complete", async () => {
+    const ns = freshNamespace();
+    for (let i = 0; i < 20; i++) putPolicy(server, ns, `p${i}`);
+    const { logger, messages } = infoRecorder();
+    const client = clientFor(server, { pageSize: 2, logger });
+    const compactor = setInterval(() => {
+      putPolicy(server, ns, "churn");
+      server.compact();
+    }, 1);
+    try {
+      const seen = new Map<string, number>();
+      await client.listInPages({ kind: "NetworkPolicy", namespace: ns }, "", signal, (page) => {
+        for (const kv of page.kvPairs) seen.set(kv.key, (seen.get(kv.key) ?? 0) + 1);
+      });
+      for (let i = 0; i < 20; i++) expect(seen.has(policyKey(ns, `p${i}`))).toBe(true);
+      expect(messages.some((m) => /continue token expired/.test(m))).toBe(true);
+      expect([...seen.values()].some((count) => count > 1)).toBe(true);
+    } finally {
+      clearInterval(compactor);
+    }
+  });
+
+  it.each([
+    [
+      "cut off",
+      '{"kind":"NetworkPolicyList","apiVersion":"v1","metadata":{"resourceVersion":"5"},"items":[{"metadata":',
+    ],
+    ["not JSON", "<html>proxy error</html>"],
+    ["not a list", '{"kind":"Status"}'],
+  ])("a response that is %s fails the list with a clear error", async (_what, body) => {
+    const standIn = await startStandIn((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(body);
+    });
+    try {
+      const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig() });
+      await expect(client.list({ kind: "NetworkPolicy" }, "", signal)).rejects.toThrow(
+        /list networkpolicies.*(response is not a list|closed before)/,
+      );
+    } finally {
+      await standIn.close();
+    }
+  });
 });

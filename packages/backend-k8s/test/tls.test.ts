@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { DatastoreError } from "@watchersyncer/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKubernetesClient } from "../src/index.js";
+import { createKubernetesClient, KUBERNETES_CLIENT_DEFAULTS } from "../src/index.js";
 import { TEST_CERT, TEST_KEY } from "./fixtures/tls.js";
 
 // An HTTPS stand-in for an API server that wants a client certificate and a bearer token: proves
@@ -81,7 +81,9 @@ describe("TLS and auth through client-node's KubeConfig", () => {
     const request = seen[seen.length - 1]!;
     expect(request.authorization).toBe("Bearer secret-token");
     expect(request.clientCertSubject).toBe("backend-k8s-test");
-    expect(request.path).toMatch(/^\/apis\/crd\.projectcalico\.org\/v1\/globalnetworkpolicies\?limit=500$/);
+    expect(request.path).toBe(
+      `/apis/crd.projectcalico.org/v1/globalnetworkpolicies?limit=${KUBERNETES_CLIENT_DEFAULTS.pageSize}`,
+    );
   });
 
   it("fails with a DatastoreError when the server's certificate is not trusted", async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKubernetesClient } from "../src/index.js";
+import { createKubernetesClient, KUBERNETES_CLIENT_DEFAULTS } from "../src/index.js";
 import { type StandIn, startStandIn } from "./support.js";
+
+const LIMIT = KUBERNETES_CLIENT_DEFAULTS.pageSize;
 
 // A stand-in API server that records every request URL, to pin down the query parameters.
 let server: StandIn;
@@ -51,9 +53,9 @@ describe("query parameters on the wire", () => {
     ]);
     expect(list.kvPairs[0]!.value).toMatchObject({ apiVersion: "v1", kind: "Pod" });
     expect(requests.map((u) => `${u.pathname}?${u.searchParams}`)).toEqual([
-      "/api/v1/namespaces/ns/pods?labelSelector=app%3Dweb&limit=500",
-      "/api/v1/namespaces/ns/pods?labelSelector=app%3Dweb&limit=500&continue=t1",
-      "/api/v1/namespaces/ns/pods?labelSelector=app%3Dweb&limit=500&continue=t2",
+      `/api/v1/namespaces/ns/pods?labelSelector=app%3Dweb&limit=${LIMIT}`,
+      `/api/v1/namespaces/ns/pods?labelSelector=app%3Dweb&limit=${LIMIT}&continue=t1`,
+      `/api/v1/namespaces/ns/pods?labelSelector=app%3Dweb&limit=${LIMIT}&continue=t2`,
     ]);
   });
 

@@ -78,6 +78,14 @@ export class DeliveryQueue<V> {
     return this.idle();
   }
 
+  /**
+   * When a full batch or more waits for the consumer: a promise that resolves once everything
+   * queued is delivered, for producers that can wait (a list being read). Otherwise undefined.
+   */
+  backlog(): Promise<void> | undefined {
+    return this.queued >= this.maxBatch ? this.idle() : undefined;
+  }
+
   /** Resolves once everything queued so far has been delivered. */
   idle(): Promise<void> {
     if (!this.draining && this.head >= this.entries.length) return Promise.resolve();

@@ -97,13 +97,15 @@ export interface DatastoreClient {
    * part as it is read, so that neither the backend nor the syncer holds a big list in memory at
    * once. Resolves with the revision the list was taken at, after the last part. The syncer uses
    * it instead of `list` when present. Parts handed over before a failure stay applied (they were
-   * true at the list's revision); the syncer lists again in full before it watches.
+   * true at the list's revision); the syncer lists again in full before it watches. When
+   * `onPage` returns a promise, the consumer is behind: a backend that can, reads no further
+   * until it settles, so that a slow consumer bounds the memory a list takes.
    */
   listInPages?(
     options: ListOptions,
     revision: Revision,
     signal: AbortSignal,
-    onPage: (page: KVPairListPage) => void,
+    onPage: (page: KVPairListPage) => void | Promise<void>,
   ): Promise<{ revision: Revision }>;
   /** Events strictly after `watchOptions.revision`. */
   watch(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch>;

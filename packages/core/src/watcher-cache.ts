@@ -29,6 +29,8 @@ export interface CacheSink<V> {
   parseFailed(rawKey: string, rawValue: string): void;
   /** The cache finished its first list. Sent once. */
   synced(): void;
+  /** A promise while the consumer is a batch or more behind (see DeliveryQueue.backlog). */
+  backlog(): Promise<void> | undefined;
 }
 
 export interface WatcherCacheDeps<V> {
@@ -245,6 +247,8 @@ export class WatcherCache<V> {
         parseErrors ??= [];
         for (const parseError of page.parseErrors) parseErrors.push(parseError);
       }
+      // Lets the backend wait for the consumer instead of reading (and holding) ever more.
+      return this.sink.backlog();
     };
     this.beginList();
     try {

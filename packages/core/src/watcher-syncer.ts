@@ -56,6 +56,7 @@ class DefaultWatcherSyncer<V> implements WatcherSyncer {
       update: (update: Update<V>) => this.onCacheUpdate(update),
       parseFailed: (rawKey: string, rawValue: string) => this.queue.pushParseFailed(rawKey, rawValue),
       synced: () => this.onCacheSynced(),
+      backlog: () => this.queue.backlog(),
     };
     this.caches = resourceTypes.map(
       (resourceType) =>

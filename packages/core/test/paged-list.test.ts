@@ -127,4 +127,34 @@ describe("lists handed over in parts (DatastoreClient.listInPages)", () => {
     expect(h.rec.statuses.at(-1)).toBe(SyncStatus.InSync);
     await h.syncer.stop();
   });
+
+  it("onPage returns a promise while the consumer is a batch or more behind, settled once it caught up", async () => {
+    const h = harness({ paged: true, options: { maxUpdatesToConsolidate: 2 } });
+    h.rec.holdUpdates = true;
+    h.syncer.start();
+    const list = await h.client.nextList();
+    const onPage = list.onPage!;
+    expect(onPage({ kvPairs: [kv("/a/1", "5")] })).toBeUndefined();
+    const behind: unknown = onPage({ kvPairs: [kv("/a/2", "5"), kv("/a/3", "5")] });
+    expect(behind).toBeInstanceOf(Promise);
+    let caughtUp = false;
+    void (behind as Promise<void>).then(() => {
+      caughtUp = true;
+    });
+    await h.settle();
+    expect(h.rec.lines).toEqual(["new /a/1@5", "new /a/2@5"]);
+    expect(caughtUp).toBe(false);
+    h.rec.release();
+    await h.settle();
+    h.rec.release();
+    await h.settle();
+    expect(h.rec.lines).toEqual(["new /a/1@5", "new /a/2@5", "new /a/3@5"]);
+    expect(caughtUp).toBe(true);
+    list.respond([], "5");
+    await h.client.nextWatch();
+    await h.settle();
+    h.rec.holdUpdates = false;
+    while (h.rec.pendingHolds > 0) h.rec.release();
+    await h.syncer.stop();
+  });
 });

@@ -18,6 +18,52 @@ export function sendJson(
   res.end(text);
 }
 
+/** Bytes of JSON gathered before each write of a streamed list. */
+const LIST_CHUNK_CHARS = 128 * 1024;
+
+/**
+ * Sends a list as kube-apiserver does since 1.33 (streaming collection encoding): the members
+ * before `items`, then the items a chunk at a time, so a big list is never one string in memory
+ * and the client gets the first objects while the rest are still being encoded. Waits for the
+ * socket to drain between chunks; stops quietly if the client goes away.
+ */
+export async function sendJsonList(
+  res: ServerResponse,
+  head: { kind: string; apiVersion: string; metadata: Record<string, unknown> },
+  items: readonly unknown[],
+): Promise<void> {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
+  let text = `{"kind":${JSON.stringify(head.kind)},"apiVersion":${JSON.stringify(head.apiVersion)},"metadata":${JSON.stringify(head.metadata)},"items":[`;
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) text += ",";
+    text += JSON.stringify(items[i]);
+    if (text.length >= LIST_CHUNK_CHARS) {
+      const flushed = res.write(text);
+      text = "";
+      if (!flushed && !(await drained(res))) return;
+    }
+  }
+  res.end(`${text}]}`);
+}
+
+/** Resolves true once `res` can take more data, false if it closed first. */
+function drained(res: ServerResponse): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onDrain = () => {
+      res.off("close", onClose);
+      resolve(true);
+    };
+    const onClose = () => {
+      res.off("drain", onDrain);
+      resolve(false);
+    };
+    res.once("drain", onDrain);
+    res.once("close", onClose);
+  });
+}
+
 export function sendStatus(res: ServerResponse, status: Status, headers: Record<string, string> = {}): void {
   sendJson(res, status.code, status, headers);
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { sendJson } from "../http.js";
+import { sendJsonList } from "../http.js";
 import { apiVersionOf } from "../resources.js";
 import type { ResourceTarget } from "../routing.js";
 import { ApiError, badRequest, continueExpired, invalidRequest } from "../status.js";
@@ -113,10 +113,9 @@ export async function handleList(
     const filtered = query.has("labelSelector") || query.has("fieldSelector");
     if (!filtered) metadata.remainingItemCount = remaining;
   }
-  sendJson(res, 200, {
-    kind: `${resource.kind}List`,
-    apiVersion: apiVersionOf(resource),
-    metadata,
-    items: page.map((entry) => entry.object),
-  });
+  await sendJsonList(
+    res,
+    { kind: `${resource.kind}List`, apiVersion: apiVersionOf(resource), metadata },
+    page.map((entry) => entry.object),
+  );
 }
