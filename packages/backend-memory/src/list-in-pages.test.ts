@@ -246,3 +246,35 @@ describe("MemoryDatastore faults for lists in parts", () => {
     expect(() => store.faults.failNextList(new DatastoreError("x"), { afterPages: 0.5 })).toThrow(RangeError);
   });
 });
+
+describe("MemoryDatastore listInPages backpressure", () => {
+  it("waits for a promise onPage returns before the next part; an abort ends the wait", async () => {
+    const store = new MemoryDatastore({ listPageSize: 1 });
+    for (const name of ["a", "b", "c"]) store.put(`/pods/${name}`, name);
+    let release: () => void = () => {};
+    const parts: string[] = [];
+    const result = store.listInPages!(pods, "", never, (page) => {
+      parts.push(describePage(page));
+      if (parts.length !== 1) return undefined;
+      return new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    expect(await stateOf(result)).toBe("pending");
+    expect(parts).toEqual(["a@1"]);
+    release();
+    expect(await result).toEqual({ revision: "3" });
+    expect(parts).toEqual(["a@1", "b@2", "c@3"]);
+
+    const controller = new AbortController();
+    const handed: KVPairListPage[] = [];
+    const waiting = store.listInPages!(pods, "", controller.signal, (page) => {
+      handed.push(page);
+      return new Promise<void>(() => {});
+    });
+    expect(await stateOf(waiting)).toBe("pending");
+    controller.abort(new Error("stopped"));
+    expect(await rejection(waiting)).toBe(controller.signal.reason);
+    expect(handed).toHaveLength(1);
+  });
+});

@@ -52,6 +52,9 @@ export interface MemoryDatastoreOptions {
   listPageSize?: number;
 }
 
+/** A promise from `onPage` says the consumer is behind: the next part waits for it. */
+type OnPage = (page: KVPairListPage) => void | Promise<void>;
+
 /** A list's snapshot, taken when the call is made. */
 interface ListSnapshot {
   entries: StoredEntry[];
@@ -77,7 +80,7 @@ export class MemoryDatastore implements DatastoreClient {
     options: ListOptions,
     revision: Revision,
     signal: AbortSignal,
-    onPage: (page: KVPairListPage) => void,
+    onPage: OnPage,
   ) => Promise<{ revision: Revision }>;
   private readonly store: MvccStore;
   private readonly watches = new Set<MemoryWatch>();
@@ -224,13 +227,14 @@ export class MemoryDatastore implements DatastoreClient {
    * The snapshot is taken at the call, so every part belongs to the list's revision whatever is
    * written meanwhile. Each part, and then the result, passes the stall gate and the schedule hook
    * as a list result does, so a stall or a scheduler can hold a list between two parts; an abort
-   * or `close()` seen between parts ends the list without handing over anything more.
+   * or `close()` seen between parts ends the list without handing over anything more. When
+   * `onPage` returns a promise (the consumer is behind), the next part waits for it.
    */
   private async listPaged(
     options: ListOptions,
     revision: Revision,
     signal: AbortSignal,
-    onPage: (page: KVPairListPage) => void,
+    onPage: OnPage,
     pageSize: number,
   ): Promise<{ revision: Revision }> {
     const label = `list ${describeTarget(options)}`;
@@ -248,7 +252,8 @@ export class MemoryDatastore implements DatastoreClient {
         `${label} page`,
       );
       this.checkUsable(signal);
-      onPage(page);
+      const consumerBehind = onPage(page);
+      if (consumerBehind instanceof Promise) await settledOrAborted(consumerBehind, signal);
     }
     const outcome: Outcome<{ revision: Revision }> =
       failure === undefined
@@ -313,6 +318,19 @@ export class MemoryDatastore implements DatastoreClient {
     }
     return event.revision;
   }
+}
+
+/** Resolves when `promise` settles, however it settles, or when `signal` aborts. */
+function settledOrAborted(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    if (signal.aborted) return done();
+    signal.addEventListener("abort", done, { once: true });
+    promise.then(done, done);
+  });
 }
 
 function toPage(entries: readonly StoredEntry[]): KVPairListPage {

@@ -155,6 +155,27 @@ class Fault extends BaseCommand {
   }
 }
 
+/** A list in parts that breaks after handing over some parts (a whole list just fails). */
+class FailListMidway extends BaseCommand {
+  constructor(
+    count: CommandCounter,
+    private readonly error: FaultError,
+    private readonly kind: string,
+    private readonly afterPages: number,
+  ) {
+    super(count);
+  }
+  get name() {
+    return `failNextListMidway:${this.error}`;
+  }
+  protected apply(_m: FuzzModel, world: FuzzWorld) {
+    world.planFailure("list", this.kind, FAULT_ERRORS[this.error](), this.afterPages);
+  }
+  toString() {
+    return `failNextList(${this.error}, ${this.kind}, after ${this.afterPages} part${this.afterPages === 1 ? "" : "s"})`;
+  }
+}
+
 class Bookmark extends BaseCommand {
   readonly name = "bookmark";
   protected apply(_m: FuzzModel, world: FuzzWorld) {
@@ -321,6 +342,13 @@ export function fuzzCommands(
       fc.tuple(fc.constantFrom(...FAULT_NAMES), kind).map(([error, k]) => new Fault(count, call, error, k)),
     );
   }
+  if (driver.pagedLists) {
+    arbitraries.push(
+      fc
+        .tuple(fc.constantFrom(...FAULT_NAMES), kind, fc.integer({ min: 1, max: 2 }))
+        .map(([error, k, afterPages]) => new FailListMidway(count, error, k, afterPages)),
+    );
+  }
   if (faults?.bookmarkNow) arbitraries.push(fc.constant(new Bookmark(count)));
   if (faults?.stall && faults.resume) {
     arbitraries.push(fc.constant(new Stall(count)), fc.constant(new Resume(count)));
@@ -328,4 +356,7 @@ export function fuzzCommands(
   return arbitraries;
 }
 
-export type DriverCapabilities = Pick<FuzzDriver, "putUndecodable" | "compact" | "dropWatches" | "faults">;
+export type DriverCapabilities = Pick<FuzzDriver, "putUndecodable" | "compact" | "dropWatches" | "faults"> & {
+  /** The driver's client offers `listInPages` when asked for a page size. */
+  pagedLists?: boolean;
+};

@@ -96,7 +96,8 @@ export async function runFuzz(factory: FuzzDriverFactory, options: FuzzOptions =
     ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
   });
   const scheduler = simulated ? fc.scheduler() : fc.constant(undefined);
-  const property = fc.asyncProperty(historyConfig(kinds), scheduler, commands, async (config, s, cmds) => {
+  const configs = historyConfig(kinds, capabilities.pagedLists);
+  const property = fc.asyncProperty(configs, scheduler, commands, async (config, s, cmds) => {
     const world = await FuzzWorld.create({
       factory,
       createSyncer,
@@ -184,7 +185,12 @@ export function describeFuzzFailure(failure: FuzzFailure): string {
   ].join("\n");
 }
 
-function historyConfig(kinds: readonly FuzzKind[]): fc.Arbitrary<HistoryConfig> {
+function historyConfig(kinds: readonly FuzzKind[], pagedLists: boolean): fc.Arbitrary<HistoryConfig> {
+  // About half the histories list in parts of 1 to 3 entries (a kind holds at most 3 names, so
+  // that is several parts, or one); shrinking prefers whole lists.
+  const listPageSize = pagedLists
+    ? fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 3 }))
+    : fc.constant(undefined);
   return fc
     .record({
       kinds: fc.subarray([...kinds], { minLength: 1 }),
@@ -196,22 +202,29 @@ function historyConfig(kinds: readonly FuzzKind[]): fc.Arbitrary<HistoryConfig> 
         }),
         { maxLength: 4 },
       ),
+      listPageSize,
     })
-    .map((config) => ({
+    .map(({ listPageSize: pageSize, ...config }) => ({
       ...config,
       initial: config.initial.filter((write) => config.kinds.some((k) => k.kind === write.kind)),
+      ...(pageSize === undefined ? {} : { listPageSize: pageSize }),
     }));
 }
 
-/** Which commands the backend supports decides which are generated: ask one driver, then close it. */
+/**
+ * Which commands the backend supports decides which are generated: ask one driver, then close it.
+ * It is asked for lists in parts, so a driver that can offer `listInPages` shows it.
+ */
 async function probeCapabilities(factory: FuzzDriverFactory, simulated: boolean) {
   const driver = await factory({
     clock: new ManualClock(),
     schedule: simulated ? (promise) => promise : undefined,
+    listPageSize: 2,
   });
   const { putUndecodable, compact, dropWatches, faults } = driver;
+  const pagedLists = driver.client.listInPages !== undefined;
   await driver.close();
-  return { putUndecodable, compact, dropWatches, faults };
+  return { putUndecodable, compact, dropWatches, faults, pagedLists };
 }
 
 /** One command per line, without fast-check's wrapping, for a readable counterexample. */
@@ -222,7 +235,7 @@ function describeCounterexample(counterexample: readonly unknown[]): string {
     Iterable<{ hasRan?: boolean }>,
   ];
   const lines = [
-    `  kinds ${config.kinds.map((k) => `${k.kind}(${k.processor})`).join(", ")}; maxUpdatesToConsolidate ${config.maxUpdatesToConsolidate}`,
+    `  kinds ${config.kinds.map((k) => `${k.kind}(${k.processor})`).join(", ")}; maxUpdatesToConsolidate ${config.maxUpdatesToConsolidate}${config.listPageSize === undefined ? "" : `; lists in parts of ${config.listPageSize}`}`,
     `  initial: ${config.initial.length === 0 ? "nothing" : config.initial.map((w) => `${w.kind}/${w.name}`).join(", ")}`,
   ];
   for (const command of commands) if (command.hasRan !== false) lines.push(`  ${String(command)}`);

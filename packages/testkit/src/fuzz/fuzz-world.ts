@@ -14,7 +14,7 @@ import type fc from "fast-check";
 import { CheckingConsumer } from "./checking-consumer.js";
 import { convert, type FuzzKind, type FuzzValue, updateProcessorFor } from "./fuzz-kinds.js";
 import { ReferenceCache } from "./reference-syncer.js";
-import { tapClient } from "./tapped-client.js";
+import { type PlannedFailure, tapClient } from "./tapped-client.js";
 import type { FuzzDriver, FuzzDriverFactory, SyncerFactory } from "./types.js";
 
 /** Short intervals: in simulated time they cost nothing, in real time they keep runs short. */
@@ -31,6 +31,8 @@ export interface HistoryConfig {
   maxUpdatesToConsolidate: number;
   /** Written before the syncer starts, so the first lists have something to deliver. */
   initial: { kind: string; name: string }[];
+  /** Entries per part of a list in parts, for a driver that can page lists; unset: whole lists. */
+  listPageSize?: number;
 }
 
 export interface WorldOptions {
@@ -77,8 +79,9 @@ export class FuzzWorld {
   private readonly stored = new Map<string, StoredEntry>();
   private readonly revisions: Revision[] = [];
   private nextValue = 1;
-  private listsReceived = 0;
-  private plannedFailures: { call: "list" | "watch"; kind: string; error: Error }[] = [];
+  /** Lists the syncer received, per kind. */
+  private readonly listsReceived = new Map<string, number>();
+  private plannedFailures: ({ call: "list" | "watch"; kind: string } & PlannedFailure)[] = [];
 
   private constructor(
     readonly driver: FuzzDriver,
@@ -94,6 +97,7 @@ export class FuzzWorld {
     const driver = await options.factory({
       clock,
       schedule: scheduler === undefined ? undefined : (promise, label) => scheduler.schedule(promise, label),
+      listPageSize: options.config.listPageSize,
     });
     const world = new FuzzWorld(driver, clock, options);
     for (const { kind, name } of options.config.initial) await world.put(kind, name, { bad: false });
@@ -145,8 +149,8 @@ export class FuzzWorld {
       violation: (message) => this.violation(message),
       takeFailure: (call, kind) => this.takeFailure(call, kind),
       schedule: this.schedule,
-      onListed: () => {
-        this.listsReceived++;
+      onListed: (kind) => {
+        this.listsReceived.set(kind, this.listsOf(kind) + 1);
       },
     });
     const syncerOptions: WatcherSyncerOptions = {
@@ -190,15 +194,19 @@ export class FuzzWorld {
     }
   }
 
-  /** The next list or watch of `kind` fails with `error` (through the tapped client, for any backend). */
-  planFailure(call: "list" | "watch", kind: string, error: Error): void {
-    this.plannedFailures.push({ call, kind, error });
+  /**
+   * The next list or watch of `kind` fails with `error` (through the tapped client, for any
+   * backend); a list in parts first hands over `afterPages` parts.
+   */
+  planFailure(call: "list" | "watch", kind: string, error: Error, afterPages = 0): void {
+    this.plannedFailures.push({ call, kind, error, afterPages });
   }
 
-  private takeFailure(call: "list" | "watch", kind: string): Error | undefined {
+  private takeFailure(call: "list" | "watch", kind: string): PlannedFailure | undefined {
     const index = this.plannedFailures.findIndex((f) => f.call === call && f.kind === kind);
     if (index < 0) return undefined;
-    return this.plannedFailures.splice(index, 1)[0]!.error;
+    const { error, afterPages } = this.plannedFailures.splice(index, 1)[0]!;
+    return { error, afterPages };
   }
 
   private get schedule() {
@@ -302,18 +310,22 @@ export class FuzzWorld {
     }
   }
 
-  /** Drives until `done()` holds; in simulated time also stops when nothing is left to do. */
-  private async driveUntil(done: () => boolean, what: string): Promise<void> {
+  /**
+   * Drives until `done()` holds; in simulated time also stops when nothing is left to do. In real
+   * time, `nudge` (if any) runs every ~100 ms while waiting.
+   */
+  private async driveUntil(done: () => boolean, what: string, nudge?: () => void): Promise<void> {
     const scheduler = this.options.scheduler;
     const clock = this.clock;
     if (scheduler === undefined || !(clock instanceof ManualClock)) {
       const deadline = Date.now() + this.options.settleTimeoutMs;
-      while (!done()) {
+      for (let waits = 1; !done(); waits++) {
         if (Date.now() > deadline) {
           this.violation(`timed out after ${this.options.settleTimeoutMs} ms waiting for ${what}`);
           return;
         }
         await sleep(systemClock, 5, new AbortController().signal);
+        if (waits % 20 === 0) nudge?.();
       }
       return;
     }
@@ -332,6 +344,10 @@ export class FuzzWorld {
       await clock.advance(at - clock.now());
     }
     this.violation(`no quiescence after ${SETTLE_STEP_LIMIT} steps while waiting for ${what}`);
+  }
+
+  private listsOf(kind: string): number {
+    return this.listsReceived.get(kind) ?? 0;
   }
 
   // ---- the invariants at quiescence ----
@@ -378,12 +394,18 @@ export class FuzzWorld {
     if (injectWatchError !== undefined && this.violations.length === 0) {
       const consumer = this.consumer!;
       const before = consumer.updatesReceived;
-      const listsBefore = this.listsReceived;
-      for (const { kind } of this.kinds) {
-        injectWatchError.call(this.driver.faults, new ResourceExpiredError("fuzz: relist"), { kind });
-      }
-      // Real time: convergence holds already, so wait for the relists themselves first.
-      await this.driveUntil(() => this.listsReceived >= listsBefore + this.kinds.length, "the relists");
+      const listsBefore = new Map(this.kinds.map(({ kind }) => [kind, this.listsOf(kind)]));
+      const notRelisted = () => this.kinds.filter(({ kind }) => this.listsOf(kind) === listsBefore.get(kind));
+      const injectExpired = () => {
+        for (const { kind } of notRelisted()) {
+          injectWatchError.call(this.driver.faults, new ResourceExpiredError("fuzz: relist"), { kind });
+        }
+      };
+      injectExpired();
+      // Real time: convergence holds already, so wait for the relists themselves first. A kind
+      // can be between two watches then (its watch dropped, the next one not yet made), which
+      // the error would miss, so it is injected again until every kind has relisted.
+      await this.driveUntil(() => notRelisted().length === 0, "the relists", injectExpired);
       await this.quiesce();
       const extra = consumer.updatesReceived - before;
       if (extra > 0) this.violation(`I3: a relist of unchanged data delivered ${extra} update(s)`);

@@ -16,10 +16,13 @@ export interface FuzzableMemoryDatastore extends DatastoreClient {
 }
 
 /**
- * A fuzz driver over a memory datastore created with the context's `clock` and `schedule`:
+ * A fuzz driver over a memory datastore created with the context's `clock`, `schedule` and
+ * `listPageSize` (which makes it offer `listInPages`, so the fuzz covers lists in parts too):
  *
  * ```ts
- * fuzzDatastoreClient(({ clock, schedule }) => memoryFuzzDriver(new MemoryDatastore({ clock, schedule })));
+ * fuzzDatastoreClient(({ clock, schedule, listPageSize }) =>
+ *   memoryFuzzDriver(new MemoryDatastore({ clock, schedule, listPageSize })),
+ * );
  * ```
  */
 export function memoryFuzzDriver(store: FuzzableMemoryDatastore): FuzzDriver {

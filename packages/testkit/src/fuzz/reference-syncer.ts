@@ -1,6 +1,7 @@
 import {
   type KVPair,
   type KVPairList,
+  type KVPairListPage,
   ParseError,
   type Revision,
   UpdateType,
@@ -35,6 +36,8 @@ export class ReferenceCache {
   private produced = 0;
   private resources = new Map<string, Revision>();
   private oldResources: Map<string, Revision> | null = null;
+  /** A list's parse errors wait for its end (S18: after the list's own pairs). */
+  private listParseErrors: ParseError[] = [];
   private currentRevision: Revision = "";
 
   constructor(
@@ -47,16 +50,49 @@ export class ReferenceCache {
     return this.expected.length;
   }
 
+  /** A whole list, as `list()` hands it over. */
   applyList(list: KVPairList): void {
+    this.beginList();
+    this.applyPage(list);
+    this.finishList(list.revision);
+  }
+
+  /** S6: a list starts; the cached keys wait aside until the list confirms them. */
+  beginList(): void {
     this.oldResources = this.resources.size > 0 ? this.resources : null;
     this.resources = new Map();
-    for (const kv of list.kvPairs) this.applyRaw(kv);
-    for (const error of list.parseErrors ?? []) this.applyParseError(error, list.revision);
+    this.listParseErrors = [];
+  }
+
+  /** One part of a list: its pairs apply at once, its parse errors wait for the end. */
+  applyPage(page: KVPairListPage): void {
+    for (const kv of page.kvPairs) this.applyRaw(kv);
+    for (const error of page.parseErrors ?? []) this.listParseErrors.push(error);
+  }
+
+  /** The list succeeded: its parse errors, then deletes of what it did not confirm (S6, S18). */
+  finishList(revision: Revision): void {
+    const parseErrors = this.listParseErrors;
+    this.listParseErrors = [];
+    for (const error of parseErrors) this.applyParseError(error, revision);
     const vanished = this.oldResources;
     this.oldResources = null;
     for (const [key, revision] of vanished ?? []) this.emitUpdate(UpdateType.Deleted, key, revision);
-    if (list.revision !== "") this.currentRevision = list.revision;
+    if (revision !== "") this.currentRevision = revision;
     this.firstListEnd ??= this.produced;
+  }
+
+  /**
+   * The list failed midway: what its parts applied stays, the keys it had not reached are kept as
+   * they were (nothing said they were gone), and its parse errors are dropped with it.
+   */
+  abandonList(): void {
+    const unconfirmed = this.oldResources;
+    this.oldResources = null;
+    this.listParseErrors = [];
+    for (const [key, revision] of unconfirmed ?? []) {
+      if (!this.resources.has(key)) this.resources.set(key, revision);
+    }
   }
 
   applyEvent(event: WatchEvent): void {

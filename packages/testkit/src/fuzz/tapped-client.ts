@@ -3,6 +3,7 @@ import {
   ConnectionRefusedError,
   type DatastoreClient,
   type KVPairList,
+  type KVPairListPage,
   type ListOptions,
   OperationNotSupportedError,
   ResourceDoesNotExistError,
@@ -19,17 +20,28 @@ export interface TapOptions {
   intervals: { minResyncInterval: number; listRetryInterval: number; watchPollInterval: number } | undefined;
   violation(message: string): void;
   /** A failure planned for the next call of `call` on `kind`, taken off the plan. */
-  takeFailure(call: "list" | "watch", kind: string): Error | undefined;
+  takeFailure(call: "list" | "watch", kind: string): PlannedFailure | undefined;
   /** Set in simulated time: planned failures reach the syncer through it too. */
   schedule: Schedule | undefined;
   /** A list result reached the syncer. */
   onListed(kind: string): void;
 }
 
+type OnPage = Parameters<NonNullable<DatastoreClient["listInPages"]>>[3];
+
+/** A failed call planned in front of the client. */
+export interface PlannedFailure {
+  error: Error;
+  /** A list in parts hands over this many parts first (all, if fewer); other calls fail at once. */
+  afterPages: number;
+}
+
 /**
- * Wraps the driver's client so the reference model sees every list result and watch event at the
- * moment the syncer receives it, so the spacing of attempts can be checked (S12), and so failed
- * lists and watches can be planned for any backend (and called off when the faults stop).
+ * Wraps the driver's client so the reference model sees every list result, every part of a list
+ * in parts and every watch event at the moment the syncer receives it, so the spacing of attempts
+ * can be checked (S12), and so failed lists (also midway through their parts) and watches can be
+ * planned for any backend (and called off when the faults stop). The wrapper has `listInPages`
+ * exactly when the client has it, so the syncer lists the same way it would without the tap.
  */
 export function tapClient(
   client: DatastoreClient,
@@ -83,7 +95,17 @@ export function tapClient(
       throw error;
     });
   };
-  return {
+  const listSucceeded = (kind: string) => {
+    listedInAttempt.add(kind);
+    options.onListed(kind);
+  };
+  const listRejected = (listOptions: ListOptions, error: unknown) => {
+    // The syncer counts a missing API as an empty list (S10).
+    if (ResourceDoesNotExistError.is(error))
+      referenceOf(listOptions)?.applyList({ kvPairs: [], revision: "" });
+    listFailed(listOptions.kind, error);
+  };
+  const tapped: DatastoreClient = {
     list(listOptions, revision, signal) {
       attemptStarts(listOptions.kind);
       listedInAttempt.delete(listOptions.kind);
@@ -92,22 +114,17 @@ export function tapClient(
       const listed =
         planned === undefined
           ? client.list(listOptions, revision, signal)
-          : fail<KVPairList>(planned, `list ${listOptions.kind} failure`);
+          : fail<KVPairList>(planned.error, `list ${listOptions.kind} failure`);
       return listed.then(
         (list: KVPairList) => {
           if (!signal.aborted) {
             reference?.applyList(list);
-            listedInAttempt.add(listOptions.kind);
-            options.onListed(listOptions.kind);
+            listSucceeded(listOptions.kind);
           }
           return list;
         },
         (error: unknown) => {
-          if (!signal.aborted) {
-            // The syncer counts a missing API as an empty list (S10).
-            if (ResourceDoesNotExistError.is(error)) reference?.applyList({ kvPairs: [], revision: "" });
-            listFailed(listOptions.kind, error);
-          }
+          if (!signal.aborted) listRejected(listOptions, error);
           throw error;
         },
       );
@@ -120,7 +137,7 @@ export function tapClient(
         watch =
           planned === undefined
             ? await client.watch(listOptions, watchOptions, signal)
-            : await fail<Watch>(planned, `watch ${listOptions.kind} failure`);
+            : await fail<Watch>(planned.error, `watch ${listOptions.kind} failure`);
       } catch (error) {
         if (!signal.aborted) watchFailed(listOptions.kind, error);
         throw error;
@@ -131,6 +148,99 @@ export function tapClient(
       });
     },
   };
+  const listInPages = client.listInPages?.bind(client);
+  if (listInPages === undefined) return tapped;
+  tapped.listInPages = (listOptions, revision, signal, onPage) => {
+    const kind = listOptions.kind;
+    attemptStarts(kind);
+    listedInAttempt.delete(kind);
+    const reference = referenceOf(listOptions);
+    const planned = options.takeFailure("list", kind);
+    // The syncer puts its cache aside when it calls, applies each part as it is handed over
+    // (never after the list settled or the signal aborted) and finishes or abandons the list
+    // when the promise settles: the reference does the same at the same moments.
+    let settled = false;
+    reference?.beginList();
+    // What `onPage` returns (the syncer's backpressure) goes back to the client unchanged.
+    const forward = (page: KVPairListPage): ReturnType<OnPage> => {
+      if (settled || signal.aborted) return undefined;
+      reference?.applyPage(page);
+      return onPage(page);
+    };
+    const listed =
+      planned === undefined
+        ? listInPages(listOptions, revision, signal, forward)
+        : failMidway(listInPages, { listOptions, revision, signal, onPage: forward }, planned, fail);
+    return listed.then(
+      (result) => {
+        settled = true;
+        if (!signal.aborted) {
+          reference?.finishList(result.revision);
+          listSucceeded(kind);
+        }
+        return result;
+      },
+      (error: unknown) => {
+        settled = true;
+        if (!signal.aborted) {
+          reference?.abandonList();
+          listRejected(listOptions, error);
+        }
+        throw error;
+      },
+    );
+  };
+  return tapped;
+}
+
+interface PagedCall {
+  listOptions: ListOptions;
+  revision: string;
+  signal: AbortSignal;
+  onPage: OnPage;
+}
+
+/**
+ * A list in parts that breaks after `planned.afterPages` parts: the client's list runs on a signal
+ * of its own, cut (aborted) once enough parts were handed over, and the planned error follows.
+ * A list with fewer parts hands all of them over and still fails.
+ */
+function failMidway(
+  listInPages: NonNullable<DatastoreClient["listInPages"]>,
+  call: PagedCall,
+  planned: PlannedFailure,
+  fail: (error: Error, label: string) => Promise<never>,
+): Promise<{ revision: string }> {
+  const label = `list ${call.listOptions.kind} failure`;
+  if (planned.afterPages === 0) return fail(planned.error, label);
+  return new Promise((resolve, reject) => {
+    const inner = new AbortController();
+    const onAbort = () => inner.abort(call.signal.reason);
+    call.signal.addEventListener("abort", onAbort, { once: true });
+    let handed = 0;
+    let cut = false;
+    const cutNow = () => {
+      if (cut) return;
+      cut = true;
+      call.signal.removeEventListener("abort", onAbort);
+      inner.abort(new Error("fuzz: list cut"));
+      fail(planned.error, label).then(resolve, reject);
+    };
+    const counting = (page: KVPairListPage): ReturnType<OnPage> => {
+      if (cut) return undefined;
+      const backpressure = call.onPage(page);
+      if (++handed >= planned.afterPages) cutNow();
+      return backpressure;
+    };
+    listInPages(call.listOptions, call.revision, inner.signal, counting).then(cutNow, (error: unknown) => {
+      if (cut) return;
+      if (call.signal.aborted) {
+        cut = true;
+        call.signal.removeEventListener("abort", onAbort);
+        reject(error);
+      } else cutNow();
+    });
+  });
 }
 
 function tapWatch(watch: Watch, onEvent: (event: WatchEvent) => void): Watch {

@@ -17,6 +17,11 @@ export interface FuzzDriverContext {
   clock: Clock;
   /** Set in simulated time: route every list result and watch event through it. */
   schedule: Schedule | undefined;
+  /**
+   * Set for about half the histories of a driver that can list in parts: offer `listInPages` with
+   * parts of this many entries. Unset: offer only `list`. A driver that cannot choose ignores it.
+   */
+  listPageSize?: number;
 }
 
 /**

@@ -51,8 +51,14 @@ function options() {
   };
 }
 
-const drivers = ({ clock, schedule }) =>
-  memoryFuzzDriver(new MemoryDatastore({ clock, ...(schedule === undefined ? {} : { schedule }) }));
+const drivers = ({ clock, schedule, listPageSize }) =>
+  memoryFuzzDriver(
+    new MemoryDatastore({
+      clock,
+      ...(schedule === undefined ? {} : { schedule }),
+      ...(listPageSize === undefined ? {} : { listPageSize }),
+    }),
+  );
 
 let campaign;
 try {

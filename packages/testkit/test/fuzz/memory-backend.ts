@@ -7,11 +7,12 @@
 import { MemoryDatastore } from "../../../backend-memory/dist/index.js";
 import { type FuzzableMemoryDatastore, type FuzzDriverFactory, memoryFuzzDriver } from "../../src/index.js";
 
-/** Drivers over fresh memory datastores on the fuzz's clock and scheduler. */
-export const memoryDriverFactory: FuzzDriverFactory = ({ clock, schedule }) => {
+/** Drivers over fresh memory datastores on the fuzz's clock and scheduler, listing in parts when asked. */
+export const memoryDriverFactory: FuzzDriverFactory = ({ clock, schedule, listPageSize }) => {
   const store: FuzzableMemoryDatastore = new MemoryDatastore({
     clock,
     ...(schedule === undefined ? {} : { schedule }),
+    ...(listPageSize === undefined ? {} : { listPageSize }),
   });
   return memoryFuzzDriver(store);
 };

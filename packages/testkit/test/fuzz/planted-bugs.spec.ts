@@ -84,6 +84,25 @@ const PLANTED_BUGS: PlantedBug[] = [
     replace: "this.resetRevision();",
   },
   {
+    name: "a list in parts that fails midway deletes the keys it had not reached",
+    file: "watcher-cache.js",
+    find: "catch (err) {\n            this.abandonList();\n            throw err;",
+    replace: [
+      "catch (err) {",
+      "for (const [key, revision] of this.oldResources ?? []) {",
+      "  this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision } });",
+      "}",
+      "this.oldResources = null;",
+      "throw err;",
+    ].join("\n"),
+  },
+  {
+    name: "a part's parse errors handled as the part arrives, before the list's later pairs",
+    file: "watcher-cache.js",
+    find: "parseErrors.push(parseError);",
+    replace: "this.applyParseError(parseError, this.currentRevision);",
+  },
+  {
     name: "stop() without the final deletes",
     file: "watcher-cache.js",
     find: "for (const [key, revision] of everything) {",

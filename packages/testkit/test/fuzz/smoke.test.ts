@@ -1,5 +1,6 @@
+import type { KVPairListPage } from "@watchersyncer/core";
 import { describe, expect, it } from "vitest";
-import { describeFuzzFailure, runFuzz } from "../../src/index.js";
+import { describeFuzzFailure, type FuzzDriverFactory, runFuzz } from "../../src/index.js";
 import { memoryDriverFactory } from "./memory-backend.js";
 
 /** Fixed seeds: the same histories on every run, so a failure here is never a fluke. */
@@ -29,5 +30,46 @@ describe("fuzz smoke set (fixed seeds, memory backend, simulated time)", () => {
     for (const command of ["putUndecodable", "bookmark", "slowConsumer", "resume", "start"]) {
       expect(report.commandCounts[command] ?? 0, command).toBeGreaterThan(0);
     }
+  }, 60_000);
+
+  it("lists in parts in about half the histories, some of them breaking midway", async () => {
+    const seen = { wholeHistories: 0, pagedHistories: 0, listsInParts: 0, listsOfSeveralParts: 0 };
+    const counting: FuzzDriverFactory = async (context) => {
+      const driver = await memoryDriverFactory(context);
+      const client = driver.client;
+      const listInPages = client.listInPages?.bind(client);
+      if (listInPages === undefined) {
+        seen.wholeHistories++;
+        return driver;
+      }
+      seen.pagedHistories++;
+      return {
+        ...driver,
+        client: {
+          list: (options, revision, signal) => client.list(options, revision, signal),
+          watch: (options, watchOptions, signal) => client.watch(options, watchOptions, signal),
+          listInPages: (options, revision, signal, onPage) => {
+            seen.listsInParts++;
+            let parts = 0;
+            return listInPages(options, revision, signal, (page: KVPairListPage) => {
+              if (++parts === 2) seen.listsOfSeveralParts++;
+              onPage(page);
+            });
+          },
+        },
+      };
+    };
+    const report = await runFuzz(counting, { seed: 6, numRuns: 400 });
+    if (report.failure !== undefined) throw new Error(describeFuzzFailure(report.failure));
+    // One driver more than the histories: the probe for capabilities asks for parts.
+    expect(seen.wholeHistories + seen.pagedHistories).toBe(401);
+    expect(seen.pagedHistories).toBeGreaterThan(120);
+    expect(seen.wholeHistories).toBeGreaterThan(120);
+    expect(seen.listsOfSeveralParts).toBeGreaterThan(0);
+    expect(seen.listsInParts).toBeGreaterThan(seen.listsOfSeveralParts);
+    const midway = Object.entries(report.commandCounts).filter(([name]) =>
+      name.startsWith("failNextListMidway:"),
+    );
+    expect(midway.reduce((sum, [, n]) => sum + n, 0)).toBeGreaterThan(0);
   }, 60_000);
 });
