@@ -11,6 +11,8 @@
  * {@link ListSyntaxError}.
  */
 
+import { Buffer } from "node:buffer";
+
 export class ListSyntaxError extends Error {
   override name = "ListSyntaxError";
 }
@@ -23,6 +25,18 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+
+const ORDINARY = 0;
+const STRING_START = 1;
+const OPENS = 2;
+const CLOSES = 3;
+/** What each byte means to the scan of a value outside strings. */
+const BYTE_ROLE = new Uint8Array(256);
+BYTE_ROLE[QUOTE] = STRING_START;
+BYTE_ROLE[OPEN_BRACE] = OPENS;
+BYTE_ROLE[OPEN_BRACKET] = OPENS;
+BYTE_ROLE[CLOSE_BRACE] = CLOSES;
+BYTE_ROLE[CLOSE_BRACKET] = CLOSES;
 
 /** {@link skipString} ran out of bytes; the last one was a backslash, so the next byte is escaped. */
 const ESCAPE_PENDING = -2;
@@ -69,7 +83,8 @@ export class ListBodyParser {
   /** Top-level members other than `items` (kind, apiVersion, metadata), as they complete. */
   readonly fields: Record<string, unknown> = {};
   private buffer: Uint8Array = new Uint8Array(0);
-  private readonly decoder = new TextDecoder();
+  /** The same bytes as a Buffer, which decodes a range without creating a view per value. */
+  private text: Buffer = Buffer.alloc(0);
   private pos = 0;
   private at: At = At.Start;
   private afterComma = false;
@@ -104,11 +119,13 @@ export class ListBodyParser {
     if (rest === 0) {
       // A plain Uint8Array view, never a Buffer: one element kind keeps the scan loop monomorphic.
       this.buffer = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      this.text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     } else {
       const joined = new Uint8Array(rest + chunk.length);
       joined.set(this.buffer.subarray(keepFrom), 0);
       joined.set(chunk, rest);
       this.buffer = joined;
+      this.text = Buffer.from(joined.buffer, 0, joined.byteLength);
     }
     this.pos -= keepFrom;
     if (this.valueStart >= 0) this.valueStart -= keepFrom;
@@ -223,20 +240,18 @@ export class ListBodyParser {
       i = close + 1;
     }
     for (; i < length; i++) {
-      const c = buffer[i]!;
-      // Most bytes are none of the structural ones; one comparison lets them pass.
-      if (c > QUOTE && c !== OPEN_BRACE && c !== CLOSE_BRACE && c !== OPEN_BRACKET && c !== CLOSE_BRACKET) {
-        continue;
-      }
-      if (c === QUOTE) {
+      // Most bytes are not structural; one table lookup lets them pass.
+      const role = BYTE_ROLE[buffer[i]!]!;
+      if (role === ORDINARY) continue;
+      if (role === STRING_START) {
         const close = skipString(buffer, i + 1, length);
         if (close < 0) return this.needMore(length, depth, close === ESCAPE_PENDING);
         if (depth === 0) return close + 1;
         i = close;
-      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      } else if (role === OPENS) {
         depth++;
-      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        if (--depth === 0) return i + 1;
+      } else if (--depth === 0) {
+        return i + 1;
       }
     }
     return this.needMore(length, depth, false, false);
@@ -252,7 +267,7 @@ export class ListBodyParser {
   }
 
   private valueDone(end: number): void {
-    const text = this.decoder.decode(this.buffer.subarray(this.valueStart, end));
+    const text = this.text.toString("utf8", this.valueStart, end);
     this.valueStart = -1;
     this.pos = end;
     let value: unknown;

@@ -9,6 +9,9 @@ type Entry<V> =
   | { kind: "status"; status: SyncStatus }
   | { kind: "parse-failed"; rawKey: string; rawValue: string };
 
+/** Queued updates beyond which a waiting producer is asked to pause (see `backlog`). */
+const BACKLOG_UPDATES = 256;
+
 /**
  * The single ordered channel from every watcher cache to the consumer (contract S14). Updates
  * queued back to back are consolidated into one `onUpdates` call, at most `maxBatch` at a time;
@@ -79,11 +82,13 @@ export class DeliveryQueue<V> {
   }
 
   /**
-   * When a full batch or more waits for the consumer: a promise that resolves once everything
-   * queued is delivered, for producers that can wait (a list being read). Otherwise undefined.
+   * When the consumer is behind: a promise that resolves once everything queued is delivered,
+   * for producers that can wait (a list being read). Otherwise undefined. The bar is low on
+   * purpose: what waits here are whole values, and every one still queued when the young
+   * generation is collected gets copied, so a reader that runs far ahead pays in GC time.
    */
   backlog(): Promise<void> | undefined {
-    return this.queued >= this.maxBatch ? this.idle() : undefined;
+    return this.queued >= Math.min(this.maxBatch, BACKLOG_UPDATES) ? this.idle() : undefined;
   }
 
   /** Resolves once everything queued so far has been delivered. */
