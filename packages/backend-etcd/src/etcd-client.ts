@@ -2,6 +2,7 @@ import {
   type DatastoreClient,
   DatastoreError,
   type KVPairList,
+  type KVPairListPage,
   type Logger,
   type Revision,
   type Watch,
@@ -11,7 +12,7 @@ import type { IOptions } from "etcd3";
 import etcd3 from "etcd3";
 import { isInvalidAuthToken } from "./errors.js";
 import { type EtcdListOptions, type KeyLayoutOptions, rangeFor } from "./key-layout.js";
-import { listSnapshot } from "./list.js";
+import { listSnapshot, listSnapshotInPages, type SnapshotListRequest } from "./list.js";
 import {
   DEFAULTS,
   type EtcdClientOptions,
@@ -40,15 +41,20 @@ export class EtcdDatastoreClient implements DatastoreClient {
   }
 
   async list(options: EtcdListOptions, revision: Revision, signal: AbortSignal): Promise<KVPairList> {
-    this.assertOpen();
-    return listSnapshot({
-      kv: this.etcd.kv,
-      range: rangeFor(options, this.options.layout),
-      revision,
-      pageSize: this.options.pageSize,
-      requestTimeoutMs: this.options.requestTimeoutMs,
-      signal,
-    });
+    return listSnapshot(this.snapshotRequest(options, revision, signal));
+  }
+
+  /**
+   * The same snapshot as `list`, handed over page by page, so the syncer applies each page while
+   * etcd reads the next one and nobody holds the whole prefix at once. The syncer prefers it.
+   */
+  async listInPages(
+    options: EtcdListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+    onPage: (page: KVPairListPage) => void,
+  ): Promise<{ revision: Revision }> {
+    return listSnapshotInPages(this.snapshotRequest(options, revision, signal), onPage);
   }
 
   async watch(options: EtcdListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
@@ -64,8 +70,11 @@ export class EtcdDatastoreClient implements DatastoreClient {
       signal,
       logger: this.logger,
       onStreamError: (err) => this.onStreamError(err),
+      onEnded: (ended) => this.watches.delete(ended),
     });
-    return this.track(watch);
+    // close() stops the watches still running; one that ended before this line never joins them.
+    if (!watch.isEnded) this.watches.add(watch);
+    return watch;
   }
 
   async close(): Promise<void> {
@@ -76,29 +85,19 @@ export class EtcdDatastoreClient implements DatastoreClient {
     this.etcd.close();
   }
 
-  private track(watch: Watch): Watch {
-    this.watches.add(watch);
-    const untrack = () => this.watches.delete(watch);
+  private snapshotRequest(
+    options: EtcdListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+  ): SnapshotListRequest {
+    this.assertOpen();
     return {
-      stop: () => {
-        untrack();
-        watch.stop();
-      },
-      [Symbol.asyncIterator]: () => {
-        const inner = watch[Symbol.asyncIterator]();
-        return {
-          next: async () => {
-            const result = await inner.next();
-            if (result.done) untrack();
-            return result;
-          },
-          return: async () => {
-            untrack();
-            watch.stop();
-            return { done: true, value: undefined };
-          },
-        };
-      },
+      kv: this.etcd.kv,
+      range: rangeFor(options, this.options.layout),
+      revision,
+      pageSize: this.options.pageSize,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      signal,
     };
   }
 

@@ -1,4 +1,10 @@
-import type { KVPair, KVPairList, ParseError, Revision } from "@watchersyncer/core";
+import {
+  type KVPair,
+  type KVPairList,
+  type KVPairListPage,
+  ParseError,
+  type Revision,
+} from "@watchersyncer/core";
 import type { IRangeResponse, KVClient } from "etcd3";
 import { decodeKeyValue } from "./decode.js";
 import { toDatastoreError } from "./errors.js";
@@ -14,52 +20,81 @@ export interface SnapshotListRequest {
   signal: AbortSignal;
 }
 
-/**
- * Reads a whole prefix page by page. Every page after the first is read at the first page's
- * revision, so however many pages there are and whatever is written meanwhile, the result is one
- * consistent snapshot and its revision is a valid point to watch from.
- */
+/** The whole prefix as one list (see {@link listSnapshotInPages}). */
 export async function listSnapshot(request: SnapshotListRequest): Promise<KVPairList> {
-  const { range, pageSize, signal } = request;
   const kvPairs: KVPair[] = [];
   const parseErrors: ParseError[] = [];
-  let revision = request.revision;
-  let start = range.start;
-  for (;;) {
-    throwIfAborted(signal);
-    const page = await readPage(request, {
-      start,
-      revision,
-      // The first read of "latest" goes through consensus so the snapshot is not stale; later
-      // pages name their revision, which any member can serve locally.
-      serializable: revision !== "",
-    });
-    if (revision === "") revision = String(page.header.revision);
-    for (const stored of page.kvs) {
-      const decoded = decodeKeyValue(stored);
-      if (decoded.ok) kvPairs.push(decoded.kv);
-      else parseErrors.push(decoded.error);
-    }
-    const last = page.kvs[page.kvs.length - 1];
-    if (!page.more || last === undefined || page.kvs.length < pageSize) break;
-    // The next page starts right after the last key read: key + "\0".
-    start = Buffer.concat([last.key, Buffer.from([0])]);
-  }
+  const { revision } = await listSnapshotInPages(request, (page) => {
+    for (const kv of page.kvPairs) kvPairs.push(kv);
+    if (page.parseErrors !== undefined) for (const error of page.parseErrors) parseErrors.push(error);
+  });
   return parseErrors.length > 0 ? { kvPairs, revision, parseErrors } : { kvPairs, revision };
+}
+
+/**
+ * Reads a whole prefix page by page and hands each page to `onPage` as it arrives. Every page after
+ * the first is read at the first page's revision, so however many pages there are and whatever is
+ * written meanwhile, the pages make one consistent snapshot and its revision is a valid point to
+ * watch from.
+ *
+ * The next page is requested before the current one is decoded: etcd (3.4) walks the rest of the
+ * range to count it for every page, and that walk then runs while this process decodes instead of
+ * after it.
+ */
+export async function listSnapshotInPages(
+  request: SnapshotListRequest,
+  onPage: (page: KVPairListPage) => void,
+): Promise<{ revision: Revision }> {
+  let revision = request.revision;
+  // The first read of "latest" goes through consensus so the snapshot is not stale; later pages
+  // name their revision, which any member can serve locally.
+  let page = await readPage(request, request.range.start, revision, revision !== "");
+  if (revision === "") revision = String(page.header.revision);
+  for (;;) {
+    const nextStart = nextPageStart(page, request.pageSize);
+    const next = nextStart === undefined ? undefined : readPage(request, nextStart, revision, true);
+    // If decoding or onPage throws, the read in flight must not become an unhandled rejection.
+    next?.catch(() => {});
+    onPage(decodePage(page));
+    if (next === undefined) return { revision };
+    page = await next;
+  }
+}
+
+function decodePage(page: IRangeResponse): KVPairListPage {
+  const kvPairs: KVPair[] = [];
+  const parseErrors: ParseError[] = [];
+  for (const stored of page.kvs) {
+    const decoded = decodeKeyValue(stored);
+    if (decoded instanceof ParseError) parseErrors.push(decoded);
+    else kvPairs.push(decoded);
+  }
+  return parseErrors.length === 0 ? { kvPairs } : { kvPairs, parseErrors };
+}
+
+/** Where the page after `page` starts, or undefined when `page` was the last. */
+function nextPageStart(page: IRangeResponse, pageSize: number): Buffer | undefined {
+  const last = page.kvs[page.kvs.length - 1];
+  if (!page.more || last === undefined || page.kvs.length < pageSize) return undefined;
+  // Right after the last key read: key + "\0".
+  return Buffer.concat([last.key, Buffer.from([0])]);
 }
 
 async function readPage(
   request: SnapshotListRequest,
-  page: { start: Buffer; revision: Revision; serializable: boolean },
+  start: Buffer,
+  revision: Revision,
+  serializable: boolean,
 ): Promise<IRangeResponse> {
   const { kv, range, pageSize, requestTimeoutMs, signal } = request;
+  throwIfAborted(signal);
   const call = kv.range(
     {
-      key: page.start,
+      key: start,
       range_end: range.end,
       limit: pageSize,
-      revision: page.revision === "" ? 0 : page.revision,
-      serializable: page.serializable,
+      revision: revision === "" ? 0 : revision,
+      serializable,
     },
     { deadline: Date.now() + requestTimeoutMs },
   );

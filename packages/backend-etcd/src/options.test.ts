@@ -6,7 +6,7 @@ describe("resolveOptions", () => {
     const resolved = resolveOptions({ endpoints: "http://127.0.0.1:2379" });
     expect(resolved).toMatchObject({
       endpoints: ["http://127.0.0.1:2379"],
-      pageSize: 5000,
+      pageSize: 20_000,
       previousValues: false,
       requestTimeoutMs: 30_000,
       stallTimeoutMs: 30_000,

@@ -125,6 +125,58 @@ describe("openWatch", () => {
     watch.stop();
   });
 
+  it("gives each event of a response its own revision, and judges repeats by it", async () => {
+    const { stream, watch } = await opened();
+    stream.respond({ events: [put("a", 12), put("b", 13), put("c", 13), put("d", 14, "{}", 1)] });
+    // 13 and 14 were delivered; 15 is new, even after a repeat in the same response.
+    stream.respond({ events: [put("b", 13), put("d", 14), put("e", 15)] });
+    const events = await take(watch, 5);
+    expect(
+      events.map((e) =>
+        e.type === "added" || e.type === "modified" ? [e.type, e.new.key, e.new.revision] : e,
+      ),
+    ).toEqual([
+      ["modified", `${prefix}a`, "12"],
+      ["modified", `${prefix}b`, "13"],
+      ["modified", `${prefix}c`, "13"],
+      ["added", `${prefix}d`, "14"],
+      ["modified", `${prefix}e`, "15"],
+    ]);
+    watch.stop();
+  });
+
+  it("a modified event with prev_kv carries the old pair, unless the old value does not decode", async () => {
+    const { stream, watch } = await opened({ previousValues: true });
+    stream.respond({
+      events: [
+        { type: "PUT", kv: kv("a", 12, '{"n":2}'), prev_kv: kv("a", 11, '{"n":1}') },
+        { type: "PUT", kv: kv("b", 13, '{"n":2}'), prev_kv: kv("b", 11, "not json") },
+      ] as unknown as IEvent[],
+    });
+    expect(await take(watch, 2)).toEqual([
+      {
+        type: "modified",
+        new: { key: `${prefix}a`, value: { n: 2 }, revision: "12" },
+        old: { key: `${prefix}a`, value: { n: 1 }, revision: "11" },
+      },
+      { type: "modified", new: { key: `${prefix}b`, value: { n: 2 }, revision: "13" } },
+    ]);
+    watch.stop();
+  });
+
+  it("calls onEnded once, when etcd closes the stream or the watch is stopped", async () => {
+    const ended: Watch[] = [];
+    const closed = await opened({ onEnded: (watch) => ended.push(watch) });
+    expect(closed.watch.isEnded).toBe(false);
+    closed.stream.emit("end");
+    expect(closed.watch.isEnded).toBe(true);
+    closed.watch.stop();
+    const stopped = await opened({ onEnded: (watch) => ended.push(watch) });
+    stopped.watch.stop();
+    stopped.watch.stop();
+    expect(ended).toEqual([closed.watch, stopped.watch]);
+  });
+
   it("turns only the watcher's own progress notifications into bookmarks", async () => {
     const { stream, watch } = await opened();
     stream.respond({ watch_id: "-1", header: { revision: "99" } as never }); // answer to a progress request

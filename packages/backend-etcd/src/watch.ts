@@ -2,6 +2,7 @@ import {
   ConnectionRefusedError,
   DatastoreError,
   type Logger,
+  ParseError,
   ResourceExpiredError,
   type Revision,
   type Watch,
@@ -26,6 +27,14 @@ export interface WatchStreamRequest {
   logger: Logger;
   /** Called with errors of the stream, so the client can react (e.g. re-authenticate). */
   onStreamError?: (err: unknown) => void;
+  /** Called once when the watch ends, is stopped, or fails to start. */
+  onEnded?: (watch: EtcdWatchHandle) => void;
+}
+
+/** A watch as `openWatch` returns it. */
+export interface EtcdWatchHandle extends Watch {
+  /** True once the stream ended or the watch was stopped (queued events may still be read). */
+  readonly isEnded: boolean;
 }
 
 /** Stop reading from gRPC while this many events wait for the consumer. */
@@ -39,7 +48,7 @@ const highWaterMark = 10_000;
  * with the store's current revision). This adapter never resumes: when the stream breaks, the
  * watch ends, and the syncer re-watches from the revision it tracked itself.
  */
-export async function openWatch(request: WatchStreamRequest): Promise<Watch> {
+export async function openWatch(request: WatchStreamRequest): Promise<EtcdWatchHandle> {
   const { signal, range } = request;
   if (signal.aborted) throw signal.reason ?? new Error("aborted");
   let stream: IDuplexStream<IWatchRequest, IWatchResponse>;
@@ -61,7 +70,7 @@ export async function openWatch(request: WatchStreamRequest): Promise<Watch> {
 
 type Pending = { resolve: (result: IteratorResult<WatchEvent>) => void };
 
-class EtcdWatch implements Watch {
+class EtcdWatch implements EtcdWatchHandle {
   readonly created: Promise<void>;
   private confirmCreated!: () => void;
   private rejectCreated!: (err: unknown) => void;
@@ -116,6 +125,10 @@ class EtcdWatch implements Watch {
     };
   }
 
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
   stop(): void {
     if (this.ended) return;
     this.finish();
@@ -168,8 +181,16 @@ class EtcdWatch implements Watch {
     // Events of one transaction share a revision and arrive in one response, so only revisions
     // delivered by an earlier response count as repeats.
     const deliveredBefore = this.lastRevision;
+    // A response's events are mostly one transaction's: parse each distinct revision once.
+    let seen: unknown;
+    let modRevision = "";
+    let revision = 0n;
     for (const event of events) {
-      const revision = BigInt(event.kv.mod_revision);
+      if (event.kv.mod_revision !== seen) {
+        seen = event.kv.mod_revision;
+        modRevision = String(seen);
+        revision = BigInt(modRevision);
+      }
       if (revision <= deliveredBefore) {
         this.request.logger.warn("etcd watch repeated an event; dropped", {
           key: event.kv.key.toString("utf8"),
@@ -178,7 +199,7 @@ class EtcdWatch implements Watch {
         continue;
       }
       if (revision > this.lastRevision) this.lastRevision = revision;
-      this.push(toWatchEvent(event));
+      this.push(toWatchEvent(event, modRevision));
     }
   }
 
@@ -279,6 +300,7 @@ class EtcdWatch implements Watch {
     } catch (err) {
       this.request.logger.debug("closing the watch stream failed", { error: err });
     }
+    this.request.onEnded?.(this);
   }
 
   private send(message: IWatchRequest): void {
@@ -297,23 +319,25 @@ class EtcdWatch implements Watch {
   }
 }
 
-function toWatchEvent(event: IEvent): WatchEvent {
-  const revision = String(event.kv.mod_revision);
-  if (String(event.type).toUpperCase() === "DELETE") {
+function toWatchEvent(event: IEvent, revision: string): WatchEvent {
+  if (isDelete(event.type)) {
     const key = event.kv.key.toString("utf8");
-    let value: unknown = null;
-    if (event.prev_kv) {
-      const previous = decodeKeyValue(event.prev_kv);
-      value = previous.ok ? previous.kv.value : null;
-    }
+    const previous = event.prev_kv ? decodeKeyValue(event.prev_kv) : null;
+    const value = previous === null || previous instanceof ParseError ? null : previous.value;
     return { type: "deleted", old: { key, value, revision } };
   }
-  const decoded = decodeKeyValue(event.kv);
-  if (!decoded.ok) return { type: "parse-error", error: decoded.error, revision };
-  if (String(event.kv.version) === "1") return { type: "added", new: decoded.kv };
-  if (event.prev_kv) {
-    const previous = decodeKeyValue(event.prev_kv);
-    if (previous.ok) return { type: "modified", new: decoded.kv, old: previous.kv };
-  }
-  return { type: "modified", new: decoded.kv };
+  const decoded = decodeKeyValue(event.kv, revision);
+  if (decoded instanceof ParseError) return { type: "parse-error", error: decoded, revision };
+  if (String(event.kv.version) === "1") return { type: "added", new: decoded };
+  const old = event.prev_kv ? decodeKeyValue(event.prev_kv) : null;
+  return old === null || old instanceof ParseError
+    ? { type: "modified", new: decoded }
+    : { type: "modified", new: decoded, old };
+}
+
+/** etcd3 hands event types over as strings ("PUT", "DELETE"); anything else is compared loosely. */
+function isDelete(type: unknown): boolean {
+  if (type === "PUT") return false;
+  if (type === "DELETE") return true;
+  return String(type).toUpperCase() === "DELETE";
 }

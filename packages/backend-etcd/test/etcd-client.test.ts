@@ -1,7 +1,7 @@
-import { ConnectionRefusedError, ResourceExpiredError } from "@watchersyncer/core";
+import { ConnectionRefusedError, type KVPairListPage, ResourceExpiredError } from "@watchersyncer/core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEtcdClient, type EtcdDatastoreClient, UnknownKindError } from "../src/index.js";
-import { EtcdControl, freePort } from "./etcd-server.js";
+import { EtcdControl, freePort, waitFor } from "./etcd-server.js";
 import { adminClient, type Etcd3, EventCollector, keysAndRevisions, never, uniquePrefix } from "./helpers.js";
 
 const endpoint = inject("etcdEndpoint");
@@ -110,6 +110,88 @@ describe("list", () => {
       }
       expect(checked).toBe(3);
       expect(writes).toBeGreaterThan(10);
+    } finally {
+      await paged.close();
+    }
+  });
+
+  it("hands the same snapshot over page by page with listInPages, in key order, while writes go on", async () => {
+    const prefix = uniquePrefix("in-pages");
+    const paged = createEtcdClient({ endpoints: endpoint, pageSize: 9 });
+    try {
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          admin.put(`${prefix}k${String(i).padStart(3, "0")}`).value(JSON.stringify({ i })),
+        ),
+      );
+      // Outside the keys the writer touches, so the snapshot surely has it.
+      await ctl.etcdctl(["put", `${prefix}k150`, "not json"]);
+      let writing = true;
+      let writes = 0;
+      const writer = (async () => {
+        while (writing) {
+          const n = writes++ % 120;
+          const key = `${prefix}k${String(n).padStart(3, "0")}`;
+          if (n % 4 === 0) await admin.delete().key(key);
+          else await admin.put(key).value(JSON.stringify({ w: writes }));
+        }
+      })();
+      const pages: KVPairListPage[] = [];
+      let result: { revision: string };
+      try {
+        // Let the writer get going, so the snapshot is taken in the middle of writes.
+        await waitFor(() => writes > 5, { timeoutMs: 10_000, what: "writes" });
+        result = await paged.listInPages({ kind: "x", prefix } as never, "", never, (page) => {
+          pages.push(page);
+        });
+      } finally {
+        writing = false;
+        await writer;
+      }
+      expect(pages.length).toBeGreaterThan(5);
+      for (const page of pages)
+        expect(page.kvPairs.length + (page.parseErrors?.length ?? 0)).toBeLessThanOrEqual(9);
+      const keys = pages.flatMap((page) => page.kvPairs.map((kv) => kv.key));
+      expect(keys).toEqual([...keys].sort());
+      expect(new Set(keys).size).toBe(keys.length);
+      const snapshot = await admin.getAll().prefix(prefix).revision(result.revision).exec();
+      const parseErrors = pages.flatMap((page) => page.parseErrors ?? []);
+      expect(parseErrors.map((error) => [error.rawKey, error.rawValue])).toEqual([
+        [`${prefix}k150`, "not json"],
+      ]);
+      const listed = new Map([
+        ...pages.flatMap((page) => page.kvPairs.map((kv) => [kv.key, kv.revision] as const)),
+        ...parseErrors.map((error) => [error.rawKey, "unparsable"] as const),
+      ]);
+      expect(listed).toEqual(
+        new Map(
+          snapshot.kvs.map((kv) => {
+            const parsable = kv.value.toString() !== "not json";
+            return [kv.key.toString(), parsable ? String(kv.mod_revision) : "unparsable"];
+          }),
+        ),
+      );
+      expect(writes).toBeGreaterThan(10);
+    } finally {
+      await paged.close();
+    }
+  });
+
+  it("stops handing pages over once its signal aborts", async () => {
+    const prefix = uniquePrefix("in-pages-abort");
+    const paged = createEtcdClient({ endpoints: endpoint, pageSize: 5 });
+    try {
+      await Promise.all(Array.from({ length: 40 }, (_, i) => admin.put(`${prefix}k${i}`).value("{}")));
+      const controller = new AbortController();
+      let pages = 0;
+      const listing = paged.listInPages({ kind: "x", prefix } as never, "", controller.signal, () => {
+        pages++;
+        if (pages === 2) controller.abort(new Error("enough"));
+      });
+      await expect(listing).rejects.toThrow("enough");
+      // The page that was in flight when the signal aborted is not handed over.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(pages).toBe(2);
     } finally {
       await paged.close();
     }
@@ -277,6 +359,27 @@ describe("watch", () => {
     controller.abort();
     await events.done;
     expect(events.ended).toBe(true);
+  });
+});
+
+describe("close", () => {
+  it("ends every running watch, and refuses calls afterwards", async () => {
+    const closing = createEtcdClient({ endpoints: endpoint });
+    const prefix = uniquePrefix("close");
+    const options = { kind: "x", prefix } as never;
+    const ended = await closing.watch(options, { revision: "", allowWatchBookmarks: false }, never);
+    ended.stop();
+    const running = [
+      await closing.watch(options, { revision: "", allowWatchBookmarks: false }, never),
+      await closing.watch(options, { revision: "", allowWatchBookmarks: false }, never),
+    ].map((watch) => new EventCollector(watch));
+    await admin.put(`${prefix}a`).value("{}");
+    for (const events of running) await events.waitFor((e) => e.length === 1, "the put");
+    await closing.close();
+    await Promise.all(running.map((events) => events.done));
+    expect(running.map((events) => events.ended)).toEqual([true, true]);
+    await expect(closing.list(options, "", never)).rejects.toThrow(/closed/);
+    await expect(closing.listInPages(options, "", never, () => {})).rejects.toThrow(/closed/);
   });
 });
 
