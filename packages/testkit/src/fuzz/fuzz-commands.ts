@@ -155,24 +155,31 @@ class Fault extends BaseCommand {
   }
 }
 
-/** A list in parts that breaks after handing over some parts (a whole list just fails). */
+/**
+ * A list in parts that breaks after handing over some parts (a whole list just fails); with
+ * `lateParts`, the list goes on handing over its remaining parts after failing, as a backend that
+ * ignores its own failure and the signal would.
+ */
 class FailListMidway extends BaseCommand {
   constructor(
     count: CommandCounter,
     private readonly error: FaultError,
     private readonly kind: string,
     private readonly afterPages: number,
+    private readonly lateParts: boolean,
   ) {
     super(count);
   }
   get name() {
-    return `failNextListMidway:${this.error}`;
+    return `failNextListMidway${this.lateParts ? "ThenLateParts" : ""}:${this.error}`;
   }
   protected apply(_m: FuzzModel, world: FuzzWorld) {
-    world.planFailure("list", this.kind, FAULT_ERRORS[this.error](), this.afterPages);
+    const { afterPages, lateParts } = this;
+    world.planFailure("list", this.kind, FAULT_ERRORS[this.error](), { afterPages, lateParts });
   }
   toString() {
-    return `failNextList(${this.error}, ${this.kind}, after ${this.afterPages} part${this.afterPages === 1 ? "" : "s"})`;
+    const parts = `after ${this.afterPages} part${this.afterPages === 1 ? "" : "s"}`;
+    return `failNextList(${this.error}, ${this.kind}, ${parts}${this.lateParts ? ", then the rest late" : ""})`;
   }
 }
 
@@ -345,8 +352,8 @@ export function fuzzCommands(
   if (driver.pagedLists) {
     arbitraries.push(
       fc
-        .tuple(fc.constantFrom(...FAULT_NAMES), kind, fc.integer({ min: 1, max: 2 }))
-        .map(([error, k, afterPages]) => new FailListMidway(count, error, k, afterPages)),
+        .tuple(fc.constantFrom(...FAULT_NAMES), kind, fc.integer({ min: 1, max: 2 }), fc.boolean())
+        .map(([error, k, afterPages, late]) => new FailListMidway(count, error, k, afterPages, late)),
     );
   }
   if (faults?.bookmarkNow) arbitraries.push(fc.constant(new Bookmark(count)));

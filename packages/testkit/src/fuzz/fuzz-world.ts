@@ -196,17 +196,29 @@ export class FuzzWorld {
 
   /**
    * The next list or watch of `kind` fails with `error` (through the tapped client, for any
-   * backend); a list in parts first hands over `afterPages` parts.
+   * backend); a list in parts first hands over `afterPages` parts, and with `lateParts` the rest
+   * after failing.
    */
-  planFailure(call: "list" | "watch", kind: string, error: Error, afterPages = 0): void {
-    this.plannedFailures.push({ call, kind, error, afterPages });
+  planFailure(
+    call: "list" | "watch",
+    kind: string,
+    error: Error,
+    midway: { afterPages?: number; lateParts?: boolean } = {},
+  ): void {
+    this.plannedFailures.push({
+      call,
+      kind,
+      error,
+      afterPages: midway.afterPages ?? 0,
+      lateParts: midway.lateParts ?? false,
+    });
   }
 
   private takeFailure(call: "list" | "watch", kind: string): PlannedFailure | undefined {
     const index = this.plannedFailures.findIndex((f) => f.call === call && f.kind === kind);
     if (index < 0) return undefined;
-    const { error, afterPages } = this.plannedFailures.splice(index, 1)[0]!;
-    return { error, afterPages };
+    const { error, afterPages, lateParts } = this.plannedFailures.splice(index, 1)[0]!;
+    return { error, afterPages, lateParts };
   }
 
   private get schedule() {

@@ -2,6 +2,7 @@ import {
   type Clock,
   ConnectionRefusedError,
   type DatastoreClient,
+  flushMicrotasks,
   type KVPairList,
   type KVPairListPage,
   type ListOptions,
@@ -34,6 +35,11 @@ export interface PlannedFailure {
   error: Error;
   /** A list in parts hands over this many parts first (all, if fewer); other calls fail at once. */
   afterPages: number;
+  /**
+   * After failing (or after the signal aborted), the list goes on handing over its remaining
+   * parts, as a backend that ignores both would: the syncer must ignore them.
+   */
+  lateParts?: boolean;
 }
 
 /**
@@ -170,7 +176,12 @@ export function tapClient(
     const listed =
       planned === undefined
         ? listInPages(listOptions, revision, signal, forward)
-        : failMidway(listInPages, { listOptions, revision, signal, onPage: forward }, planned, fail);
+        : failMidway(
+            listInPages,
+            { listOptions, revision, signal, onPage: forward, late: onPage },
+            planned,
+            fail,
+          );
     return listed.then(
       (result) => {
         settled = true;
@@ -197,7 +208,10 @@ interface PagedCall {
   listOptions: ListOptions;
   revision: string;
   signal: AbortSignal;
+  /** Parts of the list: the reference applies them too. */
   onPage: OnPage;
+  /** The syncer's own `onPage`, for parts it must ignore (the reference never sees them). */
+  late: OnPage;
 }
 
 /**
@@ -212,6 +226,8 @@ function failMidway(
   fail: (error: Error, label: string) => Promise<never>,
 ): Promise<{ revision: string }> {
   const label = `list ${call.listOptions.kind} failure`;
+  if (planned.lateParts)
+    return failWithLateParts(listInPages, call, planned, () => fail(planned.error, label));
   if (planned.afterPages === 0) return fail(planned.error, label);
   return new Promise((resolve, reject) => {
     const inner = new AbortController();
@@ -240,6 +256,55 @@ function failMidway(
         reject(error);
       } else cutNow();
     });
+  });
+}
+
+/**
+ * Like {@link failMidway}, but the client's list runs to its end whatever happens, and every part
+ * after the failure (or after the signal aborted) still reaches the syncer. Parts that come after
+ * the failure are held until the syncer has taken the rejection in, so they are late for sure.
+ */
+function failWithLateParts(
+  listInPages: NonNullable<DatastoreClient["listInPages"]>,
+  call: PagedCall,
+  planned: PlannedFailure,
+  fail: () => Promise<never>,
+): Promise<{ revision: string }> {
+  return new Promise((_resolve, reject) => {
+    let handed = 0;
+    let failing = false;
+    let failed = false;
+    const held: KVPairListPage[] = [];
+    const late = (page: KVPairListPage) => {
+      void call.late(page);
+    };
+    const startFailing = () => {
+      if (failing) return;
+      failing = true;
+      fail().catch(async (error: unknown) => {
+        reject(error);
+        // The syncer takes the rejection in a few microtasks later.
+        await flushMicrotasks();
+        failed = true;
+        for (const page of held.splice(0)) late(page);
+      });
+    };
+    const onPart = (page: KVPairListPage): ReturnType<OnPage> => {
+      if (call.signal.aborted || failed) {
+        late(page);
+        return undefined;
+      }
+      if (failing) {
+        held.push(page);
+        return undefined;
+      }
+      const backpressure = call.onPage(page);
+      if (++handed >= planned.afterPages) startFailing();
+      return backpressure;
+    };
+    if (planned.afterPages === 0) startFailing();
+    const untilTheEnd = new AbortController().signal;
+    listInPages(call.listOptions, call.revision, untilTheEnd, onPart).then(startFailing, startFailing);
   });
 }
 

@@ -103,6 +103,12 @@ const PLANTED_BUGS: PlantedBug[] = [
     replace: "this.applyParseError(parseError, this.currentRevision);",
   },
   {
+    name: "parts a backend hands over after the list failed or stop() are applied",
+    file: "watcher-cache.js",
+    find: "if (!accepting || this.stopping)\n                return;",
+    replace: "",
+  },
+  {
     name: "stop() without the final deletes",
     file: "watcher-cache.js",
     find: "for (const [key, revision] of everything) {",
