@@ -3,6 +3,7 @@ import { describeDatastoreClient } from "@watchersyncer/testkit";
 import { afterAll, beforeAll } from "vitest";
 import { clientFor, freshNamespace, NETWORK_POLICIES, policyKey } from "./support.js";
 
+const PAGE_SIZE = 3;
 let server: TestServer;
 
 beforeAll(async () => {
@@ -17,7 +18,8 @@ describeDatastoreClient(
   "Kubernetes (k8s-test-server)",
   async () => {
     const namespace = freshNamespace("conformance");
-    const client = clientFor(server);
+    // Small pages, so that lists in the suite span several requests (and parts).
+    const client = clientFor(server, { pageSize: PAGE_SIZE });
     const object = (name: string, fields: Record<string, unknown>) => ({
       // The suite matches `value` against what it put, so its fields sit at the top level.
       ...fields,
@@ -51,5 +53,6 @@ describeDatastoreClient(
       },
     };
   },
-  { bookmarks: true, listAtRevision: "not-older" },
+  // A part never holds more than a page: each chunk of a page's body is handed over as it arrives.
+  { bookmarks: true, listAtRevision: "not-older", listPageSize: PAGE_SIZE },
 );

@@ -32,10 +32,9 @@ export interface ConformanceOptions {
   /** The harness provides `putUndecodable()` (contract S18). Default true. */
   undecodableValues?: boolean;
   /**
-   * The most entries (pairs plus parse errors) the client's `listInPages` hands over in one part.
-   * The suite then writes enough entries to need several parts and checks every part's size, and a
-   * client without `listInPages` fails instead of skipping those cases. Without it, the
-   * `listInPages` cases run whenever the client has the method, on a few entries.
+   * Declares `listInPages` and the most entries (pairs plus parse errors) it hands over in one
+   * part. The `listInPages` cases run only with it: they write enough entries to need several
+   * parts and check every part's size. A client without the method then fails them.
    */
   listPageSize?: number;
   /** Per test, default 20000 ms. Waits inside a test use a share of it. */

@@ -14,11 +14,6 @@ import { settled, WatchReader, withTimeout } from "./watch-reader.js";
 
 type PagedList = NonNullable<DatastoreClient["listInPages"]>;
 
-/** The slice of vitest's test context used here; the Deno shim's context has no `skip`. */
-interface CaseContext {
-  skip?: (note?: string) => void;
-}
-
 /** What a list handed over, whichever way it came: comparable with `toEqual`, order aside. */
 interface ListContent {
   pairs: { key: string; revision: Revision; value: unknown }[];
@@ -52,23 +47,13 @@ function contentOfParts(parts: readonly KVPairListPage[]): ListContent {
   );
 }
 
-/**
- * The client's `listInPages`, or undefined when the case does not apply. A client without the
- * method skips the case (under vitest; elsewhere it passes), unless the options declared a page
- * size, which promises the method.
- */
-function pagedListOf(
-  ctx: ConformanceContext,
-  h: ConformanceHarness,
-  test: CaseContext,
-): PagedList | undefined {
+/** The client's `listInPages`, which the options promised by declaring a page size. */
+function pagedListOf(h: ConformanceHarness): PagedList {
   const method = h.client.listInPages;
-  if (method !== undefined) return method.bind(h.client);
-  if (ctx.options.listPageSize !== undefined) {
+  if (method === undefined) {
     throw new Error("the options declare listPageSize, but the client has no listInPages()");
   }
-  test.skip?.("the client has no listInPages()");
-  return undefined;
+  return method.bind(h.client);
 }
 
 /** Lists in parts, keeping every part; a part handed over after the promise resolved is counted as late. */
@@ -131,14 +116,13 @@ function expectPartSizes(ctx: ConformanceContext, listing: PagedListing, total: 
   );
 }
 
-/** Cases for the optional `DatastoreClient.listInPages`; each skips a client that lacks it. */
+/** Cases for the optional `DatastoreClient.listInPages`, registered when the options declare it. */
 export function registerPagedListCases(ctx: ConformanceContext): void {
   it(
     "listInPages: its parts together are exactly list() at its revision (pairs, values, parse errors)",
-    (test) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        const listInPages = pagedListOf(ctx, h, test);
-        if (listInPages === undefined) return;
+        const listInPages = pagedListOf(h);
         await fillForSeveralParts(ctx, h);
         const paged = await listInParts(ctx, listInPages, h, "", signal);
         const whole = await h.client.list(h.listOptions, paged.revision, signal);
@@ -159,10 +143,9 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
 
   it(
     "listInPages: parts after the first belong to the first part's snapshot, whatever is written meanwhile",
-    (test) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        const listInPages = pagedListOf(ctx, h, test);
-        if (listInPages === undefined) return;
+        const listInPages = pagedListOf(h);
         const names = await fillForSeveralParts(ctx, h);
         const before = await h.client.list(h.listOptions, "", signal);
         let writes: Promise<unknown> | undefined;
@@ -187,10 +170,9 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
     exact
       ? "listInPages at an older list revision hands over exactly the snapshot of then"
       : "listInPages at an older list revision keeps the keys that existed then and still exist",
-    (test) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        const listInPages = pagedListOf(ctx, h, test);
-        if (listInPages === undefined) return;
+        const listInPages = pagedListOf(h);
         await h.put("a", { v: 1 });
         await h.put("b", { v: 1 });
         const then = await h.client.list(h.listOptions, "", signal);
@@ -209,10 +191,9 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
 
   it(
     "listInPages resolves with a revision to watch from: the watch sees what came after, not what was listed",
-    (test) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        const listInPages = pagedListOf(ctx, h, test);
-        if (listInPages === undefined) return;
+        const listInPages = pagedListOf(h);
         await h.put("a", { v: 1 });
         await h.put("b", { v: 1 });
         const paged = await listInParts(ctx, listInPages, h, "", signal);
@@ -236,10 +217,9 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
 
   it(
     "listInPages of an empty resource type hands over no pairs and resolves with a revision",
-    (test) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        const listInPages = pagedListOf(ctx, h, test);
-        if (listInPages === undefined) return;
+        const listInPages = pagedListOf(h);
         const paged = await listInParts(ctx, listInPages, h, "", signal);
         expect(contentOfParts(paged.parts)).toEqual({ pairs: [], parseErrors: [] });
       }),
@@ -248,10 +228,9 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
 
   it(
     "listInPages: an abort stops the parts, and the promise never resolves on a list it did not finish",
-    (test) =>
+    () =>
       ctx.withHarness(async (h, signal) => {
-        const listInPages = pagedListOf(ctx, h, test);
-        if (listInPages === undefined) return;
+        const listInPages = pagedListOf(h);
         await fillForSeveralParts(ctx, h);
         const full = await h.client.list(h.listOptions, "", signal);
         const everything = contentOf(full.kvPairs, full.parseErrors);
@@ -295,10 +274,9 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
       exact
         ? "after compact(), listInPages at the pre-compaction revision fails with ResourceExpiredError"
         : "after compact(), listInPages at the pre-compaction revision fails with ResourceExpiredError or hands over the latest in full",
-      (test) =>
+      () =>
         ctx.withHarness(async (h, signal) => {
-          const listInPages = pagedListOf(ctx, h, test);
-          if (listInPages === undefined) return;
+          const listInPages = pagedListOf(h);
           requireCapability(h.compact, "compact", "compaction");
           await h.put("a", { v: 1 });
           const then = await h.client.list(h.listOptions, "", signal);
