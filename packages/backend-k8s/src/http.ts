@@ -1,7 +1,14 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { DatastoreError } from "@watchersyncer/core";
+import { ParsedKubeConfig } from "./kubeconfig/parsed-kube-config.js";
+import {
+  clientNodeReason,
+  prepareRequestInit,
+  type RequestInit,
+  TokenFiles,
+} from "./kubeconfig/request-init.js";
 import { errorFromStatus, errorFromTransport, parseStatus } from "./status-errors.js";
 
 export interface KubernetesRequest {
@@ -18,26 +25,60 @@ export interface KubernetesRequest {
 /** Largest error body read into a message; a proxy may answer with a whole HTML page. */
 const MAX_ERROR_BODY = 64 * 1024;
 
+/** A kubeconfig this package loaded, or client-node's `KubeConfig` as a caller built it. */
+export type KubeConfigSource = ParsedKubeConfig | KubeConfig;
+
+/** How a request was prepared: by this package, or by client-node's `applyToFetchOptions`. */
+export type PreparedBy = "backend-k8s" | "client-node";
+
 /**
- * Issues GET requests to the API server of the KubeConfig's current context. Auth, TLS and
- * proxy settings come from client-node's `applyToFetchOptions`, so they behave exactly as for
- * client-node's own clients; the request itself goes through `node:http(s)` with the agent it
- * builds, because Node's global fetch ignores agents (and with them TLS client certs, custom
- * CAs and proxies). Reading the body is left to the caller (whole for lists, streamed for
- * watches).
+ * Issues GET requests to the API server of the kubeconfig's current context. A
+ * {@link ParsedKubeConfig} is turned into headers and an agent here (token, token file, basic
+ * auth, client certificates, CA, tls-server-name, insecure-skip-tls-verify), exactly as
+ * client-node would; whatever that does not cover (proxies, exec plugins, auth providers) and
+ * every client-node `KubeConfig` goes through client-node's own `applyToFetchOptions`, loaded only
+ * then. The request itself goes through `node:http(s)` with that agent, because Node's global
+ * fetch ignores agents (and with them TLS client certs, custom CAs and proxies). Reading the body
+ * is left to the caller (whole for lists, streamed for watches).
  */
 export class KubernetesHttp {
   private plainHttp: { cacheKey: string; kubeConfig: KubeConfig } | undefined;
+  /** client-node's twin of a ParsedKubeConfig, kept so auth plugins keep their cached credentials. */
+  private clientNodeTwin: Promise<KubeConfig> | undefined;
+  private readonly tokenFiles: TokenFiles;
 
   constructor(
-    private readonly kubeConfig: KubeConfig,
+    private readonly kubeConfig: KubeConfigSource,
     private readonly userAgent: string,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.tokenFiles = new TokenFiles(now);
+  }
 
   get server(): string {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (cluster === null) throw new DatastoreError("kubeconfig has no current cluster");
     return cluster.server;
+  }
+
+  /** Headers and agent for the next request, and which library produced them. */
+  async prepare(): Promise<RequestInit & { preparedBy: PreparedBy }> {
+    const config = this.kubeConfig;
+    if (config instanceof ParsedKubeConfig) {
+      if (clientNodeReason(config.getCurrentCluster(), config.getCurrentUser()) === undefined) {
+        return { ...prepareRequestInit(config, this.tokenFiles), preparedBy: "backend-k8s" };
+      }
+      this.clientNodeTwin ??= config.toClientNode();
+      const twin = await this.clientNodeTwin;
+      twin.setCurrentContext(config.getCurrentContext());
+      return { ...(await this.prepareWithClientNode(twin)), preparedBy: "client-node" };
+    }
+    return { ...(await this.prepareWithClientNode(config)), preparedBy: "client-node" };
+  }
+
+  private async prepareWithClientNode(kubeConfig: KubeConfig): Promise<RequestInit> {
+    const init = await (await this.fetchConfig(kubeConfig)).applyToFetchOptions({});
+    return { headers: toHeaderRecord(init.headers), agent: init.agent as http.Agent };
   }
 
   /**
@@ -46,8 +87,7 @@ export class KubernetesHttp {
    * accept such servers (local API servers, `kubectl proxy`). For that case only, requests are
    * prepared from a copy of the config with the flag set, so auth still goes through client-node.
    */
-  private fetchConfig(): KubeConfig {
-    const kc = this.kubeConfig;
+  private async fetchConfig(kc: KubeConfig): Promise<KubeConfig> {
     const cluster = kc.getCurrentCluster();
     if (
       cluster === null ||
@@ -59,6 +99,8 @@ export class KubernetesHttp {
     }
     const cacheKey = `${kc.getCurrentContext()}\n${cluster.name}\n${cluster.server}`;
     if (this.plainHttp?.cacheKey !== cacheKey) {
+      // Already loaded: whoever built `kc` imported client-node.
+      const { KubeConfig } = await import("@kubernetes/client-node");
       const copy = new KubeConfig();
       copy.loadFromOptions({
         clusters: kc.clusters.map((c) => (c.name === cluster.name ? { ...c, skipTLSVerify: true } : c)),
@@ -79,19 +121,19 @@ export class KubernetesHttp {
     const server = this.server;
     const url = new URL(server.replace(/\/+$/, "") + request.path);
     for (const [name, value] of request.query) url.searchParams.append(name, value);
-    let init: Awaited<ReturnType<KubeConfig["applyToFetchOptions"]>>;
+    let init: RequestInit;
     try {
-      init = await this.fetchConfig().applyToFetchOptions({});
+      init = await this.prepare();
     } catch (err) {
       // Auth plugins (exec, OIDC) and proxy settings fail here; say which request they broke.
       const text = err instanceof Error ? err.message : String(err);
       throw new DatastoreError(`${request.operation}: cannot prepare the request: ${text}`, { cause: err });
     }
-    const headers = toHeaderRecord(init.headers);
+    const headers = init.headers;
     headers.accept = "application/json";
     headers["user-agent"] ??= this.userAgent;
     const response = await send(url, {
-      agent: init.agent as http.Agent | undefined,
+      agent: init.agent,
       headers,
       signal: request.signal,
       headersTimeoutMs: request.headersTimeoutMs,

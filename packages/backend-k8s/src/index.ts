@@ -1,6 +1,14 @@
 export { createDatastoreClient } from "./create-datastore-client.js";
 export type { Decoded, KubernetesObject, KubernetesObjectMeta } from "./decode.js";
 export { decodeObject } from "./decode.js";
+export type { KubeConfigSource } from "./http.js";
+export {
+  type Cluster,
+  type Context,
+  type KubeConfigContents,
+  ParsedKubeConfig,
+  type User,
+} from "./kubeconfig/parsed-kube-config.js";
 export {
   createKubernetesClient,
   KUBERNETES_CLIENT_DEFAULTS,

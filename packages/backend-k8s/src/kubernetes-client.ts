@@ -1,4 +1,4 @@
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import {
   type Clock,
   type DatastoreClient,
@@ -11,7 +11,9 @@ import {
   type WatchOptions,
 } from "@watchersyncer/core";
 import type { KubernetesObject } from "./decode.js";
-import { KubernetesHttp } from "./http.js";
+import { type KubeConfigSource, KubernetesHttp } from "./http.js";
+import { loadDefaultKubeConfig, loadKubeConfigFile } from "./kubeconfig/load.js";
+import type { ParsedKubeConfig } from "./kubeconfig/parsed-kube-config.js";
 import {
   type ListRequest,
   listResource,
@@ -29,8 +31,12 @@ import { WatchListUnsupported, watchListResource } from "./watch-list.js";
 import { KubernetesWatchStream } from "./watch-stream.js";
 
 export interface KubernetesClientOptions {
-  /** A ready KubeConfig. With `context`, its current context is switched to that one. */
-  kubeConfig?: KubeConfig;
+  /**
+   * A ready kubeconfig: client-node's `KubeConfig` (requests are then prepared by its
+   * `applyToFetchOptions`, custom authenticators included) or a {@link ParsedKubeConfig}. With
+   * `context`, its current context is switched to that one.
+   */
+  kubeConfig?: KubeConfigSource;
   /** Load the kubeconfig from this file instead of the default places. */
   kubeconfigPath?: string;
   /** Use this context instead of the kubeconfig's current one. */
@@ -66,19 +72,28 @@ export const KUBERNETES_CLIENT_DEFAULTS = {
   watchList: false,
 } as const;
 
+type KubeConfigOptions = Pick<KubernetesClientOptions, "kubeConfig" | "kubeconfigPath" | "context">;
+
 /**
- * Loads the KubeConfig the options describe: the given object, else the given file, else
- * client-node's default loading (`KUBECONFIG`, `~/.kube/config`, then the in-cluster service
- * account). `context` then selects a context by name.
+ * Loads the kubeconfig the options describe: the given object, else the given file, else the
+ * default places client-node's `loadFromDefault` looks at (`KUBECONFIG`, `~/.kube/config`, then
+ * the in-cluster service account). `context` then selects a context by name. Files are read by
+ * this package, with client-node's own entry parsers, so its generated API is never loaded; a
+ * given client-node `KubeConfig` is returned as it is.
  */
-export function loadKubeConfig(
-  options: Pick<KubernetesClientOptions, "kubeConfig" | "kubeconfigPath" | "context">,
-): KubeConfig {
+export function loadKubeConfig(options: KubeConfigOptions & { kubeConfig: KubeConfig }): KubeConfig;
+export function loadKubeConfig(options: KubeConfigOptions & { kubeConfig?: undefined }): ParsedKubeConfig;
+export function loadKubeConfig(options: KubeConfigOptions): KubeConfigSource;
+export function loadKubeConfig(options: KubeConfigOptions): KubeConfigSource {
   let kubeConfig = options.kubeConfig;
   if (kubeConfig === undefined) {
-    kubeConfig = new KubeConfig();
-    if (options.kubeconfigPath !== undefined) kubeConfig.loadFromFile(options.kubeconfigPath);
-    else kubeConfig.loadFromDefault();
+    const path = options.kubeconfigPath;
+    try {
+      kubeConfig = path === undefined ? loadDefaultKubeConfig() : loadKubeConfigFile(path);
+    } catch (err) {
+      // The message is client-node's, word for word (`ENOENT: …`, `Duplicate context: …`).
+      throw new DatastoreError(err instanceof Error ? err.message : String(err), { cause: err });
+    }
   }
   if (options.context !== undefined) {
     if (kubeConfig.getContextObject(options.context) === null) {
@@ -101,7 +116,8 @@ type ClientSettings = Required<
 
 /** A core `DatastoreClient` over the Kubernetes API: lists and watches one resource per call. */
 export class KubernetesClient implements DatastoreClient {
-  readonly kubeConfig: KubeConfig;
+  /** The kubeconfig in use: the one passed in, else a {@link ParsedKubeConfig} this client loaded. */
+  readonly kubeConfig: KubeConfigSource;
   private readonly http: KubernetesHttp;
   private readonly logger: Logger;
   private readonly settings: ClientSettings;

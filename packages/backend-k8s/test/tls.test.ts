@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { DatastoreError } from "@watchersyncer/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -97,6 +100,28 @@ describe("TLS and auth through client-node's KubeConfig", () => {
     const client = await clientWith({ ca: true, clientCert: false });
     const err = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
     expect(DatastoreError.is(err)).toBe(true);
+  });
+
+  it("does the same for a kubeconfig file this package loads and prepares without client-node", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "backend-k8s-tls-"));
+    try {
+      const path = join(dir, "config");
+      await writeFile(path, kubeconfig({ ca: true, clientCert: true }));
+      const client = createKubernetesClient({ kubeconfigPath: path });
+      const list = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal);
+      expect(list.revision).toBe("12");
+      const request = seen[seen.length - 1]!;
+      expect(request.authorization).toBe("Bearer secret-token");
+      expect(request.clientCertSubject).toBe("backend-k8s-test");
+
+      await writeFile(path, kubeconfig({ ca: false, clientCert: true }));
+      const untrusted = createKubernetesClient({ kubeconfigPath: path });
+      const err = await untrusted.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
+      expect(DatastoreError.is(err)).toBe(true);
+      expect((err as Error).message).toMatch(/certificate/i);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("reports an auth plugin that fails as a DatastoreError naming the request", async () => {

@@ -1,0 +1,121 @@
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import type { Cluster, ParsedKubeConfig, User } from "./parsed-kube-config.js";
+
+/** Headers (names in lower case) and the agent for one request to the API server. */
+export interface RequestInit {
+  headers: Record<string, string>;
+  agent: http.Agent;
+}
+
+/** client-node's FileAuth reads the token file again once its copy is older than this. */
+export const TOKEN_FILE_MAX_AGE_MS = 60_000;
+
+/**
+ * Why the current context needs client-node's `applyToFetchOptions` (a proxy, an exec credential
+ * plugin, an auth provider other than a token file), or undefined when {@link prepareRequestInit}
+ * covers it.
+ */
+export function clientNodeReason(cluster: Cluster | null, user: User | null): string | undefined {
+  if (cluster?.proxyUrl) return "proxy-url";
+  if (user === null) return undefined;
+  if (user.exec) return "exec credential plugin";
+  const provider = user.authProvider as { name?: unknown; config?: Record<string, unknown> } | undefined;
+  if (provider && !isTokenFileProvider(provider)) return `auth-provider ${String(provider.name)}`;
+  return undefined;
+}
+
+/**
+ * The provider client-node picks FileAuth for (the in-cluster service account's token), with none
+ * of the authenticators it tries first (azure, gcp, exec) matching.
+ */
+function isTokenFileProvider(provider: { name?: unknown; config?: Record<string, unknown> }): boolean {
+  return (
+    provider.name === "tokenFile" &&
+    typeof provider.config?.tokenFile === "string" &&
+    provider.config.tokenFile !== "" &&
+    !provider.config.exec
+  );
+}
+
+/** The tokens read from token files, each re-read once older than {@link TOKEN_FILE_MAX_AGE_MS}. */
+export class TokenFiles {
+  private readonly tokens = new Map<string, { token: string; readAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  read(file: string): string {
+    const cached = this.tokens.get(file);
+    const now = this.now();
+    if (cached !== undefined && now - cached.readAt <= TOKEN_FILE_MAX_AGE_MS) return cached.token;
+    const token = readFileSync(file).toString("utf-8");
+    this.tokens.set(file, { token, readAt: now });
+    return token;
+  }
+}
+
+/**
+ * What client-node's `applyToFetchOptions({})` yields for a context that
+ * {@link clientNodeReason} passes: TLS options only when the context has a user (client-node
+ * skips them otherwise), CA, certificate and key read afresh for each request, the token file's
+ * token, then an inline token over it, then basic auth over both. A plain `http://` server gets a
+ * plain agent, as kubectl allows.
+ */
+export function prepareRequestInit(config: ParsedKubeConfig, tokenFiles: TokenFiles): RequestInit {
+  const cluster = config.getCurrentCluster();
+  const user = config.getCurrentUser();
+  const plainHttp = cluster?.server.startsWith("http:") === true;
+  const agentOptions: https.AgentOptions = {};
+  const headers: Record<string, string> = {};
+  if (user !== null) {
+    if (cluster?.skipTLSVerify || plainHttp) agentOptions.rejectUnauthorized = false;
+    if (cluster?.tlsServerName) agentOptions.servername = cluster.tlsServerName;
+    const ca = cluster === null ? null : fileOrBase64(cluster.caFile, cluster.caData);
+    if (ca !== null) agentOptions.ca = ca;
+    const cert = fileOrBase64(user.certFile, user.certData);
+    if (cert !== null) agentOptions.cert = cert;
+    const key = fileOrBase64(user.keyFile, user.keyData);
+    if (key !== null) agentOptions.key = key;
+    setHeader(headers, "impersonate-user", user.impersonateUser);
+    const tokenFile = (user.authProvider as { config?: { tokenFile?: string } } | undefined)?.config
+      ?.tokenFile;
+    if (tokenFile) {
+      const token = tokenFiles.read(tokenFile);
+      if (token) setHeader(headers, "authorization", `Bearer ${token}`);
+    }
+    if (user.token) setHeader(headers, "authorization", `Bearer ${user.token}`);
+    if (user.username) {
+      const basic = Buffer.from(`${user.username}:${user.password}`).toString("base64");
+      setHeader(headers, "authorization", `Basic ${basic}`);
+    }
+  }
+  const agent = plainHttp ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
+  return { headers, agent };
+}
+
+/** client-node's `bufferFromFileOrString`: the file wins over the inline base64 data. */
+function fileOrBase64(file: string | undefined, data: string | undefined): Buffer | null {
+  if (file) return readFileSync(file);
+  if (data) return Buffer.from(data, "base64");
+  return null;
+}
+
+/** Characters node-fetch's `Headers` (which client-node returns) refuses in a value. */
+const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Sets a header as client-node's trip through node-fetch's `Headers` does: strings and numbers
+ * as text, arrays joined, anything else dropped, and an illegal value (a token file's trailing
+ * newline) an error rather than a request.
+ */
+function setHeader(headers: Record<string, string>, name: string, value: unknown): void {
+  let values: string[];
+  if (typeof value === "string" || typeof value === "number") values = [String(value)];
+  else if (Array.isArray(value)) values = value.map(String);
+  else return;
+  for (const text of values) {
+    if (INVALID_HEADER_VALUE.test(text)) throw new TypeError(`${text} is not a legal HTTP header value`);
+  }
+  headers[name] = values.join(", ");
+}
