@@ -17,8 +17,15 @@ export interface RunFuzzOptions {
   createSyncer?: SyncerFactory;
 }
 
-const memoryDrivers: FuzzDriverFactory = ({ clock, schedule }) =>
-  memoryFuzzDriver(new MemoryDatastore({ clock, ...(schedule === undefined ? {} : { schedule }) }));
+// `listPageSize` comes in some histories: the store then lists in parts, so the syncer's paged path is fuzzed too.
+const memoryDrivers: FuzzDriverFactory = ({ clock, schedule, listPageSize }) =>
+  memoryFuzzDriver(
+    new MemoryDatastore({
+      clock,
+      ...(schedule === undefined ? {} : { schedule }),
+      ...(listPageSize === undefined ? {} : { listPageSize }),
+    }),
+  );
 
 /**
  * `watchersyncer fuzz`: the testkit's fuzz campaign against the memory backend. Prints one verdict
