@@ -27,7 +27,10 @@ const TXN_OPS = 128;
 const WRITERS = 8;
 /** The backend's default gRPC receive limit; the raw peer gets the same. */
 const RECEIVE_LIMIT = 256 * 1024 * 1024;
-const RUNS = 3;
+/** Timed rounds per contender: five, since a 2-core machine shared with other work is noisy. */
+const RUNS = 5;
+/** Memory probes per contender (each one a fresh process; memory varies far less than time). */
+const MEMORY_RUNS = 3;
 
 function keyOf(i: number): string {
   return calicoKey(KIND, `policy-${i}`, `ns${i % 50}`);
@@ -229,7 +232,7 @@ async function memoryAfterSync(
   pageSize: number,
 ): Promise<{ ours: ProcessMemory; peer: ProcessMemory }> {
   const samples = { ours: [] as ProcessMemory[], peer: [] as ProcessMemory[] };
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < MEMORY_RUNS; i++) {
     samples.ours.push(probeMemory("ours", endpoint, pageSize));
     samples.peer.push(probeMemory("peer", endpoint, pageSize));
   }
