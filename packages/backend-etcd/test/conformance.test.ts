@@ -5,6 +5,8 @@ import { EtcdServer } from "./etcd-server.js";
 import { adminClient, type Etcd3, uniquePrefix } from "./helpers.js";
 
 // Compaction cases compact the whole store, so this file has an etcd of its own.
+/** Small pages, so that lists in the suite span several range requests (and listInPages parts). */
+const PAGE_SIZE = 3;
 let server: EtcdServer;
 let admin: Etcd3;
 let client: EtcdDatastoreClient;
@@ -12,7 +14,7 @@ let client: EtcdDatastoreClient;
 beforeAll(async () => {
   server = await EtcdServer.start();
   admin = adminClient(server.endpoint);
-  client = createEtcdClient({ endpoints: server.endpoint, stallTimeoutMs: 5_000 });
+  client = createEtcdClient({ endpoints: server.endpoint, stallTimeoutMs: 5_000, pageSize: PAGE_SIZE });
 });
 
 afterAll(async () => {
@@ -57,7 +59,7 @@ describeDatastoreClient(
     const keyOf = (name: string) => calicoKey("NetworkPolicy", name, namespace);
     return harnessFor(keyOf, { kind: "NetworkPolicy", namespace }, keyOf(""));
   },
-  { bookmarks: true, listAtRevision: "exact", timeoutMs: 20_000 },
+  { bookmarks: true, listAtRevision: "exact", listPageSize: PAGE_SIZE, timeoutMs: 20_000 },
 );
 
 // Any other layout, through a raw prefix.
@@ -67,5 +69,5 @@ describeDatastoreClient(
     const prefix = uniquePrefix("conformance");
     return harnessFor((name) => `${prefix}${name}`, { kind: "Anything", prefix }, prefix);
   },
-  { bookmarks: true, listAtRevision: "exact", timeoutMs: 20_000 },
+  { bookmarks: true, listAtRevision: "exact", listPageSize: PAGE_SIZE, timeoutMs: 20_000 },
 );
