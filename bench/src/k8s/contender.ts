@@ -18,7 +18,7 @@ type OnUpdated = () => void;
 
 const CALICO_NETWORK_POLICIES = { group: "crd.projectcalico.org", version: "v1", plural: "networkpolicies" };
 
-/** watchersyncer: the core syncer over the Kubernetes backend, with its defaults (lists paginated, limit=500). */
+/** watchersyncer: the core syncer over the Kubernetes backend, with its defaults (paginated lists, streamed into the syncer). */
 async function loadOurs(kubeconfigPath: string, onUpdated: OnUpdated): Promise<Contender> {
   const { createWatcherSyncer, SyncStatus, UpdateType } = await import("@watchersyncer/core");
   const { createKubernetesClient } = await import("@watchersyncer/backend-k8s");
@@ -104,6 +104,18 @@ function collectGarbage(): void {
   gc({ type: "major", execution: "sync", flavor: "last-resort" });
 }
 
+/**
+ * The process's own peak RSS. getrusage's maxRSS survives exec, so a forked contender would
+ * report its parent's size (the server with every object) as its floor; Linux's VmHWM belongs to
+ * the address space and starts afresh at exec.
+ */
+async function peakRss(): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const status = await readFile("/proc/self/status", "utf8").catch(() => "");
+  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+  return kib === undefined ? process.resourceUsage().maxRSS * 1024 : Number(kib) * 1024;
+}
+
 async function main(): Promise<void> {
   const [name, kubeconfigPath, expectedText] = process.argv.slice(2) as [ContenderName, string, string];
   const expected = Number(expectedText);
@@ -138,7 +150,7 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 500));
         collectGarbage();
         const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-        const maxRss = process.resourceUsage().maxRSS * 1024;
+        const maxRss = await peakRss();
         await send({ type: "memory", rss, heapUsed, heapTotal, external, maxRss });
         return;
       }
