@@ -178,6 +178,7 @@ function rows(ours: Sample, informer: Sample): Row[] {
       0.3,
     ),
     lowerIsBetter("JS heap used after sync, GC'd", "MB", ours.heapUsed / MB, informer.heapUsed / MB, 0.3),
+    lowerIsBetter("peak process RSS until settled", "MB", ours.maxRss / MB, informer.maxRss / MB, 0.3),
     {
       metric: `write burst, ${BURST.toLocaleString("en-US")} updates until all seen`,
       ours: oursRate,
