@@ -263,7 +263,9 @@ function metadataProblems(dir) {
     want(ok, `jsr.json imports["${name}"] is ${mapped}; package.json depends on it (${range})`);
   }
   for (const name of Object.keys(jsr.imports ?? {})) {
-    want(name in runtimeDeps, `jsr.json imports ${name}, which package.json does not depend on`);
+    // "pkg/" maps the package's subpaths (deep imports) and belongs to the dependency "pkg".
+    const dependency = name.endsWith("/") ? name.slice(0, -1) : name;
+    want(dependency in runtimeDeps, `jsr.json imports ${name}, which package.json does not depend on`);
   }
   return problems;
 }
