@@ -143,7 +143,9 @@ export class Store {
 
   /**
    * The objects of one resource as they were at `revision` (default: now), sorted by key, from
-   * `start` on (inclusive) and at most `limit` of them; `remaining` counts those after the page.
+   * `start` on (inclusive) and at most `limit` of them. `remaining` counts those after the page;
+   * with `matches` it only tells whether there is at least one more (0 or 1), which is all a
+   * filtered list reports (no remainingItemCount) and spares a pass over the rest per page.
    */
   list(
     resource: ResourceDefinition,
@@ -160,7 +162,7 @@ export class Store {
     const prefix = options.namespace ? `${options.namespace}/` : "";
     const from = options.start !== undefined && options.start > prefix ? options.start : prefix;
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    const matches = options.matches ?? (() => true);
+    const matches = options.matches;
     let bucket: Map<string, unknown> = this.#bucket(resource);
     let keys: string[];
     if (revision < this.#revision) {
@@ -176,16 +178,24 @@ export class Store {
       keys = this.#currentSortedKeys(resource);
     }
     const items: ListedObject[] = [];
-    let remaining = 0;
-    for (let i = lowerBound(keys, from); i < keys.length; i++) {
+    let i = lowerBound(keys, from);
+    for (; i < keys.length && items.length < limit; i++) {
+      const key = keys[i]!;
+      if (!key.startsWith(prefix)) return { items, remaining: 0 };
+      const object = bucket.get(key);
+      if (matches === undefined || matches(object)) items.push({ key, object });
+    }
+    if (matches === undefined) {
+      // Keys of one prefix are contiguous in sorted order, so the rest is an index difference.
+      const end = prefix === "" ? keys.length : lowerBound(keys, `${prefix}\uffff`);
+      return { items, remaining: Math.max(0, end - i) };
+    }
+    for (; i < keys.length; i++) {
       const key = keys[i]!;
       if (!key.startsWith(prefix)) break;
-      const object = bucket.get(key);
-      if (!matches(object)) continue;
-      if (items.length < limit) items.push({ key, object });
-      else remaining++;
+      if (matches(bucket.get(key))) return { items, remaining: 1 };
     }
-    return { items, remaining };
+    return { items, remaining: 0 };
   }
 
   #currentSortedKeys(resource: ResourceDefinition): string[] {

@@ -159,6 +159,34 @@ describe("list", () => {
     }
   });
 
+  it("remainingItemCount counts what follows in the listed namespace; a filtered page continues only while a match follows", async () => {
+    for (const ns of ["ns0", "ns1", "ns2"]) {
+      for (let i = 0; i < 4; i++) {
+        const labels = { keep: ns === "ns1" && i < 2 ? "yes" : "no" };
+        ctx.server.create(NETWORK_POLICIES, networkPolicy(`p${i}`, ns, { metadata: { labels } }));
+      }
+    }
+    const all = await request(ctx.server, "GET", `${NP_PATH}?limit=5`);
+    expect(all.body.metadata.remainingItemCount).toBe(7);
+    const inNs1 = await request(ctx.server, "GET", `${npPath("ns1")}?limit=3`);
+    expect(inNs1.body.items).toHaveLength(3);
+    expect(inNs1.body.metadata.remainingItemCount).toBe(1);
+    const lastOfNs1 = await request(ctx.server, "GET", `${npPath("ns1")}?limit=4`);
+    expect(lastOfNs1.body.metadata.continue).toBeUndefined();
+
+    const kept = `labelSelector=${encodeURIComponent("keep=yes")}`;
+    const first = await request(ctx.server, "GET", `${NP_PATH}?${kept}&limit=1`);
+    expect(first.body.items.map((i: Json) => `${i.metadata.namespace}/${i.metadata.name}`)).toEqual([
+      "ns1/p0",
+    ]);
+    expect(first.body.metadata.remainingItemCount).toBeUndefined();
+    const token = encodeURIComponent(first.body.metadata.continue);
+    const second = await request(ctx.server, "GET", `${NP_PATH}?${kept}&limit=1&continue=${token}`);
+    expect(second.body.items.map((i: Json) => i.metadata.name)).toEqual(["p1"]);
+    // Only non-matching objects follow: no continue token, although objects remain.
+    expect(second.body.metadata.continue).toBeUndefined();
+  });
+
   it("filters with label selectors", async () => {
     const labelled = (name: string, labels: Record<string, string>) =>
       ctx.server.create(NETWORK_POLICIES, networkPolicy(name, "ns1", { metadata: { labels } }));

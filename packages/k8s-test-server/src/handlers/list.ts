@@ -84,7 +84,8 @@ export async function handleList(
   res: ServerResponse,
 ) {
   const { resource } = target;
-  const matches = selectorPredicate(query, resource);
+  const filtered = query.has("labelSelector") || query.has("fieldSelector");
+  const matches = filtered ? selectorPredicate(query, resource) : undefined;
   const limit = parseLimit(query.get("limit"));
   const continueParam = query.get("continue") ?? "";
   let revision: number;
@@ -105,12 +106,11 @@ export async function handleList(
     revision,
     ...(start !== undefined ? { start } : {}),
     ...(limit !== undefined ? { limit } : {}),
-    matches,
+    ...(matches !== undefined ? { matches } : {}),
   });
   const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
   if (remaining > 0) {
     metadata.continue = encodeContinue({ rv: revision, start: `${page[page.length - 1]!.key}\u0000` });
-    const filtered = query.has("labelSelector") || query.has("fieldSelector");
     if (!filtered) metadata.remainingItemCount = remaining;
   }
   await sendJsonList(
