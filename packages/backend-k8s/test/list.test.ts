@@ -23,6 +23,29 @@ afterAll(async () => {
   await server.close();
 });
 
+/**
+ * Runs `list` over 20 policies in 2-item pages while a write and a compaction happen every
+ * millisecond, so a continue token surely goes stale (410) between two pages.
+ */
+async function listWhileCompacting(
+  list: (ns: string, client: KubernetesClient) => Promise<void>,
+): Promise<{ ns: string; messages: string[] }> {
+  const ns = freshNamespace();
+  for (let i = 0; i < 20; i++) putPolicy(server, ns, `p${i}`);
+  const { logger, messages } = infoRecorder();
+  const client = clientFor(server, { pageSize: 2, logger });
+  const compactor = setInterval(() => {
+    putPolicy(server, ns, "churn");
+    server.compact();
+  }, 1);
+  try {
+    await list(ns, client);
+  } finally {
+    clearInterval(compactor);
+  }
+  return { ns, messages };
+}
+
 describe("list", () => {
   it("pages through a collection while writes go on, returning one consistent snapshot", async () => {
     const ns = freshNamespace();
@@ -55,25 +78,13 @@ describe("list", () => {
   });
 
   it("falls back to one unpaginated list when the continue token expires", async () => {
-    const ns = freshNamespace();
-    for (let i = 0; i < 20; i++) putPolicy(server, ns, `p${i}`);
-    const { logger, messages } = infoRecorder();
-    // Many small pages, so the compactor surely runs between two of them.
-    const client = clientFor(server, { pageSize: 2, logger });
-    // Compacting after the first page makes its continue token stale (410).
-    const compactor = setInterval(() => {
-      putPolicy(server, ns, "churn");
-      server.compact();
-    }, 1);
-    try {
+    const { messages } = await listWhileCompacting(async (ns, client) => {
       const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
       const keys = list.kvPairs.map((kv) => kv.key);
       for (let i = 0; i < 20; i++) expect(keys).toContain(policyKey(ns, `p${i}`));
       expect(new Set(keys).size).toBe(keys.length);
-      expect(messages.some((m) => /continue token expired/.test(m))).toBe(true);
-    } finally {
-      clearInterval(compactor);
-    }
+    });
+    expect(messages.some((m) => /continue token expired/.test(m))).toBe(true);
   });
 
   it("reports undecodable objects in parseErrors and fills apiVersion/kind into items", async () => {
@@ -258,25 +269,15 @@ describe("list", () => {
   });
 
   it("listInPages after an expired continue token: objects may come twice, the final list is complete", async () => {
-    const ns = freshNamespace();
-    for (let i = 0; i < 20; i++) putPolicy(server, ns, `p${i}`);
-    const { logger, messages } = infoRecorder();
-    const client = clientFor(server, { pageSize: 2, logger });
-    const compactor = setInterval(() => {
-      putPolicy(server, ns, "churn");
-      server.compact();
-    }, 1);
-    try {
-      const seen = new Map<string, number>();
+    const seen = new Map<string, number>();
+    const { ns, messages } = await listWhileCompacting(async (ns, client) => {
       await client.listInPages({ kind: "NetworkPolicy", namespace: ns }, "", signal, (page) => {
         for (const kv of page.kvPairs) seen.set(kv.key, (seen.get(kv.key) ?? 0) + 1);
       });
-      for (let i = 0; i < 20; i++) expect(seen.has(policyKey(ns, `p${i}`))).toBe(true);
-      expect(messages.some((m) => /continue token expired/.test(m))).toBe(true);
-      expect([...seen.values()].some((count) => count > 1)).toBe(true);
-    } finally {
-      clearInterval(compactor);
-    }
+    });
+    for (let i = 0; i < 20; i++) expect(seen.has(policyKey(ns, `p${i}`))).toBe(true);
+    expect(messages.some((m) => /continue token expired/.test(m))).toBe(true);
+    expect([...seen.values()].some((count) => count > 1)).toBe(true);
   });
 
   it.each([

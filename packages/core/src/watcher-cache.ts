@@ -29,7 +29,7 @@ export interface CacheSink<V> {
   parseFailed(rawKey: string, rawValue: string): void;
   /** The cache finished its first list. Sent once. */
   synced(): void;
-  /** A promise while the consumer is a batch or more behind (see DeliveryQueue.backlog). */
+  /** A promise while updates wait for the consumer past the backlog bar (see DeliveryQueue.backlog). */
   backlog(): Promise<void> | undefined;
 }
 
