@@ -176,14 +176,7 @@ export class ListBodyParser {
           this.beginValue();
           break;
         case At.AfterValue:
-          if (c === COMMA) {
-            this.pos++;
-            this.at = At.Key;
-            this.afterComma = true;
-          } else {
-            this.expect(c, CLOSE_BRACE, ", or }");
-            this.at = At.Done;
-          }
+          this.separator(c, At.Key, CLOSE_BRACE, At.Done);
           break;
         case At.Element:
           if (c === CLOSE_BRACKET && !this.afterComma) {
@@ -194,19 +187,27 @@ export class ListBodyParser {
           this.beginValue();
           break;
         case At.AfterElement:
-          if (c === COMMA) {
-            this.pos++;
-            this.at = At.Element;
-            this.afterComma = true;
-          } else {
-            this.expect(c, CLOSE_BRACKET, ", or ]");
-            this.at = At.AfterValue;
-          }
+          this.separator(c, At.Element, CLOSE_BRACKET, At.AfterValue);
           break;
         case At.Done:
           throw this.unexpected(c, "the end of the response");
       }
     }
+  }
+
+  /**
+   * After a member or an element: `,` goes on to `next`; `closer` ends the container, going to
+   * `after`. Positional, as it runs once per object of a list.
+   */
+  private separator(c: number, next: At, closer: number, after: At): void {
+    if (c === COMMA) {
+      this.pos++;
+      this.at = next;
+      this.afterComma = true;
+      return;
+    }
+    this.expect(c, closer, `, or ${String.fromCharCode(closer)}`);
+    this.at = after;
   }
 
   private beginValue(): void {
