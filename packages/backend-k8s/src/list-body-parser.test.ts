@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ListBodyParser, ListSyntaxError } from "./list-body-parser.js";
 
 const encoder = new TextEncoder();
@@ -67,6 +67,65 @@ describe("ListBodyParser", () => {
     parser.push(encoder.encode("]}"));
     parser.end();
     expect(parser.fields).toEqual({ kind: "PodList" });
+  });
+
+  it("cuts runs of alike items without scanning them, and yields the same as JSON.parse", () => {
+    // Items that begin alike (as in any real list), some holding arrays of objects that begin like
+    // items too, so that a separator can also sit inside an item; names and values with the
+    // separator's bytes inside strings.
+    const name = fc.oneof(fc.string(), fc.constant('"},{"metadata":{"name":'), fc.constant("},{"));
+    const item: fc.Arbitrary<unknown> = fc.letrec<{ item: unknown }>((tie) => ({
+      item: fc.record({
+        metadata: fc.record({ name, resourceVersion: fc.nat().map(String) }),
+        spec: fc.oneof(
+          { depthSize: "small" },
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.array(tie("item"), { maxLength: 3 }),
+        ),
+      }),
+    })).item;
+    fc.assert(
+      fc.property(
+        fc.array(item, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1 }),
+        (items, sizes) => {
+          const text = JSON.stringify({ kind: "PodList", metadata: { resourceVersion: "7" }, items });
+          expect(parseText(text, sizes)).toEqual({
+            items: JSON.parse(JSON.stringify(items)),
+            fields: { kind: "PodList", metadata: { resourceVersion: "7" } },
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("parses a long compact list in a few JSON.parse calls, not one per item", () => {
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      metadata: { name: `pod-${i}`, namespace: "default", resourceVersion: String(i + 1) },
+      spec: { containers: [{ name: "a", image: "x" }, { name: "b" }] },
+    }));
+    const text = JSON.stringify({ kind: "PodList", metadata: { resourceVersion: "1001" }, items });
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const { items: parsed } = parseText(text, [16 * 1024]);
+      expect(parsed).toEqual(items);
+      // Per 16 KiB chunk: one cut plus the item that straddles the next chunk.
+      expect(parse.mock.calls.length).toBeLessThan(30);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it("falls back to scanning when cuts keep landing inside items", () => {
+    // Every item holds objects that begin exactly like items: the separator is mostly inside.
+    const inner = { metadata: { name: "inner" } };
+    const items = Array.from({ length: 200 }, (_, i) => ({
+      metadata: { name: `x${i}` },
+      templates: [inner, inner, inner],
+    }));
+    const text = JSON.stringify({ items });
+    for (const size of [97, 1000, 4096]) expect(parseText(text, [size]).items).toEqual(items);
   });
 
   it("accepts empty and null items", () => {

@@ -88,35 +88,127 @@ export async function listResource(request: ListRequest): Promise<KVPairList<Kub
 class ContinueExpired extends Error {}
 
 async function listPaged(request: ListRequest, pageSize: number, onPage: OnListPage): Promise<Revision> {
-  let continueToken: string | undefined;
-  let revision = "";
-  do {
-    const query = selectorQuery(request.options);
-    if (pageSize > 0) query.set("limit", String(pageSize));
-    if (continueToken !== undefined) {
-      // The token pins the snapshot; the server rejects a resourceVersion next to it.
-      query.set("continue", continueToken);
-    } else if (request.revision !== "") {
-      query.set("resourceVersion", request.revision);
-      query.set("resourceVersionMatch", "NotOlderThan");
-    }
+  // The token that asked for the page being read; undefined for the first page.
+  let token: string | undefined;
+  let response = getPage(request, pageQuery(request, pageSize, undefined), request.signal);
+  for (;;) {
+    const ahead = new PageAhead(request, pageSize);
     let metadata: ListMetadata;
     try {
-      metadata = await streamPage(request, query, onPage);
+      metadata = await streamPage(request, await response, onPage, (name, value) => {
+        if (name === "metadata") ahead.start(continueOf(value));
+      });
     } catch (err) {
-      if (continueToken !== undefined && ResourceExpiredError.is(err)) throw new ContinueExpired();
+      ahead.cancel();
+      if (token !== undefined && ResourceExpiredError.is(err)) throw new ContinueExpired();
       throw err;
     }
-    revision = typeof metadata.resourceVersion === "string" ? metadata.resourceVersion : "";
-    const next = metadata.continue;
-    continueToken = typeof next === "string" && next !== "" ? next : undefined;
-  } while (continueToken !== undefined);
-  if (revision === "") {
-    throw new DatastoreError(
-      `list ${describeResource(request.resource, request.options.namespace)}: no metadata.resourceVersion`,
+    const next = continueOf(metadata);
+    if (next === undefined) {
+      ahead.cancel();
+      const revision = typeof metadata.resourceVersion === "string" ? metadata.resourceVersion : "";
+      if (revision === "") {
+        throw new DatastoreError(
+          `list ${describeResource(request.resource, request.options.namespace)}: no metadata.resourceVersion`,
+        );
+      }
+      return revision;
+    }
+    token = next;
+    response = ahead.take(next);
+  }
+}
+
+function pageQuery(request: ListRequest, pageSize: number, continueToken: string | undefined) {
+  const query = selectorQuery(request.options);
+  if (pageSize > 0) query.set("limit", String(pageSize));
+  if (continueToken !== undefined) {
+    // The token pins the snapshot; the server rejects a resourceVersion next to it.
+    query.set("continue", continueToken);
+  } else if (request.revision !== "") {
+    query.set("resourceVersion", request.revision);
+    query.set("resourceVersionMatch", "NotOlderThan");
+  }
+  return query;
+}
+
+function getPage(
+  request: ListRequest,
+  query: URLSearchParams,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
+  return request.http.get({
+    path: collectionPath(request.resource, request.options.namespace),
+    query,
+    operation: listOperation(request),
+    signal,
+    headersTimeoutMs: request.requestTimeoutMs,
+  });
+}
+
+function listOperation(request: ListRequest): string {
+  return `list ${describeResource(request.resource, request.options.namespace)}`;
+}
+
+function continueOf(metadata: unknown): string | undefined {
+  const token =
+    typeof metadata === "object" && metadata !== null ? (metadata as ListMetadata).continue : undefined;
+  return typeof token === "string" && token !== "" ? token : undefined;
+}
+
+/**
+ * The next page, asked for as soon as the current page's continue token has streamed in (a list's
+ * metadata precedes its items), so that the server prepares it while this page is still being
+ * parsed, as client-go's pager does not but a pipelined reader can. At most one page is ahead.
+ */
+class PageAhead {
+  private token: string | undefined;
+  private response: Promise<IncomingMessage> | undefined;
+  private readonly controller = new AbortController();
+  private readonly onAbort = () => this.controller.abort(this.request.signal.reason);
+
+  constructor(
+    private readonly request: ListRequest,
+    private readonly pageSize: number,
+  ) {}
+
+  start(token: string | undefined): void {
+    if (this.pageSize === 0 || token === undefined || this.response !== undefined) return;
+    this.token = token;
+    this.request.signal.addEventListener("abort", this.onAbort, { once: true });
+    this.response = getPage(
+      this.request,
+      pageQuery(this.request, this.pageSize, token),
+      this.controller.signal,
+    );
+    // Its failure, if any, is reported when the page is read; until then it is nobody's error.
+    this.response.catch(() => {});
+  }
+
+  /** The response for `token`: the one asked for ahead when it was for this token. */
+  take(token: string): Promise<IncomingMessage> {
+    const { response } = this;
+    if (response !== undefined && this.token === token) {
+      this.response = undefined;
+      // Until its headers are in, a stop must still reach the request through this link.
+      return response.finally(() => this.request.signal.removeEventListener("abort", this.onAbort));
+    }
+    this.cancel();
+    return getPage(this.request, pageQuery(this.request, this.pageSize, token), this.request.signal);
+  }
+
+  /** Drops the page asked for ahead: the list failed or ended. */
+  cancel(): void {
+    this.request.signal.removeEventListener("abort", this.onAbort);
+    const { response } = this;
+    if (response === undefined) return;
+    this.response = undefined;
+    this.controller.abort();
+    response.then(
+      (unread) => unread.destroy(),
+      () => {},
     );
   }
-  return revision;
 }
 
 interface ListMetadata {
@@ -125,24 +217,19 @@ interface ListMetadata {
 }
 
 /**
- * GETs one page and streams it: objects are decoded and handed over after every chunk of the
- * body, so the page is never held whole. Resolves with the page's metadata.
+ * Streams one page's body: objects are decoded and handed over after every chunk, so the page is
+ * never held whole. `onMember` sees each top-level member but `items` as soon as it is complete.
+ * Resolves with the page's metadata.
  */
 async function streamPage(
   request: ListRequest,
-  query: URLSearchParams,
+  response: IncomingMessage,
   onPage: OnListPage,
+  onMember: (name: string, value: unknown) => void,
 ): Promise<ListMetadata> {
-  const operation = `list ${describeResource(request.resource, request.options.namespace)}`;
-  const response = await request.http.get({
-    path: collectionPath(request.resource, request.options.namespace),
-    query,
-    operation,
-    signal: request.signal,
-    headersTimeoutMs: request.requestTimeoutMs,
-  });
+  const operation = listOperation(request);
   const page = new PageCollector(request.resource);
-  const parser = new ListBodyParser((item) => page.add(item, parser.fields));
+  const parser = new ListBodyParser((item) => page.add(item, parser.fields), onMember);
   await readBody(response, request, operation, (chunk) => {
     try {
       parser.push(chunk);
@@ -250,6 +337,10 @@ function readBody(
         );
     };
     const onAbort = () => finish(abortError(signal));
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
     signal.addEventListener("abort", onAbort, { once: true });
     response.setTimeout(request.requestTimeoutMs, () => {
       finish(new DatastoreError(`${operation}: no data for ${request.requestTimeoutMs} ms`));
@@ -272,10 +363,13 @@ function readBody(
       }
     });
     response.on("end", () => finish());
-    response.on("error", (err) => finish(err));
-    // Destroyed without an error, or cut by the server: the body is incomplete.
-    response.on("close", () =>
-      finish(new DatastoreError(`${operation}: connection closed before the response was complete`)),
+    const cutOff = () =>
+      new DatastoreError(`${operation}: connection closed before the response was complete`);
+    // Node reports a body cut by the server as an error named just "aborted".
+    response.on("error", (err) =>
+      finish((err as NodeJS.ErrnoException).code === "ECONNRESET" ? cutOff() : err),
     );
+    // Destroyed without an error, or cut by the server: the body is incomplete.
+    response.on("close", () => finish(cutOff()));
   });
 }

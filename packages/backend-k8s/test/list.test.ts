@@ -242,6 +242,81 @@ describe("list", () => {
     }
   });
 
+  describe("asks for the next page while the current one streams in", () => {
+    const item = (name: string) =>
+      JSON.stringify({ metadata: { name, namespace: "n", resourceVersion: "4" }, spec: {} });
+    const head = (extra: string) =>
+      `{"kind":"NetworkPolicyList","apiVersion":"crd.projectcalico.org/v1","metadata":{"resourceVersion":"5"${extra}},"items":[`;
+
+    it("requests page 2 as soon as page 1's continue token arrived", async () => {
+      let finishFirst: () => void = () => {};
+      const standIn = await startStandIn((req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        if (!req.url?.includes("continue=")) {
+          res.write(`${head(',"continue":"t2"')}${item("a")},`);
+          finishFirst = () => res.end(`${item("b")}]}`);
+          return;
+        }
+        // Page 1 is completed only once page 2 was asked for: a reader that waits deadlocks.
+        finishFirst();
+        res.end(`${head("")}${item("c")}]}`);
+      });
+      try {
+        const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig(), pageSize: 2 });
+        const keys: string[] = [];
+        const listed = await client.listInPages({ kind: "NetworkPolicy" }, "", signal, (page) => {
+          keys.push(...page.kvPairs.map((kv) => kv.key));
+        });
+        expect(listed).toEqual({ revision: "5" });
+        expect(keys).toEqual(["a", "b", "c"].map((name) => policyKey("n", name)));
+      } finally {
+        await standIn.close();
+      }
+    });
+
+    it.each([
+      ["the current page fails", "fail", 0],
+      ["the list is stopped", "abort", 0],
+      // Later, its response headers are in: the unread response itself must be destroyed.
+      ["the current page fails after page 2's headers came", "fail", 100],
+      ["the list is stopped after page 2's headers came", "abort", 100],
+    ] as const)("closes the page asked for ahead when %s", async (_what, how, delayMs) => {
+      let aheadClosed: () => void = () => {};
+      const closed = new Promise<void>((resolve) => {
+        aheadClosed = resolve;
+      });
+      let aheadArrived: () => void = () => {};
+      const arrived = new Promise<void>((resolve) => {
+        aheadArrived = resolve;
+      });
+      let failFirst: () => void = () => {};
+      const standIn = await startStandIn((req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        if (!req.url?.includes("continue=")) {
+          res.write(`${head(',"continue":"t2"')}${item("a")},`);
+          failFirst = () => res.destroy();
+          return;
+        }
+        res.write(head(""));
+        res.on("close", aheadClosed);
+        aheadArrived();
+      });
+      try {
+        const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig(), pageSize: 1 });
+        const stop = new AbortController();
+        const listed = client.listInPages({ kind: "NetworkPolicy" }, "", stop.signal, () => {});
+        await arrived;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        if (how === "fail") failFirst();
+        else stop.abort();
+        await expect(listed).rejects.toThrow(how === "fail" ? /closed before/ : /abort/i);
+        await closed;
+      } finally {
+        await standIn.close();
+      }
+    });
+  });
+
   it("listInPages hands over the same snapshot as list(), in many parts for a big list", async () => {
     const ns = freshNamespace();
     // Big enough for the response to arrive in several chunks.
