@@ -128,6 +128,26 @@ describe("ListBodyParser", () => {
     for (const size of [97, 1000, 4096]) expect(parseText(text, [size]).items).toEqual(items);
   });
 
+  it("hands over items that stop looking like the first two before the body ends", () => {
+    // The first two items teach a separator that no later item matches.
+    const items = [
+      { a: { n: 1 } },
+      { a: { n: 2 } },
+      ...Array.from({ length: 3000 }, (_, i) => ({ b: i, pad: "p".repeat(150) })),
+    ];
+    const bytes = encoder.encode(JSON.stringify({ items }));
+    const seen: unknown[] = [];
+    const parser = new ListBodyParser((item) => seen.push(item));
+    const fed = bytes.length - 1024;
+    for (let offset = 0; offset < fed; offset += 1000)
+      parser.push(bytes.subarray(offset, Math.min(offset + 1000, fed)));
+    // All but the last 256 KiB or so were handed over, though the end has not come.
+    expect(seen.length).toBeGreaterThan(1000);
+    parser.push(bytes.subarray(fed));
+    parser.end();
+    expect(seen).toEqual(items);
+  });
+
   it("accepts empty and null items", () => {
     expect(parseText('{"items":[]}').items).toEqual([]);
     expect(parseText('{"items":null,"kind":"X"}')).toEqual({ items: [], fields: { kind: "X" } });

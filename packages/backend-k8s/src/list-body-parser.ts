@@ -10,9 +10,10 @@
  * each element and every other top-level value is checked by JSON.parse. Any defect throws a
  * {@link ListSyntaxError}.
  *
- * Scanning every byte in JavaScript costs a third as much as parsing, so runs of whole items are
- * usually cut out without it (see {@link ListBodyParser.cutItems}); the scanner then handles only
- * the item that straddles two chunks.
+ * Scanning every byte in JavaScript costs a third as much as parsing, so once the first two items
+ * showed what separates items, runs of whole items are cut out without scanning them (see
+ * {@link ListBodyParser.cutItems}). An item then waits for the separator after it, or for the end
+ * of the body; the scanner takes over when no separator comes for a long stretch.
  */
 
 import { Buffer } from "node:buffer";
@@ -71,19 +72,24 @@ const ITEM_PREFIX_MAX = 96;
 const ITEM_SEPARATOR_MIN = 7;
 /** After this many cuts that JSON.parse refused, a body is only scanned. */
 const MAX_FAILED_CUTS = 2;
+/** Bytes of items left waiting for a separator before the scanner takes them. */
+const MAX_UNCUT_BYTES = 256 * 1024;
 
 /**
  * What separates two items of a compact list: `},` and the bytes the first two items began with,
- * up to the last `:` they share (`{"apiVersion":"v1","kind":"Pod","metadata":{"name":`), or
- * undefined when they share too little.
+ * up to the last `{` they share (`{"apiVersion":"v1","kind":"Pod","metadata":{`), else up to the
+ * last `:`; undefined when they share too little. Stopping at an object's start keeps the
+ * separator right for items whose first member differs (`annotations` or `creationTimestamp` in a
+ * custom resource's sorted metadata).
  */
 function learnSeparator(first: Uint8Array, second: Uint8Array): Buffer | undefined {
   let common = 0;
   const max = Math.min(first.length, second.length);
   while (common < max && first[common] === second[common]) common++;
-  if (common === 0) return undefined;
-  const end = first.lastIndexOf(COLON, common - 1) + 1;
-  if (first[0] !== OPEN_BRACE || end + 2 < ITEM_SEPARATOR_MIN) return undefined;
+  if (common < ITEM_SEPARATOR_MIN - 2 || first[0] !== OPEN_BRACE) return undefined;
+  let end = first.lastIndexOf(OPEN_BRACE, common - 1) + 1;
+  if (end + 2 < ITEM_SEPARATOR_MIN) end = first.lastIndexOf(COLON, common - 1) + 1;
+  if (end + 2 < ITEM_SEPARATOR_MIN) return undefined;
   const separator = Buffer.alloc(end + 2);
   separator[0] = CLOSE_BRACE;
   separator[1] = COMMA;
@@ -126,6 +132,10 @@ export class ListBodyParser {
   private itemsSeen = 0;
   private itemSeparator: Buffer | undefined;
   private failedCuts = 0;
+  /** How far the buffer was searched for a separator, so that no byte is searched twice. */
+  private searchedTo = 0;
+  /** After a refused cut, the scanner takes the buffer up to here. */
+  private scanTo = 0;
 
   // The value being scanned: where it started and how far the scan got.
   private valueStart = -1;
@@ -150,6 +160,9 @@ export class ListBodyParser {
 
   /** The body ended: throws unless it was one complete list. */
   end(): void {
+    // Items after the last separator were waiting for one; the body is complete, scan them.
+    this.itemSeparator = undefined;
+    this.scan();
     if (this.at !== At.Done) throw new ListSyntaxError("the list ended before it was complete");
     if (!this.sawItems) throw new ListSyntaxError("the response has no items");
   }
@@ -170,14 +183,14 @@ export class ListBodyParser {
       this.text = Buffer.from(joined.buffer, 0, joined.byteLength);
     }
     this.pos -= keepFrom;
+    this.searchedTo = Math.max(0, this.searchedTo - keepFrom);
+    this.scanTo = Math.max(0, this.scanTo - keepFrom);
     if (this.valueStart >= 0) this.valueStart -= keepFrom;
   }
 
   private scan(): void {
     const buffer = this.buffer;
     const length = buffer.length;
-    // Once per push: at the start, or after the item that straddled the previous chunk.
-    let cutTried = false;
     while (this.pos < length) {
       if (this.valueStart >= 0) {
         const end = this.scanValue();
@@ -186,13 +199,13 @@ export class ListBodyParser {
         continue;
       }
       if (
-        !cutTried &&
         this.itemSeparator !== undefined &&
+        this.pos >= this.scanTo &&
         (this.at === At.Element || this.at === At.AfterElement)
       ) {
-        cutTried = true;
-        this.cutItems();
-        continue;
+        if (this.cutItems()) continue;
+        // Wait for the separator after these items, unless it is long overdue or a cut was refused.
+        if (this.pos >= this.scanTo && length - this.pos < MAX_UNCUT_BYTES) return;
       }
       const c = buffer[this.pos]!;
       if (isWhitespace(c)) {
@@ -255,26 +268,34 @@ export class ListBodyParser {
    * JSON.parse refuses every cut that does not end exactly after an item, so a cut it accepts
    * yields exactly the items the scanner would have.
    */
-  private cutItems(): void {
+  private cutItems(): boolean {
     let start = this.pos;
     if (this.at === At.AfterElement) {
-      if (this.buffer[start] !== COMMA) return;
+      if (this.buffer[start] !== COMMA) return false;
       start++;
     }
     const separator = this.itemSeparator!;
-    const cut = this.text.lastIndexOf(separator);
-    if (cut <= start) return;
+    const length = this.buffer.length;
+    const from = Math.max(start, this.searchedTo - separator.length + 1);
+    this.searchedTo = length;
+    if (length - from < separator.length) return false;
+    const found = this.text.subarray(from).lastIndexOf(separator);
+    if (found < 0) return false;
+    const cut = from + found;
+    if (cut <= start) return false;
     let items: unknown[];
     try {
       items = JSON.parse(`[${this.text.toString("utf8", start, cut + 1)}]`) as unknown[];
     } catch {
       // Not a cut between items (or a defect the scanner will name): scan instead.
       if (++this.failedCuts >= MAX_FAILED_CUTS) this.itemSeparator = undefined;
-      return;
+      this.scanTo = length;
+      return false;
     }
     this.pos = cut + 1;
     this.at = At.AfterElement;
     for (const item of items) this.onItem(item);
+    return true;
   }
 
   /**
