@@ -22,7 +22,9 @@ const BACKLOG_UPDATES = 256;
  * of buffered watch events is processed in one run of microtasks, and only a macrotask sees the
  * whole burst, so it reaches the consumer in a few large calls instead of one call per event
  * (the role Go's consolidation loop plays on its channel). It also means a cache never calls the
- * consumer from inside its own processing, and a test clock decides when delivery happens.
+ * consumer from inside its own processing, and a test clock decides when delivery happens. Parts
+ * of a list are the exception: they are batches already and go out right after their task (see
+ * {@link DeliveryQueue.deliverSoon}).
  */
 export class DeliveryQueue<V> {
   private readonly entries: Entry<V>[] = [];
@@ -89,6 +91,19 @@ export class DeliveryQueue<V> {
    */
   backlog(): Promise<void> | undefined {
     return this.queued >= Math.min(this.maxBatch, BACKLOG_UPDATES) ? this.idle() : undefined;
+  }
+
+  /**
+   * Starts delivering as soon as the caller's task is done instead of on the timer. For a part of a
+   * list: it is a batch already, and the values that would wait for the timer (while a backend
+   * reads on) are the ones the next young-generation GC copies; delivered at once, they die young.
+   * The consumer still never runs inside the producer's own processing.
+   */
+  deliverSoon(): void {
+    if (this.drainTimer === undefined) return;
+    this.clock.clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
+    queueMicrotask(() => void this.drain());
   }
 
   /** Resolves once everything queued so far has been delivered. */

@@ -31,6 +31,8 @@ export interface CacheSink<V> {
   synced(): void;
   /** A promise while updates wait for the consumer past the backlog bar (see DeliveryQueue.backlog). */
   backlog(): Promise<void> | undefined;
+  /** Delivers what is queued right after the current task (see DeliveryQueue.deliverSoon). */
+  deliverSoon(): void;
 }
 
 export interface WatcherCacheDeps<V> {
@@ -247,6 +249,7 @@ export class WatcherCache<V> {
         parseErrors ??= [];
         for (const parseError of page.parseErrors) parseErrors.push(parseError);
       }
+      this.sink.deliverSoon();
       // Lets the backend wait for the consumer instead of reading (and holding) ever more.
       return this.sink.backlog();
     };

@@ -57,6 +57,7 @@ class DefaultWatcherSyncer<V> implements WatcherSyncer {
       parseFailed: (rawKey: string, rawValue: string) => this.queue.pushParseFailed(rawKey, rawValue),
       synced: () => this.onCacheSynced(),
       backlog: () => this.queue.backlog(),
+      deliverSoon: () => this.queue.deliverSoon(),
     };
     this.caches = resourceTypes.map(
       (resourceType) =>

@@ -29,6 +29,22 @@ describe("lists handed over in parts (DatastoreClient.listInPages)", () => {
     await h.syncer.stop();
   });
 
+  it("a part of a list reaches the consumer right after its task, without waiting for the clock", async () => {
+    const h = harness({ paged: true });
+    h.syncer.start();
+    const list = await h.client.nextList();
+    list.page([kv("/a/1", "5"), kv("/a/2", "5")]);
+    // The manual clock never moves here: only a microtask stands between the part and the consumer.
+    expect(h.rec.lines).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(h.rec.lines).toEqual(["new /a/1@5", "new /a/2@5"]);
+    list.respond([], "5");
+    await h.client.nextWatch();
+    await h.settle();
+    expect(h.rec.statuses.at(-1)).toBe(SyncStatus.InSync);
+    await h.syncer.stop();
+  });
+
   it("S6: a relist in parts reports only changes, and deletes what vanished only after the last part", async () => {
     const h = harness({ paged: true });
     const w = (await h.startInSync({ a: [kv("/a/1", "1"), kv("/a/2", "2"), kv("/a/3", "3")] })).get("a")!;
