@@ -25,9 +25,17 @@ const packageDir = process.cwd();
 
 // Deno reads environment variables from npm packages (expect's dependencies look at CI, NODE_ENV…).
 // Nothing else is granted: the runtime-neutral packages need no file, network or process access.
-// `--expose-gc` mirrors core's vitest config: its S17 test proves cached values become collectable.
+// The V8 flags mirror core's vitest config: its S17 test proves cached values become collectable,
+// and its cached-key test asks V8 whether a key was interned.
 // `--no-check`: tsc already typechecks these sources; this run is about runtime behaviour.
-const DENO_ARGS = ["test", "--config", "deno.json", "--no-check", "--allow-env", "--v8-flags=--expose-gc"];
+const DENO_ARGS = [
+  "test",
+  "--config",
+  "deno.json",
+  "--no-check",
+  "--allow-env",
+  "--v8-flags=--expose-gc,--allow-natives-syntax",
+];
 
 function denoExecutable() {
   // The npm package puts the real binary next to its launcher; calling it directly saves a Node hop.

@@ -10,6 +10,7 @@ import {
 } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { ResourceTypeStats, ResyncCause, SyncerObserver, WatchEndReason } from "./observer.js";
+import { oldGenerationKey } from "./old-generation-key.js";
 import type { ResolvedOptions } from "./options.js";
 import {
   type DatastoreClient,
@@ -545,7 +546,7 @@ export class WatcherCache<V> {
       return;
     }
     if (known === kv.revision) return;
-    this.resources.set(key, kv.revision);
+    this.resources.set(known === undefined ? oldGenerationKey(key) : key, kv.revision);
     this.sink.update({ type: known === undefined ? UpdateType.New : UpdateType.Updated, kv });
   }
 
