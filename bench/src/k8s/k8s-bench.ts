@@ -249,6 +249,8 @@ export async function k8sBenchmarks(options: { quick: boolean }): Promise<void> 
         "  contender until InSync. Server busy: this process's event-loop time meanwhile (the server encodes every",
         "  object per list; a real apiserver also reads it from etcd or its watch cache). Loaded: the process with",
         "  its library imported, before syncing.",
+        `  Bound: the server was busy ${ours.serverBusyMs.toFixed(0)} ms encoding the pages ours read; a client that waited for`,
+        `  nothing but the server would reach ${(ours.serverBusyMs / informer.syncMs).toFixed(2)}x (ours took ${(ours.syncMs / ours.serverBusyMs).toFixed(2)}x the server's time).`,
         `  Median of ${runs} run(s) each${options.quick ? "" : " after warming up the server"}; per run:`,
         describeSamples("ours", samples.ours),
         describeSamples("informer", samples.informer),
