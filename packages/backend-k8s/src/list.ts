@@ -44,6 +44,14 @@ export function selectorQuery(options: KubernetesListOptions): URLSearchParams {
 /** Where a list hands over its objects, part by part (see core's `DatastoreClient.listInPages`). */
 export type OnListPage = (page: KVPairListPage<KubernetesObject>) => void | Promise<void>;
 
+/** What a caller that collects a list must know besides its parts. */
+export interface ListRepeats {
+  /** The list starts over (an expired continue token): drop everything collected. */
+  onRestart(): void;
+  /** A page is read again: objects already collected may come a second time. */
+  onPageRepeated(): void;
+}
+
 /**
  * Lists every object of one resource, page by page as client-go's pager does, handing the objects
  * to `onPage` while each page is still arriving. When a continue token expires (410) midway, the
@@ -54,17 +62,17 @@ export type OnListPage = (page: KVPairListPage<KubernetesObject>) => void | Prom
 export async function listResourceInPages(
   request: ListRequest,
   onPage: OnListPage,
-  onRestart?: () => void,
+  repeats?: ListRepeats,
 ): Promise<Revision> {
   try {
-    return await listPaged(request, request.pageSize, onPage);
+    return await listPaged(request, request.pageSize, onPage, repeats);
   } catch (err) {
     if (!(err instanceof ContinueExpired)) throw err;
     request.logger.info("continue token expired; listing again without pagination", {
       resource: describeResource(request.resource, request.options.namespace),
     });
-    onRestart?.();
-    return await listPaged(request, 0, onPage);
+    repeats?.onRestart();
+    return await listPaged(request, 0, onPage, repeats);
   }
 }
 
@@ -76,21 +84,37 @@ export async function listResource(request: ListRequest): Promise<KVPairList<Kub
     for (const kv of page.kvPairs) kvPairs.push(kv);
     if (page.parseErrors !== undefined) for (const error of page.parseErrors) parseErrors.push(error);
   };
-  const restart = () => {
-    kvPairs = [];
-    parseErrors = [];
-  };
-  const revision = await listResourceInPages(request, collect, restart);
+  let repeated = false;
+  const revision = await listResourceInPages(request, collect, {
+    onRestart() {
+      kvPairs = [];
+      parseErrors = [];
+    },
+    onPageRepeated() {
+      repeated = true;
+    },
+  });
+  if (repeated) {
+    // A snapshot holds each key once; a page read twice gave some of its objects twice.
+    kvPairs = [...new Map(kvPairs.map((kv) => [kv.key, kv])).values()];
+    parseErrors = [...new Map(parseErrors.map((error) => [error.rawKey, error])).values()];
+  }
   return parseErrors.length > 0 ? { kvPairs, revision, parseErrors } : { kvPairs, revision };
 }
 
 /** Marks a 410 on a continuation page, as opposed to one on the first page. */
 class ContinueExpired extends Error {}
 
-async function listPaged(request: ListRequest, pageSize: number, onPage: OnListPage): Promise<Revision> {
+async function listPaged(
+  request: ListRequest,
+  pageSize: number,
+  onPage: OnListPage,
+  repeats: ListRepeats | undefined,
+): Promise<Revision> {
   // The token that asked for the page being read; undefined for the first page.
   let token: string | undefined;
   let response = getPage(request, pageQuery(request, pageSize, undefined), request.signal);
+  let askedAhead = false;
   for (;;) {
     const ahead = new PageAhead(request, pageSize);
     let metadata: ListMetadata;
@@ -101,6 +125,19 @@ async function listPaged(request: ListRequest, pageSize: number, onPage: OnListP
     } catch (err) {
       ahead.cancel();
       if (token !== undefined && ResourceExpiredError.is(err)) throw new ContinueExpired();
+      if (askedAhead && token !== undefined && !request.signal.aborted) {
+        // A page asked for ahead waited unread while a slow consumer held up the page before, long
+        // enough for a server's request timeout to cut it. Asking again now, as a pager that never
+        // reads ahead would have, keeps such a consumer from failing the same page forever.
+        request.logger.info("a page asked for ahead failed; asking for it again", {
+          resource: describeResource(request.resource, request.options.namespace),
+          error: err instanceof Error ? err.message : String(err),
+        });
+        repeats?.onPageRepeated();
+        response = getPage(request, pageQuery(request, pageSize, token), request.signal);
+        askedAhead = false;
+        continue;
+      }
       throw err;
     }
     const next = continueOf(metadata);
@@ -115,6 +152,7 @@ async function listPaged(request: ListRequest, pageSize: number, onPage: OnListP
       return revision;
     }
     token = next;
+    askedAhead = ahead.has(next);
     response = ahead.take(next);
   }
 }
@@ -159,7 +197,7 @@ function continueOf(metadata: unknown): string | undefined {
 /**
  * The next page, asked for as soon as the current page's continue token has streamed in (a list's
  * metadata precedes its items), so that the server prepares it while this page is still being
- * parsed, as client-go's pager does not but a pipelined reader can. At most one page is ahead.
+ * parsed (client-go's pager asks only after a page ended). At most one page is ahead.
  */
 class PageAhead {
   private token: string | undefined;
@@ -183,6 +221,11 @@ class PageAhead {
     );
     // Its failure, if any, is reported when the page is read; until then it is nobody's error.
     this.response.catch(() => {});
+  }
+
+  /** Whether the page of `token` was asked for ahead. */
+  has(token: string): boolean {
+    return this.response !== undefined && this.token === token;
   }
 
   /** The response for `token`: the one asked for ahead when it was for this token. */

@@ -274,6 +274,61 @@ describe("list", () => {
       }
     });
 
+    it("asks again, once, for a page asked for ahead that the server cut off", async () => {
+      let secondPageRequests = 0;
+      const standIn = await startStandIn((req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        if (!req.url?.includes("continue=")) {
+          res.end(`${head(',"continue":"t2"')}${item("a")},${item("b")}]}`);
+          return;
+        }
+        // The first ask, made ahead, is cut after one object, as a request timeout would.
+        if (++secondPageRequests === 1) {
+          res.write(`${head("")}${item("c")},`);
+          setTimeout(() => res.destroy(), 20);
+          return;
+        }
+        res.end(`${head("")}${item("c")},${item("d")}]}`);
+      });
+      try {
+        const { logger, messages } = infoRecorder();
+        const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig(), pageSize: 2, logger });
+        const keys = new Set<string>();
+        await client.listInPages({ kind: "NetworkPolicy" }, "", signal, (page) => {
+          for (const kv of page.kvPairs) keys.add(kv.key);
+        });
+        expect([...keys]).toEqual(["a", "b", "c", "d"].map((name) => policyKey("n", name)));
+        expect(messages).toContain("a page asked for ahead failed; asking for it again");
+        secondPageRequests = 0;
+        // list() returns a snapshot: each key once, although "c" was read twice.
+        const list = await client.list({ kind: "NetworkPolicy" }, "", signal);
+        expect(list.kvPairs.map((kv) => kv.key)).toEqual(
+          ["a", "b", "c", "d"].map((name) => policyKey("n", name)),
+        );
+        expect(secondPageRequests).toBe(2);
+      } finally {
+        await standIn.close();
+      }
+    });
+
+    it("fails when the page asked for again is cut off too", async () => {
+      const standIn = await startStandIn((req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        if (!req.url?.includes("continue=")) {
+          res.end(`${head(',"continue":"t2"')}${item("a")}]}`);
+          return;
+        }
+        res.write(`${head("")}${item("c")},`);
+        setTimeout(() => res.destroy(), 20);
+      });
+      try {
+        const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig(), pageSize: 1 });
+        await expect(client.list({ kind: "NetworkPolicy" }, "", signal)).rejects.toThrow(/closed before/);
+      } finally {
+        await standIn.close();
+      }
+    });
+
     it.each([
       ["the current page fails", "fail", 0],
       ["the list is stopped", "abort", 0],
