@@ -17,6 +17,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { ITEM_PREFIX_MAX, learnItemSeparator } from "./item-separator.js";
 
 export class ListSyntaxError extends Error {
   override name = "ListSyntaxError";
@@ -66,36 +67,10 @@ function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** How many bytes of the first two items are compared to learn what starts an item. */
-const ITEM_PREFIX_MAX = 96;
-/** `},{"a":` is the shortest separator worth searching for: it holds a whole member name. */
-const ITEM_SEPARATOR_MIN = 7;
 /** After this many cuts that JSON.parse refused, a body is only scanned. */
 const MAX_FAILED_CUTS = 2;
 /** Bytes of items left waiting for a separator before the scanner takes them. */
 const MAX_UNCUT_BYTES = 256 * 1024;
-
-/**
- * What separates two items of a compact list: `},` and the bytes the first two items began with,
- * up to the last `{` they share (`{"apiVersion":"v1","kind":"Pod","metadata":{`), else up to the
- * last `:`; undefined when they share too little. Stopping at an object's start keeps the
- * separator right for items whose first member differs (`annotations` or `creationTimestamp` in a
- * custom resource's sorted metadata).
- */
-function learnSeparator(first: Uint8Array, second: Uint8Array): Buffer | undefined {
-  let common = 0;
-  const max = Math.min(first.length, second.length);
-  while (common < max && first[common] === second[common]) common++;
-  if (common < ITEM_SEPARATOR_MIN - 2 || first[0] !== OPEN_BRACE) return undefined;
-  let end = first.lastIndexOf(OPEN_BRACE, common - 1) + 1;
-  if (end + 2 < ITEM_SEPARATOR_MIN) end = first.lastIndexOf(COLON, common - 1) + 1;
-  if (end + 2 < ITEM_SEPARATOR_MIN) return undefined;
-  const separator = Buffer.alloc(end + 2);
-  separator[0] = CLOSE_BRACE;
-  separator[1] = COMMA;
-  separator.set(first.subarray(0, end), 2);
-  return separator;
-}
 
 /** Where the top-level scanner is. */
 const At = {
@@ -373,7 +348,7 @@ export class ListBodyParser {
   private learn(start: number, end: number): void {
     const bytes = this.buffer.subarray(start, Math.min(end, start + ITEM_PREFIX_MAX));
     if (this.itemsSeen++ === 0) this.firstItem = bytes.slice();
-    else this.itemSeparator = learnSeparator(this.firstItem!, bytes);
+    else this.itemSeparator = learnItemSeparator(this.firstItem!, bytes);
   }
 
   private valueDone(end: number): void {
