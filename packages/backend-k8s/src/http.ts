@@ -4,6 +4,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { DatastoreError } from "@watchersyncer/core";
 import { ParsedKubeConfig } from "./kubeconfig/parsed-kube-config.js";
 import {
+  AgentCache,
   clientNodeReason,
   prepareRequestInit,
   type RequestInit,
@@ -46,6 +47,7 @@ export class KubernetesHttp {
   /** client-node's twin of a ParsedKubeConfig, kept so auth plugins keep their cached credentials. */
   private clientNodeTwin: Promise<KubeConfig> | undefined;
   private readonly tokenFiles: TokenFiles;
+  private readonly agents = new AgentCache();
 
   constructor(
     private readonly kubeConfig: KubeConfigSource,
@@ -66,7 +68,7 @@ export class KubernetesHttp {
     const config = this.kubeConfig;
     if (config instanceof ParsedKubeConfig) {
       if (clientNodeReason(config.getCurrentCluster(), config.getCurrentUser()) === undefined) {
-        return { ...prepareRequestInit(config, this.tokenFiles), preparedBy: "backend-k8s" };
+        return { ...prepareRequestInit(config, this.tokenFiles, this.agents), preparedBy: "backend-k8s" };
       }
       this.clientNodeTwin ??= config.toClientNode();
       const twin = await this.clientNodeTwin;

@@ -13,7 +13,12 @@ import { TEST_CERT, TEST_KEY } from "./fixtures/tls.js";
 // that the KubeConfig's CA, client cert/key and token reach the wire through client-node.
 let server: https.Server;
 let url: string;
-const seen: { authorization?: string; clientCertSubject?: string; path?: string }[] = [];
+const seen: {
+  authorization?: string;
+  clientCertSubject?: string;
+  path?: string;
+  sessionReused?: boolean;
+}[] = [];
 const signal = new AbortController().signal;
 
 beforeAll(async () => {
@@ -26,6 +31,7 @@ beforeAll(async () => {
         authorization: req.headers.authorization,
         clientCertSubject: Array.isArray(subject) ? subject.join(",") : subject,
         path: req.url,
+        sessionReused: (req.socket as TLSSocket).isSessionReused(),
       });
       res.setHeader("content-type", "application/json");
       res.end(
@@ -119,6 +125,22 @@ describe("TLS and auth through client-node's KubeConfig", () => {
       const err = await untrusted.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
       expect(DatastoreError.is(err)).toBe(true);
       expect((err as Error).message).toMatch(/certificate/i);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps its agent while the TLS files stay the same, so later requests resume the TLS session", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "backend-k8s-tls-"));
+    try {
+      const path = join(dir, "config");
+      await writeFile(path, kubeconfig({ ca: true, clientCert: true }));
+      const client = createKubernetesClient({ kubeconfigPath: path });
+      const from = seen.length;
+      for (let i = 0; i < 3; i++) await client.list({ kind: "GlobalNetworkPolicy" }, "", signal);
+      const reused = seen.slice(from).map((request) => request.sessionReused);
+      expect(reused[0]).toBe(false);
+      expect(reused.slice(1)).toContain(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -39,6 +39,41 @@ function isTokenFileProvider(provider: { name?: unknown; config?: Record<string,
   );
 }
 
+/**
+ * The agent of the last request, kept while the TLS material it was made from stays the same, so
+ * that the pages of a list and the watches after it share TLS session resumption instead of a
+ * full handshake each. CA, certificate and key are still read for every request, so a rotated file
+ * gets a new agent at the next request, as client-node's fresh agent per request would.
+ */
+export class AgentCache {
+  private last: { plainHttp: boolean; options: https.AgentOptions; agent: http.Agent } | undefined;
+
+  agentFor(plainHttp: boolean, options: https.AgentOptions): http.Agent {
+    const last = this.last;
+    if (last !== undefined && last.plainHttp === plainHttp && sameAgentOptions(last.options, options)) {
+      return last.agent;
+    }
+    const agent = plainHttp ? new http.Agent(options) : new https.Agent(options);
+    this.last = { plainHttp, options, agent };
+    return agent;
+  }
+}
+
+function sameAgentOptions(a: https.AgentOptions, b: https.AgentOptions): boolean {
+  return (
+    a.rejectUnauthorized === b.rejectUnauthorized &&
+    a.servername === b.servername &&
+    sameBytes(a.ca, b.ca) &&
+    sameBytes(a.cert, b.cert) &&
+    sameBytes(a.key, b.key)
+  );
+}
+
+function sameBytes(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+}
+
 /** The tokens read from token files, each re-read once older than {@link TOKEN_FILE_MAX_AGE_MS}. */
 export class TokenFiles {
   private readonly tokens = new Map<string, { token: string; readAt: number }>();
@@ -62,7 +97,11 @@ export class TokenFiles {
  * token, then an inline token over it, then basic auth over both. A plain `http://` server gets a
  * plain agent, as kubectl allows.
  */
-export function prepareRequestInit(config: ParsedKubeConfig, tokenFiles: TokenFiles): RequestInit {
+export function prepareRequestInit(
+  config: ParsedKubeConfig,
+  tokenFiles: TokenFiles,
+  agents?: AgentCache,
+): RequestInit {
   const cluster = config.getCurrentCluster();
   const user = config.getCurrentUser();
   const plainHttp = cluster?.server.startsWith("http:") === true;
@@ -90,7 +129,12 @@ export function prepareRequestInit(config: ParsedKubeConfig, tokenFiles: TokenFi
       setHeader(headers, "authorization", `Basic ${basic}`);
     }
   }
-  const agent = plainHttp ? new http.Agent(agentOptions) : new https.Agent(agentOptions);
+  const agent =
+    agents !== undefined
+      ? agents.agentFor(plainHttp, agentOptions)
+      : plainHttp
+        ? new http.Agent(agentOptions)
+        : new https.Agent(agentOptions);
   return { headers, agent };
 }
 
