@@ -1,10 +1,10 @@
 /**
  * Reads a Kubernetes list response (`{"kind":…,"metadata":{…},"items":[…]}`) as it streams in,
- * handing over each element of `items` as soon as its last byte arrived. A list of 50k objects is
- * tens of megabytes of JSON: parsing it whole means holding the text, then every object, at once,
- * and starting only after the last byte. Here each element is cut out by a byte scanner (JSON's
- * structural characters are ASCII, so UTF-8 continuation bytes never match them) and parsed on its
- * own with JSON.parse, while the rest of the body is still on the wire.
+ * handing over the elements of `items` while the rest of the body is still on the wire. A list of
+ * 50k objects is tens of megabytes of JSON: parsing it whole means holding the text, then every
+ * object, at once, and starting only after the last byte. Here elements are cut out of the bytes
+ * (JSON's structural characters are ASCII, so UTF-8 continuation bytes never match them) and
+ * parsed with JSON.parse as they complete.
  *
  * The scanner checks the top-level structure (object, keys, commas, the items array) strictly;
  * each element and every other top-level value is checked by JSON.parse. Any defect throws a
