@@ -9,7 +9,7 @@ import {
 } from "@watchersyncer/core";
 import { describe, expect, it } from "vitest";
 import { MemoryDatastore } from "./memory-datastore.js";
-import { never, stateOf } from "./test-helpers.js";
+import { never, rejection, stateOf } from "./test-helpers.js";
 
 const pods = { kind: "pods" };
 
@@ -34,15 +34,6 @@ function listParts(
     onPage?.(page, parts.length - 1);
   });
   return { parts, result };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("MemoryDatastore listInPages", () => {

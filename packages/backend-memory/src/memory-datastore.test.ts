@@ -1,19 +1,10 @@
 import { DatastoreError, ManualClock, ParseError, ResourceExpiredError } from "@watchersyncer/core";
 import { describe, expect, it } from "vitest";
 import { MemoryDatastore } from "./memory-datastore.js";
-import { drain, never, stateOf, summarize, take } from "./test-helpers.js";
+import { drain, never, rejection, stateOf, summarize, take } from "./test-helpers.js";
 
 const pods = { kind: "pods" };
 const latest = { revision: "", allowWatchBookmarks: false };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("MemoryDatastore data", () => {
   it("bumps one global revision per write, starting at 1", () => {

@@ -57,3 +57,13 @@ export async function stateOf(promise: Promise<unknown>): Promise<"pending" | "r
   for (let i = 0; i < 10; i++) await Promise.resolve();
   return state;
 }
+
+/** What `promise` rejects with; fails if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected a rejection");
+}
