@@ -1,5 +1,20 @@
+import type { KVPairList } from "@watchersyncer/core";
 import { expect, it } from "vitest";
-import type { ConformanceContext } from "./harness.js";
+import type { ConformanceContext, ConformanceHarness } from "./harness.js";
+
+/**
+ * Lists a (v1) and b, then changes a, adds c and deletes b: a list at the returned list's
+ * revision must still show the state of then.
+ */
+export async function listThenChange(h: ConformanceHarness, signal: AbortSignal): Promise<KVPairList> {
+  await h.put("a", { v: 1 });
+  await h.put("b", { v: 1 });
+  const then = await h.client.list(h.listOptions, "", signal);
+  await h.put("a", { v: 2 });
+  await h.put("c", { v: 1 });
+  await h.delete("b");
+  return then;
+}
 
 export function registerListCases(ctx: ConformanceContext): void {
   it(
@@ -52,12 +67,7 @@ export function registerListCases(ctx: ConformanceContext): void {
       : "list at an older list revision keeps the keys that existed then and still exist",
     () =>
       ctx.withHarness(async (h, signal) => {
-        await h.put("a", { v: 1 });
-        await h.put("b", { v: 1 });
-        const then = await h.client.list(h.listOptions, "", signal);
-        await h.put("a", { v: 2 });
-        await h.put("c", { v: 1 });
-        await h.delete("b");
+        const then = await listThenChange(h, signal);
         const again = await h.client.list(h.listOptions, then.revision, signal);
         expect(again.kvPairs.map((kv) => kv.key)).toContain(h.keyOf("a"));
         if (!exact) return;

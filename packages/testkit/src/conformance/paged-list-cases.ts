@@ -10,6 +10,7 @@ import { expect, it } from "vitest";
 import { requireCapability } from "./capability.js";
 import { eventText } from "./event-text.js";
 import type { ConformanceContext, ConformanceHarness } from "./harness.js";
+import { listThenChange } from "./list-cases.js";
 import { settled, WatchReader, withTimeout } from "./watch-reader.js";
 
 type PagedList = NonNullable<DatastoreClient["listInPages"]>;
@@ -173,12 +174,7 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
     () =>
       ctx.withHarness(async (h, signal) => {
         const listInPages = pagedListOf(h);
-        await h.put("a", { v: 1 });
-        await h.put("b", { v: 1 });
-        const then = await h.client.list(h.listOptions, "", signal);
-        await h.put("a", { v: 2 });
-        await h.put("c", { v: 1 });
-        await h.delete("b");
+        const then = await listThenChange(h, signal);
         const again = await listInParts(ctx, listInPages, h, then.revision, signal);
         const content = contentOfParts(again.parts);
         expect(content.pairs.map((pair) => pair.key)).toContain(h.keyOf("a"));
