@@ -72,6 +72,18 @@ current-context: tls
 `;
 }
 
+/** Runs `use` with the path of a temporary kubeconfig file holding `text`, removed afterwards. */
+async function withKubeconfigFile(text: string, use: (path: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "backend-k8s-tls-"));
+  try {
+    const path = join(dir, "config");
+    await writeFile(path, text);
+    await use(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function clientWith(options: { ca: boolean; clientCert: boolean }) {
   const { KubeConfig } = await import("@kubernetes/client-node");
   const kubeConfig = new KubeConfig();
@@ -109,10 +121,7 @@ describe("TLS and auth through client-node's KubeConfig", () => {
   });
 
   it("does the same for a kubeconfig file this package loads and prepares without client-node", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "backend-k8s-tls-"));
-    try {
-      const path = join(dir, "config");
-      await writeFile(path, kubeconfig({ ca: true, clientCert: true }));
+    await withKubeconfigFile(kubeconfig({ ca: true, clientCert: true }), async (path) => {
       const client = createKubernetesClient({ kubeconfigPath: path });
       const list = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal);
       expect(list.revision).toBe("12");
@@ -125,25 +134,18 @@ describe("TLS and auth through client-node's KubeConfig", () => {
       const err = await untrusted.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
       expect(DatastoreError.is(err)).toBe(true);
       expect((err as Error).message).toMatch(/certificate/i);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("keeps its agent while the TLS files stay the same, so later requests resume the TLS session", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "backend-k8s-tls-"));
-    try {
-      const path = join(dir, "config");
-      await writeFile(path, kubeconfig({ ca: true, clientCert: true }));
+    await withKubeconfigFile(kubeconfig({ ca: true, clientCert: true }), async (path) => {
       const client = createKubernetesClient({ kubeconfigPath: path });
       const from = seen.length;
       for (let i = 0; i < 3; i++) await client.list({ kind: "GlobalNetworkPolicy" }, "", signal);
       const reused = seen.slice(from).map((request) => request.sessionReused);
       expect(reused[0]).toBe(false);
       expect(reused.slice(1)).toContain(true);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("reports an auth plugin that fails as a DatastoreError naming the request", async () => {
