@@ -100,7 +100,7 @@ export class TokenFiles {
 export function prepareRequestInit(
   config: ParsedKubeConfig,
   tokenFiles: TokenFiles,
-  agents?: AgentCache,
+  agents: AgentCache,
 ): RequestInit {
   const cluster = config.getCurrentCluster();
   const user = config.getCurrentUser();
@@ -129,13 +129,7 @@ export function prepareRequestInit(
       setHeader(headers, "authorization", `Basic ${basic}`);
     }
   }
-  const agent =
-    agents !== undefined
-      ? agents.agentFor(plainHttp, agentOptions)
-      : plainHttp
-        ? new http.Agent(agentOptions)
-        : new https.Agent(agentOptions);
-  return { headers, agent };
+  return { headers, agent: agents.agentFor(plainHttp, agentOptions) };
 }
 
 /** client-node's `bufferFromFileOrString`: the file wins over the inline base64 data. */
