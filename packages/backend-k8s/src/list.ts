@@ -125,7 +125,7 @@ async function listPaged(
     } catch (err) {
       ahead.cancel();
       if (token !== undefined && ResourceExpiredError.is(err)) throw new ContinueExpired();
-      if (askedAhead && token !== undefined && !request.signal.aborted) {
+      if (askedAhead && !request.signal.aborted) {
         // A page asked for ahead waited unread while a slow consumer held up the page before, long
         // enough for a server's request timeout to cut it. Asking again now, as a pager that never
         // reads ahead would have, keeps such a consumer from failing the same page forever.
@@ -145,9 +145,7 @@ async function listPaged(
       ahead.cancel();
       const revision = typeof metadata.resourceVersion === "string" ? metadata.resourceVersion : "";
       if (revision === "") {
-        throw new DatastoreError(
-          `list ${describeResource(request.resource, request.options.namespace)}: no metadata.resourceVersion`,
-        );
+        throw new DatastoreError(`${listOperation(request)}: no metadata.resourceVersion`);
       }
       return revision;
     }
@@ -231,7 +229,7 @@ class PageAhead {
   /** The response for `token`: the one asked for ahead when it was for this token. */
   take(token: string): Promise<IncomingMessage> {
     const { response } = this;
-    if (response !== undefined && this.token === token) {
+    if (response !== undefined && this.has(token)) {
       this.response = undefined;
       // Until its headers are in, a stop must still reach the request through this link.
       return response.finally(() => this.request.signal.removeEventListener("abort", this.onAbort));
