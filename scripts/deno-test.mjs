@@ -77,7 +77,15 @@ function runDeno(args) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(denoExecutable(), args, {
       cwd: packageDir,
-      env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1" },
+      env: {
+        ...process.env,
+        DENO_NO_UPDATE_CHECK: "1",
+        DENO_NO_PROMPT: "1",
+        // Deno trusts only its bundled roots by default. Where the registry is reached through a
+        // TLS-inspecting proxy, its CA is in the system store (as npm and Node are told via
+        // cafile/NODE_EXTRA_CA_CERTS), and the first download of `expect` would fail without it.
+        DENO_TLS_CA_STORE: process.env.DENO_TLS_CA_STORE ?? "mozilla,system",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
