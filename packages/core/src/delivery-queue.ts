@@ -5,7 +5,7 @@ import type { SyncerObserver } from "./observer.js";
 import type { SyncerCallbacks, SyncStatus, Update } from "./types.js";
 
 type Entry<V> =
-  | { kind: "updates"; updates: Update<V>[]; offset: number }
+  | { kind: "updates"; updates: Update<V>[] }
   | { kind: "status"; status: SyncStatus }
   | { kind: "parse-failed"; rawKey: string; rawValue: string };
 
@@ -52,11 +52,18 @@ export class DeliveryQueue<V> {
   pushUpdate(update: Update<V>): void {
     if (this.closed) return;
     this.queued++;
+    // Each entry holds at most one call's worth, so a burst is queued as ready-made batches: no
+    // array grows past maxBatch (to be copied on growth and by the young-generation GC) or is sliced.
     const last = this.entries[this.entries.length - 1];
-    if (last !== undefined && last.kind === "updates" && this.entries.length - 1 >= this.head) {
+    if (
+      last !== undefined &&
+      last.kind === "updates" &&
+      this.entries.length - 1 >= this.head &&
+      last.updates.length < this.maxBatch
+    ) {
       last.updates.push(update);
     } else {
-      this.entries.push({ kind: "updates", updates: [update], offset: 0 });
+      this.entries.push({ kind: "updates", updates: [update] });
     }
     this.schedule();
   }
@@ -135,16 +142,15 @@ export class DeliveryQueue<V> {
   private async drain(): Promise<void> {
     while (!this.closed && this.head < this.entries.length) {
       const entry = this.entries[this.head]!;
-      if (entry.kind === "updates") {
-        const batch = this.takeBatch(entry);
-        const pending = this.deliverUpdates(batch);
-        if (pending !== undefined) await pending;
-        continue;
-      }
       this.head++;
-      if (entry.kind === "status")
+      if (entry.kind === "updates") {
+        const pending = this.deliverUpdates(entry.updates);
+        if (pending !== undefined) await pending;
+      } else if (entry.kind === "status") {
         this.guard("onStatusUpdated", () => this.callbacks.onStatusUpdated(entry.status));
-      else this.guard("onParseFailed", () => this.callbacks.onParseFailed?.(entry.rawKey, entry.rawValue));
+      } else {
+        this.guard("onParseFailed", () => this.callbacks.onParseFailed?.(entry.rawKey, entry.rawValue));
+      }
     }
     if (!this.closed) {
       this.entries.length = 0;
@@ -152,20 +158,6 @@ export class DeliveryQueue<V> {
     }
     this.draining = false;
     this.wakeIdle();
-  }
-
-  /** Takes up to `maxBatch` updates from the head entry, leaving the rest queued in place. */
-  private takeBatch(entry: { updates: Update<V>[]; offset: number }): Update<V>[] {
-    const all = entry.updates;
-    if (entry.offset === 0 && all.length <= this.maxBatch) {
-      this.head++;
-      return all;
-    }
-    const end = entry.offset + this.maxBatch;
-    const batch = all.slice(entry.offset, end);
-    entry.offset = end;
-    if (end >= all.length) this.head++;
-    return batch;
   }
 
   private deliverUpdates(batch: Update<V>[]): Promise<void> | undefined {
