@@ -22,7 +22,11 @@ import {
 const DEFAULT_MINUTES = 5;
 
 function options() {
+  // `pnpm fuzz -- --minutes 3` hands the script its own `--` first; the flags after it are ours.
+  const args = process.argv.slice(2);
+  if (args[0] === "--") args.shift();
   const { values } = parseArgs({
+    args,
     options: { minutes: { type: "string" }, runs: { type: "string" }, seed: { type: "string" } },
     strict: true,
   });
