@@ -23,7 +23,7 @@ import {
 import { openWatch } from "./watch.js";
 
 /** A `DatastoreClient` over etcd v3. Build one with `createEtcdClient`. */
-export class EtcdDatastoreClient implements DatastoreClient {
+export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
   private readonly etcd: InstanceType<typeof etcd3.Etcd3>;
   private readonly options: ResolvedEtcdOptions;
   private readonly logger: Logger;

@@ -34,7 +34,7 @@ describe("prefixFor", () => {
   });
 
   it("uses a raw prefix, the client's kind prefixes, or a custom root", () => {
-    expect(prefixFor({ kind: "Anything", prefix: "/my/things" } as never)).toBe("/my/things/");
+    expect(prefixFor({ kind: "Anything", prefix: "/my/things" })).toBe("/my/things/");
     expect(prefixFor({ kind: "Widget", namespace: "n" }, { kindPrefixes: { Widget: "/w/" } })).toBe("/w/n/");
     expect(prefixFor({ kind: "Node" }, { root: "/other/root" })).toBe("/other/root/nodes/");
   });

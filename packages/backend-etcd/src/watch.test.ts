@@ -57,7 +57,7 @@ function setup(overrides: Partial<WatchStreamRequest> = {}) {
   const watchClient = { watch: async () => stream } as unknown as WatchClient;
   const opening = openWatch({
     watchClient,
-    range: rangeFor({ kind: "x", prefix } as never),
+    range: rangeFor({ kind: "x", prefix }),
     revision: "10",
     allowWatchBookmarks: true,
     stallTimeoutMs: 60_000,

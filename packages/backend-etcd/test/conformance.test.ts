@@ -1,6 +1,6 @@
 import { describeDatastoreClient } from "@watchersyncer/testkit";
 import { afterAll, beforeAll } from "vitest";
-import { calicoKey, createEtcdClient, type EtcdDatastoreClient } from "../src/index.js";
+import { calicoKey, createEtcdClient, type EtcdDatastoreClient, type EtcdListOptions } from "../src/index.js";
 import { EtcdServer } from "./etcd-server.js";
 import { adminClient, type Etcd3, uniquePrefix } from "./helpers.js";
 
@@ -28,10 +28,10 @@ async function compactNow(): Promise<void> {
   await admin.kv.compact({ revision: header.revision, physical: true });
 }
 
-function harnessFor(keyOf: (name: string) => string, listOptions: Record<string, unknown>, prefix: string) {
+function harnessFor(keyOf: (name: string) => string, listOptions: EtcdListOptions, prefix: string) {
   return {
     client,
-    listOptions: listOptions as never,
+    listOptions,
     keyOf,
     put: async (name: string, value: Record<string, unknown>) => {
       await admin.put(keyOf(name)).value(JSON.stringify(value));

@@ -59,7 +59,7 @@ describe("Calico's v3 key layout", () => {
     );
     const prefix = uniquePrefix("raw");
     await ctl.etcdctl(["put", `${prefix}a`, '{"a":1}']);
-    const list = await client.list({ kind: "Widget", prefix } as never, "", never);
+    const list = await client.list({ kind: "Widget", prefix }, "", never);
     expect(list.kvPairs.map((kv) => [kv.key, kv.value])).toEqual([[`${prefix}a`, { a: 1 }]]);
 
     const configured = createEtcdClient({ endpoints: endpoint, kindPrefixes: { Widget: prefix } });
@@ -96,7 +96,7 @@ describe("list", () => {
       let checked = 0;
       try {
         for (let round = 0; round < 3; round++) {
-          const list = await paged.list({ kind: "any", prefix } as never, "", never);
+          const list = await paged.list({ kind: "any", prefix }, "", never);
           const snapshot = await admin.getAll().prefix(prefix).revision(list.revision).exec();
           expect(String(snapshot.header.revision)).not.toBe("");
           expect(keysAndRevisions(list)).toEqual(
@@ -141,7 +141,7 @@ describe("list", () => {
       try {
         // Let the writer get going, so the snapshot is taken in the middle of writes.
         await waitFor(() => writes > 5, { timeoutMs: 10_000, what: "writes" });
-        result = await paged.listInPages({ kind: "x", prefix } as never, "", never, (page) => {
+        result = await paged.listInPages({ kind: "x", prefix }, "", never, (page) => {
           pages.push(page);
         });
       } finally {
@@ -184,7 +184,7 @@ describe("list", () => {
       await Promise.all(Array.from({ length: 40 }, (_, i) => admin.put(`${prefix}k${i}`).value("{}")));
       const controller = new AbortController();
       let pages = 0;
-      const listing = paged.listInPages({ kind: "x", prefix } as never, "", controller.signal, () => {
+      const listing = paged.listInPages({ kind: "x", prefix }, "", controller.signal, () => {
         pages++;
         if (pages === 2) controller.abort(new Error("enough"));
       });
@@ -200,13 +200,13 @@ describe("list", () => {
   it("lists at exactly a given revision", async () => {
     const prefix = uniquePrefix("at");
     await admin.put(`${prefix}a`).value('{"v":1}');
-    const before = await client.list({ kind: "x", prefix } as never, "", never);
+    const before = await client.list({ kind: "x", prefix }, "", never);
     await admin.put(`${prefix}a`).value('{"v":2}');
     await admin.put(`${prefix}b`).value('{"v":3}');
-    const old = await client.list({ kind: "x", prefix } as never, before.revision, never);
+    const old = await client.list({ kind: "x", prefix }, before.revision, never);
     expect(old.revision).toBe(before.revision);
     expect(old.kvPairs).toEqual(before.kvPairs);
-    const now = await client.list({ kind: "x", prefix } as never, "", never);
+    const now = await client.list({ kind: "x", prefix }, "", never);
     expect(now.kvPairs.map((kv) => kv.value)).toEqual([{ v: 2 }, { v: 3 }]);
   });
 
@@ -221,7 +221,7 @@ describe("list", () => {
     const prefix = uniquePrefix("big");
     const blob = "x".repeat(700 * 1024);
     for (let i = 0; i < 8; i++) await admin.put(`${prefix}${i}`).value(JSON.stringify({ blob }));
-    const list = await client.list({ kind: "x", prefix } as never, "", never);
+    const list = await client.list({ kind: "x", prefix }, "", never);
     expect(list.kvPairs).toHaveLength(8);
     await admin.delete().prefix(prefix);
   });
@@ -230,7 +230,7 @@ describe("list", () => {
     const prefix = uniquePrefix("malformed");
     await ctl.etcdctl(["put", `${prefix}good`, '{"ok":true}']);
     await ctl.etcdctl(["put", `${prefix}bad`, "{not json"]);
-    const list = await client.list({ kind: "x", prefix } as never, "", never);
+    const list = await client.list({ kind: "x", prefix }, "", never);
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([`${prefix}good`]);
     expect(list.parseErrors?.map((e) => [e.rawKey, e.rawValue])).toEqual([[`${prefix}bad`, "{not json"]]);
   });
@@ -246,10 +246,10 @@ describe("watch", () => {
   it("delivers events strictly after the revision: added, modified with old, deleted with the old value", async () => {
     const prefix = uniquePrefix("watch");
     await admin.put(`${prefix}before`).value('{"n":0}');
-    const start = await client.list({ kind: "x", prefix } as never, "", never);
+    const start = await client.list({ kind: "x", prefix }, "", never);
     await admin.put(`${prefix}a`).value('{"n":1}');
     const watch = await client.watch(
-      { kind: "x", prefix } as never,
+      { kind: "x", prefix },
       { revision: start.revision, allowWatchBookmarks: false },
       never,
     );
@@ -283,9 +283,9 @@ describe("watch", () => {
     try {
       const prefix = uniquePrefix("lean");
       await admin.put(`${prefix}a`).value('{"n":1}');
-      const start = await lean.list({ kind: "x", prefix } as never, "", never);
+      const start = await lean.list({ kind: "x", prefix }, "", never);
       const watch = await lean.watch(
-        { kind: "x", prefix } as never,
+        { kind: "x", prefix },
         { revision: start.revision, allowWatchBookmarks: false },
         never,
       );
@@ -312,7 +312,7 @@ describe("watch", () => {
     const prefix = uniquePrefix("now");
     await admin.put(`${prefix}old`).value("{}");
     const watch = await client.watch(
-      { kind: "x", prefix } as never,
+      { kind: "x", prefix },
       { revision: "", allowWatchBookmarks: true },
       never,
     );
@@ -330,7 +330,7 @@ describe("watch", () => {
   it("reports values that are not JSON as parse-error events", async () => {
     const prefix = uniquePrefix("watch-bad");
     const watch = await client.watch(
-      { kind: "x", prefix } as never,
+      { kind: "x", prefix },
       { revision: "", allowWatchBookmarks: false },
       never,
     );
@@ -366,7 +366,7 @@ describe("close", () => {
   it("ends every running watch, and refuses calls afterwards", async () => {
     const closing = createEtcdClient({ endpoints: endpoint });
     const prefix = uniquePrefix("close");
-    const options = { kind: "x", prefix } as never;
+    const options = { kind: "x", prefix };
     const ended = await closing.watch(options, { revision: "", allowWatchBookmarks: false }, never);
     ended.stop();
     const running = [

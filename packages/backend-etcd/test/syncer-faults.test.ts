@@ -56,7 +56,7 @@ function startSyncer(endpoint: string, prefix: string): Running {
   const logger = new MemoryLogger();
   const client = createEtcdClient({ endpoints: endpoint, ...fastRecovery, logger });
   const recorder = new Recorder();
-  const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "test", prefix } as never }], recorder, {
+  const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "test", prefix } }], recorder, {
     ...syncerOptions,
     logger,
   });
@@ -89,7 +89,7 @@ async function history(prefix: string): Promise<Map<string, string[]>> {
   const current = Number(await server.currentRevision());
   const client = createEtcdClient({ endpoints: server.endpoint });
   const watch = await client.watch(
-    { kind: "h", prefix } as never,
+    { kind: "h", prefix },
     { revision: "0", allowWatchBookmarks: false },
     never,
   );
@@ -239,9 +239,9 @@ describe("compaction", () => {
     const client = createEtcdClient({ endpoints: server.endpoint, ...fastRecovery });
     try {
       await admin.put(`${prefix}a`).value('{"v":1}');
-      const start = await client.list({ kind: "x", prefix } as never, "", never);
+      const start = await client.list({ kind: "x", prefix }, "", never);
       const watch = await client.watch(
-        { kind: "x", prefix } as never,
+        { kind: "x", prefix },
         { revision: start.revision, allowWatchBookmarks: false },
         never,
       );
@@ -258,7 +258,7 @@ describe("compaction", () => {
       let expired: unknown;
       try {
         const late = await client.watch(
-          { kind: "x", prefix } as never,
+          { kind: "x", prefix },
           { revision: start.revision, allowWatchBookmarks: false },
           never,
         );
@@ -270,7 +270,7 @@ describe("compaction", () => {
         expired = err;
       }
       expect(ResourceExpiredError.is(expired), String(expired)).toBe(true);
-      await expect(client.list({ kind: "x", prefix } as never, start.revision, never)).rejects.toSatisfy(
+      await expect(client.list({ kind: "x", prefix }, start.revision, never)).rejects.toSatisfy(
         (err: unknown) => ResourceExpiredError.is(err),
       );
     } finally {

@@ -14,7 +14,7 @@ describe("a core syncer over this client", () => {
     await ctl.etcdctl(["put", `${prefix}bad`, "not json"]);
     const client = createEtcdClient({ endpoints: endpoint });
     const recorder = new Recorder();
-    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } as never }], recorder);
+    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } }], recorder);
     syncer.start();
     try {
       await waitFor(() => recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
@@ -82,7 +82,7 @@ describe("several endpoints", () => {
       stallTimeoutMs: 2_000,
     });
     const recorder = new Recorder();
-    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } as never }], recorder, {
+    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } }], recorder, {
       minResyncInterval: 50,
       listRetryInterval: 100,
     });

@@ -93,10 +93,10 @@ describe("TLS", () => {
     });
     try {
       await server.etcdctl(["put", `${prefix}a`, '{"secure":true}']);
-      const list = await client.list({ kind: "x", prefix } as never, "", never);
+      const list = await client.list({ kind: "x", prefix }, "", never);
       expect(list.kvPairs.map((kv) => kv.value)).toEqual([{ secure: true }]);
       const watch = await client.watch(
-        { kind: "x", prefix } as never,
+        { kind: "x", prefix },
         { revision: list.revision, allowWatchBookmarks: false },
         never,
       );
@@ -165,10 +165,10 @@ describe("username and password", () => {
     const client = createEtcdClient({ endpoints: server.endpoint, username: "root", password });
     try {
       await server.etcdctl(["put", `${prefix}a`, "{}"]);
-      const list = await client.list({ kind: "x", prefix } as never, "", never);
+      const list = await client.list({ kind: "x", prefix }, "", never);
       expect(list.kvPairs.map((kv) => kv.key)).toEqual([`${prefix}a`]);
       const watch = await client.watch(
-        { kind: "x", prefix } as never,
+        { kind: "x", prefix },
         { revision: list.revision, allowWatchBookmarks: false },
         never,
       );
@@ -209,7 +209,7 @@ describe("username and password", () => {
       grpcOptions: { "grpc.initial_reconnect_backoff_ms": 100, "grpc.max_reconnect_backoff_ms": 500 },
     });
     const recorder = new Recorder();
-    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } as never }], recorder, {
+    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } }], recorder, {
       minResyncInterval: 50,
       listRetryInterval: 200,
     });

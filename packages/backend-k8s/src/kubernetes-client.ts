@@ -115,7 +115,7 @@ type ClientSettings = Required<
 >;
 
 /** A core `DatastoreClient` over the Kubernetes API: lists and watches one resource per call. */
-export class KubernetesClient implements DatastoreClient {
+export class KubernetesClient implements DatastoreClient<KubernetesListOptions> {
   /** The kubeconfig in use: the one passed in, else a {@link ParsedKubeConfig} this client loaded. */
   readonly kubeConfig: KubeConfigSource;
   private readonly http: KubernetesHttp;

@@ -13,6 +13,7 @@ import {
   eventually,
   freshNamespace,
   NETWORK_POLICIES,
+  policy,
   policyKey,
   putPolicy,
   serverView,
@@ -194,6 +195,40 @@ describe("a core watcher-syncer over the Kubernetes client", () => {
       clearInterval(writer);
     }
     await waitForServerView(callbacks, ns, all);
+    expect(callbacks.violations).toEqual([]);
+  }, 40_000);
+
+  it("syncs only what a resource type's labelSelector selects; an object relabelled out of it is Deleted", async () => {
+    const ns = freshNamespace("labels");
+    const labelled = (name: string, tier: string) =>
+      policy(ns, name, { metadata: { name, namespace: ns, labels: { tier } } });
+    server.create(NETWORK_POLICIES, labelled("web-1", "web"));
+    server.create(NETWORK_POLICIES, labelled("db-1", "db"));
+    const callbacks = new RecordingCallbacks();
+    // The client's own options type the resource types: labelSelector needs no cast.
+    const syncer = createWatcherSyncer(
+      clientFor(server, { stallTimeoutMs: 3000, requestTimeoutMs: 3000 }),
+      [{ listOptions: { kind: "NetworkPolicy", namespace: ns, labelSelector: "tier=web" } }],
+      callbacks,
+      syncerOptions,
+    );
+    running.push(syncer);
+    syncer.start();
+    await callbacks.waitForStatus(SyncStatus.InSync, settle);
+    expect([...callbacks.view().keys()]).toEqual([policyKey(ns, "web-1")]);
+
+    server.create(NETWORK_POLICIES, labelled("web-2", "web"));
+    server.update(NETWORK_POLICIES, labelled("db-1", "db"));
+    server.update(NETWORK_POLICIES, labelled("web-1", "db"));
+    await callbacks.waitFor(
+      (c) => !c.view().has(policyKey(ns, "web-1")) && c.view().has(policyKey(ns, "web-2")),
+      settle,
+    );
+    expect(callbacks.updates.map((u) => `${u.type} ${u.kv.key.split("/").at(-1)}`)).toEqual([
+      `${UpdateType.New} web-1`,
+      `${UpdateType.New} web-2`,
+      `${UpdateType.Deleted} web-1`,
+    ]);
     expect(callbacks.violations).toEqual([]);
   }, 40_000);
 

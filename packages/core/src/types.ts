@@ -43,7 +43,9 @@ export type SyncStatus = (typeof SyncStatus)[keyof typeof SyncStatus];
 
 /**
  * What to list and watch. Backends map `kind` (+ optional namespace) to their storage and may
- * accept extra fields.
+ * accept extra fields: such a backend declares them as its `DatastoreClient<O>`, and the syncer
+ * then checks each resource type's `listOptions` against `O` (an etcd key prefix, a Kubernetes
+ * label selector), typos included.
  */
 export interface ListOptions {
   kind: string;
@@ -65,8 +67,8 @@ export interface SyncerUpdateProcessor<V = unknown> {
   onSyncerStarting(): void;
 }
 
-export interface ResourceType<V = unknown> {
-  listOptions: ListOptions;
+export interface ResourceType<V = unknown, O extends ListOptions = ListOptions> {
+  listOptions: O;
   updateProcessor?: SyncerUpdateProcessor<V>;
 }
 
@@ -89,9 +91,10 @@ export interface Watch<V = unknown> extends AsyncIterable<WatchEvent<V>> {
   stop(): void;
 }
 
-export interface DatastoreClient {
+/** `O` is what the backend accepts to say what to list and watch: `ListOptions` plus its own fields. */
+export interface DatastoreClient<O extends ListOptions = ListOptions> {
   /** `revision` "" = latest. Resolves with the items and the revision the list was taken at. */
-  list(options: ListOptions, revision: Revision, signal: AbortSignal): Promise<KVPairList>;
+  list(options: O, revision: Revision, signal: AbortSignal): Promise<KVPairList>;
   /**
    * Optional streaming form of `list`: the same consistent snapshot, handed to `onPage` part by
    * part as it is read, so that neither the backend nor the syncer holds a big list in memory at
@@ -102,13 +105,13 @@ export interface DatastoreClient {
    * until it settles, so that a slow consumer bounds the memory a list takes.
    */
   listInPages?(
-    options: ListOptions,
+    options: O,
     revision: Revision,
     signal: AbortSignal,
     onPage: (page: KVPairListPage) => void | Promise<void>,
   ): Promise<{ revision: Revision }>;
   /** Events strictly after `watchOptions.revision`. */
-  watch(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch>;
+  watch(options: O, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch>;
   close?(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import type { SyncerObserver, SyncerStats } from "./observer.js";
 import { resolveOptions, type WatcherSyncerOptions } from "./options.js";
 import {
   type DatastoreClient,
+  type ListOptions,
   type ResourceType,
   type Syncer,
   type SyncerCallbacks,
@@ -21,9 +22,9 @@ export interface WatcherSyncer extends Syncer {
  * Creates a syncer that lists and watches every resource type through `client` and reports a
  * deduplicated stream of updates plus the overall sync status to `callbacks`.
  */
-export function createWatcherSyncer<V = unknown>(
-  client: DatastoreClient,
-  resourceTypes: ResourceType<V>[],
+export function createWatcherSyncer<V = unknown, O extends ListOptions = ListOptions>(
+  client: DatastoreClient<O>,
+  resourceTypes: ResourceType<V, O>[],
   callbacks: SyncerCallbacks<V>,
   options?: WatcherSyncerOptions,
 ): WatcherSyncer {
