@@ -11,7 +11,7 @@ import {
 import type { IOptions } from "etcd3";
 import etcd3 from "etcd3";
 import { isInvalidAuthToken } from "./errors.js";
-import { type EtcdListOptions, type KeyLayoutOptions, rangeFor } from "./key-layout.js";
+import { type EtcdListOptions, type KeyLayoutOptions, prefixFor, rangeFor } from "./key-layout.js";
 import { listSnapshot, listSnapshotInPages, type SnapshotListRequest } from "./list.js";
 import {
   DEFAULTS,
@@ -38,6 +38,11 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
 
   get layout(): KeyLayoutOptions {
     return this.options.layout;
+  }
+
+  /** Throws `UnknownKindError` for a kind with neither a Calico layout nor a prefix (no I/O). */
+  checkListOptions(options: EtcdListOptions): void {
+    prefixFor(options, this.options.layout);
   }
 
   async list(options: EtcdListOptions, revision: Revision, signal: AbortSignal): Promise<KVPairList> {

@@ -1,4 +1,9 @@
-import { ConnectionRefusedError, type KVPairListPage, ResourceExpiredError } from "@watchersyncer/core";
+import {
+  ConnectionRefusedError,
+  createWatcherSyncer,
+  type KVPairListPage,
+  ResourceExpiredError,
+} from "@watchersyncer/core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEtcdClient, type EtcdDatastoreClient, UnknownKindError } from "../src/index.js";
 import { EtcdControl, freePort, waitFor } from "./etcd-server.js";
@@ -67,6 +72,24 @@ describe("Calico's v3 key layout", () => {
       expect((await configured.list({ kind: "Widget" }, "", never)).kvPairs).toHaveLength(1);
     } finally {
       await configured.close();
+    }
+  });
+
+  it("makes createWatcherSyncer throw at once for a kind it cannot place, instead of a list retried forever", () => {
+    const callbacks = { onStatusUpdated: () => {}, onUpdates: () => {} };
+    expect(() => createWatcherSyncer(client, [{ listOptions: { kind: "Widget" } }], callbacks)).toThrow(
+      UnknownKindError,
+    );
+    // A prefix or a configured kind places it; Calico's plural names work as well.
+    expect(() => client.checkListOptions({ kind: "Widget", prefix: "/widgets/" })).not.toThrow();
+    expect(() => client.checkListOptions({ kind: "networkpolicies", namespace: "ns1" })).not.toThrow();
+    const configured = createEtcdClient({ endpoints: endpoint, kindPrefixes: { Widget: "/widgets/" } });
+    try {
+      expect(() =>
+        createWatcherSyncer(configured, [{ listOptions: { kind: "Widget" } }], callbacks),
+      ).not.toThrow();
+    } finally {
+      void configured.close();
     }
   });
 });

@@ -151,6 +151,11 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
     return this.http.server;
   }
 
+  /** Throws a `DatastoreError` for a kind that is not in the kind table and has no explicit resource. */
+  checkListOptions(options: KubernetesListOptions): void {
+    resolveResource(options);
+  }
+
   async list(
     options: KubernetesListOptions,
     revision: Revision,

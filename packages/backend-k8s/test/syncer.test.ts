@@ -74,6 +74,27 @@ async function waitForServerView(callbacks: RecordingCallbacks, ns: string, all:
 }
 
 describe("a core watcher-syncer over the Kubernetes client", () => {
+  it("refuses at creation a kind the client cannot map, instead of a list retried forever", () => {
+    const client = clientFor(server);
+    const callbacks = new RecordingCallbacks();
+    expect(() =>
+      createWatcherSyncer(
+        client,
+        [{ listOptions: { kind: "NetworkPolicy" } }, { listOptions: { kind: "Widget" } }],
+        callbacks,
+      ),
+    ).toThrow(/unknown Kubernetes kind "Widget"/);
+    // An explicit group/version/resource is any API the server may have (a missing one polls).
+    expect(() =>
+      createWatcherSyncer(
+        client,
+        [{ listOptions: { kind: "Widget", group: "example.com", version: "v1", resource: "widgets" } }],
+        callbacks,
+      ),
+    ).not.toThrow();
+    expect(server.openWatches).toBe(0);
+  });
+
   it("relists after a 410 during an outage and emits Deleted for what vanished", async () => {
     const ns = freshNamespace("outage");
     const all = [...names("p", 10), "fresh"];

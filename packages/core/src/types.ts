@@ -112,6 +112,15 @@ export interface DatastoreClient<O extends ListOptions = ListOptions> {
   ): Promise<{ revision: Revision }>;
   /** Events strictly after `watchOptions.revision`. */
   watch(options: O, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch>;
+  /**
+   * Optional: throws when `options` can never be listed, whatever the datastore holds (a kind the
+   * backend has no mapping for). Such a mistake is configuration, not an outage: `list()` would
+   * fail on every retry (S10) while the consumer waits for an InSync that never comes, so
+   * `createWatcherSyncer` calls this for every resource type and throws at creation instead.
+   * Must not do I/O; what only the datastore can tell (an API that is not installed yet) stays a
+   * `list()`/`watch()` error.
+   */
+  checkListOptions?(options: O): void;
   close?(): Promise<void>;
 }
 

@@ -20,7 +20,8 @@ export interface WatcherSyncer extends Syncer {
 
 /**
  * Creates a syncer that lists and watches every resource type through `client` and reports a
- * deduplicated stream of updates plus the overall sync status to `callbacks`.
+ * deduplicated stream of updates plus the overall sync status to `callbacks`. Throws what the
+ * client's `checkListOptions` throws for a resource type it can never list (an unknown kind).
  */
 export function createWatcherSyncer<V = unknown, O extends ListOptions = ListOptions>(
   client: DatastoreClient<O>,
@@ -28,6 +29,9 @@ export function createWatcherSyncer<V = unknown, O extends ListOptions = ListOpt
   callbacks: SyncerCallbacks<V>,
   options?: WatcherSyncerOptions,
 ): WatcherSyncer {
+  if (client.checkListOptions !== undefined) {
+    for (const resourceType of resourceTypes) client.checkListOptions(resourceType.listOptions);
+  }
   return new DefaultWatcherSyncer(client, resourceTypes, callbacks, options);
 }
 

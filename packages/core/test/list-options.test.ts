@@ -31,6 +31,51 @@ describe("a backend's own list options", () => {
   });
 });
 
+describe("checkListOptions", () => {
+  it("makes createWatcherSyncer throw for options the client can never list, before any I/O", () => {
+    const clock = new ManualClock();
+    const scripted = new ScriptedClient(() => clock.now());
+    const checked: ListOptions[] = [];
+    const client: DatastoreClient = Object.assign(scripted, {
+      checkListOptions(options: ListOptions) {
+        checked.push(options);
+        if (options.kind === "nonsense") throw new RangeError(`unknown kind "${options.kind}"`);
+      },
+    });
+    const recorder = new Recorder();
+    expect(() =>
+      createWatcherSyncer(
+        client,
+        [{ listOptions: { kind: "things" } }, { listOptions: { kind: "nonsense" } }],
+        recorder,
+        { clock },
+      ),
+    ).toThrow(/unknown kind "nonsense"/);
+    expect(checked).toEqual([{ kind: "things" }, { kind: "nonsense" }]);
+    expect(scripted.calls).toEqual([]);
+    expect(recorder.log).toEqual([]);
+  });
+
+  it("lets valid options through to a syncer that lists them", async () => {
+    const clock = new ManualClock();
+    const scripted = new ScriptedClient(() => clock.now());
+    let checks = 0;
+    const client: DatastoreClient = Object.assign(scripted, {
+      checkListOptions() {
+        checks++;
+      },
+    });
+    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "things" } }], new Recorder(), {
+      clock,
+    });
+    expect(checks).toBe(1);
+    syncer.start();
+    const list = await scripted.nextList();
+    expect(list.options).toEqual({ kind: "things" });
+    await syncer.stop();
+  });
+});
+
 /**
  * Never called: `pnpm typecheck` compiles it, and each `@ts-expect-error` fails the typecheck if
  * its line stops being an error.
