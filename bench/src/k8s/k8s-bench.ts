@@ -37,6 +37,8 @@ interface Sample {
   burstMs: number;
   /** The part of burstMs this process spent writing the updates (the server is busy, not the contender). */
   writeMs: number;
+  /** burstMs after the last write: how long the contender took to catch up. */
+  tailMs: number;
 }
 
 interface Round {
@@ -136,6 +138,7 @@ async function runContender(name: ContenderName, round: Round): Promise<Sample> 
       maxRss: settled.maxRss,
       burstMs,
       writeMs,
+      tailMs: burstMs - writeMs,
     };
   } finally {
     contender.kill();
@@ -188,6 +191,8 @@ function rows(ours: Sample, informer: Sample): Row[] {
       goal: ">= 1.00x",
       met: oursRate / informerRate >= 1,
     },
+    // The burst above is mostly the server writing; this is the contender's own share of it.
+    lowerIsBetter("write burst: time past the last write", "ms", ours.tailMs, informer.tailMs, 1),
   ];
 }
 
@@ -197,7 +202,7 @@ function describeSamples(name: string, samples: Sample[]): string {
   return [
     `  ${name}: sync ${list("syncMs")} ms (own CPU ${list("syncCpuMs")} ms, server busy ${list("serverBusyMs")} ms),`,
     `    RSS loaded ${list("loadedRss", MB)} -> synced ${list("rss", MB)} -> settled ${list("settledRss", MB)} MB (peak ${list("maxRss", MB)}),`,
-    `    heap used loaded ${list("loadedHeapUsed", MB)} -> synced ${list("heapUsed", MB)} (total ${list("heapTotal", MB)}) -> settled ${list("settledHeapUsed", MB)} MB, burst ${list("burstMs")} ms (writing ${list("writeMs")})`,
+    `    heap used loaded ${list("loadedHeapUsed", MB)} -> synced ${list("heapUsed", MB)} (total ${list("heapTotal", MB)}) -> settled ${list("settledHeapUsed", MB)} MB, burst ${list("burstMs")} ms (writing ${list("writeMs")}, then ${list("tailMs")})`,
   ].join("\n");
 }
 
