@@ -53,9 +53,15 @@ describe("errorFromStatus", () => {
     expect(ResourceDoesNotExistError.is(unauthorized) || ResourceExpiredError.is(unauthorized)).toBe(false);
   });
 
-  it("maps ECONNREFUSED to ConnectionRefusedError and other transport errors to DatastoreError", () => {
+  it("maps ECONNREFUSED and an unreachable server to ConnectionRefusedError, other transport errors to DatastoreError", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
     expect(ConnectionRefusedError.is(errorFromTransport(operation, "http://x", refused))).toBe(true);
+    for (const code of ["ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN"]) {
+      const unreachable = Object.assign(new Error(`getaddrinfo ${code} x`), { code });
+      const mapped = errorFromTransport(operation, "http://x", unreachable);
+      expect(ConnectionRefusedError.is(mapped)).toBe(true);
+      expect(mapped.message).toBe(`${operation}: cannot reach http://x: getaddrinfo ${code} x`);
+    }
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
     const mapped = errorFromTransport(operation, "http://x", reset);
     expect(ConnectionRefusedError.is(mapped)).toBe(false);

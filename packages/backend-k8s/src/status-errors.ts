@@ -100,12 +100,29 @@ export function errorFromStatus(context: StatusContext): DatastoreError {
   return new KubernetesApiError(message, code, status);
 }
 
+/**
+ * Failures to reach the server at all, before anything was sent: the name does not resolve (now),
+ * or no route leads there. Like a refused connection they say nothing about the watch's revision,
+ * so the core retries at the same revision instead of counting them towards a relist (as the etcd
+ * backend treats them too). A reset or a timeout after connecting stays a plain DatastoreError.
+ */
+const UNREACHABLE_CODES: ReadonlySet<unknown> = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+]);
+
 /** Maps a transport failure (no HTTP response) to the core's error classes. */
 export function errorFromTransport(operation: string, server: string, err: unknown): DatastoreError {
   const code = (err as { code?: unknown } | null)?.code;
   const text = err instanceof Error ? err.message : String(err);
   if (code === "ECONNREFUSED") {
     return new ConnectionRefusedError(`${operation}: connection refused by ${server}`, { cause: err });
+  }
+  if (UNREACHABLE_CODES.has(code)) {
+    return new ConnectionRefusedError(`${operation}: cannot reach ${server}: ${text}`, { cause: err });
   }
   return new DatastoreError(`${operation}: ${text}`, { cause: err });
 }

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
-import { createWatcherSyncer, type Syncer, SyncStatus } from "@watchersyncer/core";
+import { ConnectionRefusedError, createWatcherSyncer, type Syncer, SyncStatus } from "@watchersyncer/core";
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
 import { RecordingCallbacks } from "@watchersyncer/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -151,8 +151,11 @@ describe("a kubeconfig proxy-url", () => {
     });
     const client = createKubernetesClient({ kubeConfig: direct, requestTimeoutMs: 10_000 });
     // getaddrinfo's ENOTFOUND (or EAI_AGAIN without a resolver), naming the host it could not find.
-    await expect(client.list({ kind: "NetworkPolicy" }, "", new AbortController().signal)).rejects.toThrow(
-      /kube-apiserver\.invalid/,
+    const failure = await client.list({ kind: "NetworkPolicy" }, "", new AbortController().signal).then(
+      () => undefined,
+      (err: unknown) => err,
     );
+    expect(ConnectionRefusedError.is(failure)).toBe(true);
+    expect(String(failure)).toMatch(/cannot reach http:\/\/kube-apiserver\.invalid:\d+: getaddrinfo/);
   }, 20_000);
 });
