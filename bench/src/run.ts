@@ -1,10 +1,11 @@
 import { coreBenchmarks } from "./core-bench.js";
+import { coreBenchmarksOnDeno } from "./deno-runner.js";
 import { etcdBenchmarks } from "./etcd/etcd-bench.js";
 import { k8sBenchmarks } from "./k8s/k8s-bench.js";
 import { printTable } from "./measure.js";
 
 const quick = process.argv.includes("--quick");
-/** `--only core,k8s` runs just those parts; without it, everything runs. */
+/** `--only core,deno,k8s,etcd` runs just those parts; without it, everything runs. */
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? undefined : (process.argv[onlyIndex + 1] ?? "").split(",");
 const wanted = (part: string) => only === undefined || only.includes(part);
@@ -15,6 +16,13 @@ if (wanted("core")) {
     "@watchersyncer/core over the memory backend",
     "bare Map<key, revision> fed the same list and events",
     rows,
+  );
+}
+if (wanted("deno")) {
+  printTable(
+    "@watchersyncer/core over the memory backend, on Deno",
+    "bare Map<key, revision> fed the same list and events, on the same Deno",
+    await coreBenchmarksOnDeno({ quick }),
   );
 }
 if (wanted("k8s")) await k8sBenchmarks({ quick });
