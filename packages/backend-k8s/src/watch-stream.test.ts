@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DatastoreError, silentLogger, type WatchEvent } from "@watchersyncer/core";
+import { DatastoreError, ManualClock, silentLogger, type WatchEvent } from "@watchersyncer/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { KubernetesObject } from "./decode.js";
 import { KIND_TABLE } from "./resources.js";
@@ -115,6 +115,78 @@ describe("KubernetesWatchStream", () => {
     expect(events.map((e) => e.type)).toEqual(["added", "error"]);
     expect((events[1] as { error: Error }).error.message).toMatch(/stalled/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it("counts a stall from the last chunk, however long the watch has been busy before it", async () => {
+    let write: (text: string) => void = () => {};
+    const response = await streamFrom((res) => {
+      write = (text) => res.write(text);
+      res.flushHeaders();
+    });
+    const clock = new ManualClock();
+    const stream = new KubernetesWatchStream({
+      response,
+      resource: KIND_TABLE.NetworkPolicy!,
+      operation: "watch networkpolicies",
+      stallTimeoutMs: 1000,
+      signal: new AbortController().signal,
+      logger: silentLogger,
+      clock,
+    });
+    const iterator = stream[Symbol.asyncIterator]();
+    // A chunk every 600 ms: 3 s in all, far past the stall timeout, and no stall.
+    for (let i = 1; i <= 5; i++) {
+      write(line("ADDED", `p${i}`, String(i)));
+      expect((await iterator.next()).value).toMatchObject({ type: "added" });
+      await clock.advance(600);
+    }
+    expect(clock.nextTimerAt()).toBe(3400); // the last chunk came at 2400
+    // Then silence: the stall comes 1000 ms after the last chunk, not before.
+    await clock.advance(399);
+    write(line("ADDED", "late", "6"));
+    expect((await iterator.next()).value).toMatchObject({ type: "added" });
+    await clock.advance(999);
+    await tick();
+    await clock.advance(1);
+    const stalled = (await iterator.next()).value as { type: string; error: Error };
+    expect(stalled.type).toBe("error");
+    expect(stalled.error.message).toMatch(/watch stalled \(nothing received for 1000 ms\)/);
+    expect((await iterator.next()).done).toBe(true);
+  });
+
+  it("keeps one stall timer however many chunks arrive, instead of replacing it per chunk", async () => {
+    let write: (text: string) => void = () => {};
+    const response = await streamFrom((res) => {
+      write = (text) => res.write(text);
+      res.flushHeaders();
+    });
+    const clock = new ManualClock();
+    let timersStarted = 0;
+    const countingClock = {
+      now: () => clock.now(),
+      setTimeout: (callback: () => void, ms: number) => {
+        timersStarted++;
+        return clock.setTimeout(callback, ms);
+      },
+      clearTimeout: (handle: unknown) => clock.clearTimeout(handle),
+    };
+    const stream = new KubernetesWatchStream({
+      response,
+      resource: KIND_TABLE.NetworkPolicy!,
+      operation: "watch networkpolicies",
+      stallTimeoutMs: 1000,
+      signal: new AbortController().signal,
+      logger: silentLogger,
+      clock: countingClock,
+    });
+    const iterator = stream[Symbol.asyncIterator]();
+    for (let i = 1; i <= 100; i++) {
+      write(line("MODIFIED", "p", String(i)));
+      expect((await iterator.next()).value).toMatchObject({ type: "modified" });
+      await clock.advance(5);
+    }
+    expect(timersStarted).toBe(1);
+    stream.stop();
   });
 
   it("pauses reading under backpressure without losing events, and stop() is idempotent", async () => {

@@ -60,6 +60,8 @@ export class KubernetesWatchStream implements Watch<KubernetesObject> {
   private paused = false;
   private wake: (() => void) | null = null;
   private stallTimer: unknown = null;
+  /** When the last chunk arrived (or reading resumed): the stall deadline counts from here. */
+  private lastHeardAt = 0;
   private readonly clock: Clock;
   private readonly highWaterMark: number;
   private readonly onAbort = () => this.stop();
@@ -241,17 +243,31 @@ export class KubernetesWatchStream implements Watch<KubernetesObject> {
     this.options.response.resume();
   }
 
+  /**
+   * Moves the stall deadline to `stallTimeoutMs` from now. A busy watch gets a chunk every few
+   * hundred microseconds, so this only notes the time; the one timer running finds the deadline
+   * moved when it fires and sleeps until the new one, instead of a timer being replaced per chunk.
+   */
   private armStallTimer(): void {
-    this.clearStallTimer();
     if (this.finished || this.options.stallTimeoutMs <= 0) return;
+    this.lastHeardAt = this.clock.now();
+    if (this.stallTimer === null) this.startStallTimer(this.options.stallTimeoutMs);
+  }
+
+  private startStallTimer(delayMs: number): void {
     this.stallTimer = this.clock.setTimeout(() => {
       this.stallTimer = null;
+      if (this.finished) return;
+      const silentMs = this.clock.now() - this.lastHeardAt;
+      const { stallTimeoutMs, operation } = this.options;
+      if (silentMs < stallTimeoutMs) {
+        this.startStallTimer(stallTimeoutMs - silentMs);
+        return;
+      }
       this.fail(
-        new DatastoreError(
-          `${this.options.operation}: watch stalled (nothing received for ${this.options.stallTimeoutMs} ms)`,
-        ),
+        new DatastoreError(`${operation}: watch stalled (nothing received for ${stallTimeoutMs} ms)`),
       );
-    }, this.options.stallTimeoutMs);
+    }, delayMs);
   }
 
   private clearStallTimer(): void {
