@@ -1,9 +1,22 @@
 /**
  * The core benchmark as a Deno program: `deno run --config bench/deno.json … src/core-bench-deno.ts`.
  * Deno compiles the packages' TypeScript sources itself (as it would from JSR); the rows go to
- * stdout as JSON for run.ts, which prints them beside the Node rows.
+ * stdout as JSON for run.ts, which prints them beside the Node rows. The event-throughput sides
+ * run in Deno processes of their own, started with no permissions.
  */
 import { coreBenchmarks } from "./core-bench.js";
+import { EVENT_SIDE_SCRIPT, eventSideRunner } from "./event-side-process.js";
 
-const rows = await coreBenchmarks({ quick: process.argv.includes("--quick") });
+const runEventSide = eventSideRunner(process.execPath, (side, events, rounds) => [
+  "run",
+  "--config",
+  "deno.json",
+  "--no-check",
+  "--v8-flags=--expose-gc",
+  EVENT_SIDE_SCRIPT,
+  side,
+  String(events),
+  String(rounds),
+]);
+const rows = await coreBenchmarks({ quick: process.argv.includes("--quick"), runEventSide });
 console.log(JSON.stringify(rows));

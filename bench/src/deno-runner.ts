@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Row } from "./measure.js";
 
@@ -14,22 +14,28 @@ function denoExecutable(): string {
 }
 
 /**
- * Runs the core benchmark under Deno, in its own process, and returns its rows. It is granted
- * nothing (no file, network or environment access): the core and the memory backend need none.
+ * Runs the core benchmark under Deno, in its own process, and returns its rows. It may only start
+ * Deno again (for the event-throughput sides) and read what that needs; the core and the memory
+ * backend themselves are granted nothing in those children.
  */
 export function coreBenchmarksOnDeno(options: { quick: boolean }): Promise<Row[]> {
+  // The real path: that is what the child sees as its own executable when it starts Deno again.
+  const deno = realpathSync(denoExecutable());
   const args = [
     "run",
     "--config",
     "deno.json",
     "--no-check",
+    `--allow-run=${deno}`,
+    "--allow-read",
+    "--allow-env",
     "--v8-flags=--expose-gc",
     "src/core-bench-deno.ts",
     ...(options.quick ? ["--quick"] : []),
   ];
   return new Promise((resolve, reject) => {
     execFile(
-      denoExecutable(),
+      deno,
       args,
       {
         cwd: benchDir,

@@ -1,6 +1,7 @@
 import { coreBenchmarks } from "./core-bench.js";
 import { coreBenchmarksOnDeno } from "./deno-runner.js";
 import { etcdBenchmarks } from "./etcd/etcd-bench.js";
+import { EVENT_SIDE_SCRIPT, eventSideRunner } from "./event-side-process.js";
 import { k8sBenchmarks } from "./k8s/k8s-bench.js";
 import { printTable } from "./measure.js";
 
@@ -11,7 +12,16 @@ const only = onlyIndex === -1 ? undefined : (process.argv[onlyIndex + 1] ?? "").
 const wanted = (part: string) => only === undefined || only.includes(part);
 
 if (wanted("core")) {
-  const rows = await coreBenchmarks({ quick });
+  const runEventSide = eventSideRunner(process.execPath, (side, events, rounds) => [
+    "--expose-gc",
+    "--import",
+    "tsx",
+    EVENT_SIDE_SCRIPT,
+    side,
+    String(events),
+    String(rounds),
+  ]);
+  const rows = await coreBenchmarks({ quick, runEventSide });
   printTable(
     "@watchersyncer/core over the memory backend",
     "bare Map<key, revision> fed the same list and events",
