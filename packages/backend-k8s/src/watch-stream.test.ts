@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DatastoreError, ManualClock, silentLogger, type WatchEvent } from "@watchersyncer/core";
+import { type Clock, DatastoreError, ManualClock, silentLogger, type WatchEvent } from "@watchersyncer/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { KubernetesObject } from "./decode.js";
 import { KIND_TABLE } from "./resources.js";
@@ -57,6 +57,25 @@ function line(type: string, name: string, rv: string, extra: Record<string, unkn
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** A watch (stall timeout 1000 ms, timed by `clock`) on a response the test writes chunk by chunk. */
+async function liveWatch(clock: Clock) {
+  let writeToResponse: (text: string) => void = () => {};
+  const response = await streamFrom((res) => {
+    writeToResponse = (text) => res.write(text);
+    res.flushHeaders();
+  });
+  const stream = new KubernetesWatchStream({
+    response,
+    resource: KIND_TABLE.NetworkPolicy!,
+    operation: "watch networkpolicies",
+    stallTimeoutMs: 1000,
+    signal: new AbortController().signal,
+    logger: silentLogger,
+    clock,
+  });
+  return { write: (text: string) => writeToResponse(text), stream, iterator: stream[Symbol.asyncIterator]() };
+}
 
 describe("KubernetesWatchStream", () => {
   it("splits lines across arbitrary chunk boundaries, including inside multi-byte characters", async () => {
@@ -118,22 +137,8 @@ describe("KubernetesWatchStream", () => {
   });
 
   it("counts a stall from the last chunk, however long the watch has been busy before it", async () => {
-    let write: (text: string) => void = () => {};
-    const response = await streamFrom((res) => {
-      write = (text) => res.write(text);
-      res.flushHeaders();
-    });
     const clock = new ManualClock();
-    const stream = new KubernetesWatchStream({
-      response,
-      resource: KIND_TABLE.NetworkPolicy!,
-      operation: "watch networkpolicies",
-      stallTimeoutMs: 1000,
-      signal: new AbortController().signal,
-      logger: silentLogger,
-      clock,
-    });
-    const iterator = stream[Symbol.asyncIterator]();
+    const { write, iterator } = await liveWatch(clock);
     // A chunk every 600 ms: 3 s in all, far past the stall timeout, and no stall.
     for (let i = 1; i <= 5; i++) {
       write(line("ADDED", `p${i}`, String(i)));
@@ -155,11 +160,6 @@ describe("KubernetesWatchStream", () => {
   });
 
   it("keeps one stall timer however many chunks arrive, instead of replacing it per chunk", async () => {
-    let write: (text: string) => void = () => {};
-    const response = await streamFrom((res) => {
-      write = (text) => res.write(text);
-      res.flushHeaders();
-    });
     const clock = new ManualClock();
     let timersStarted = 0;
     const countingClock = {
@@ -170,16 +170,7 @@ describe("KubernetesWatchStream", () => {
       },
       clearTimeout: (handle: unknown) => clock.clearTimeout(handle),
     };
-    const stream = new KubernetesWatchStream({
-      response,
-      resource: KIND_TABLE.NetworkPolicy!,
-      operation: "watch networkpolicies",
-      stallTimeoutMs: 1000,
-      signal: new AbortController().signal,
-      logger: silentLogger,
-      clock: countingClock,
-    });
-    const iterator = stream[Symbol.asyncIterator]();
+    const { write, stream, iterator } = await liveWatch(countingClock);
     for (let i = 1; i <= 100; i++) {
       write(line("MODIFIED", "p", String(i)));
       expect((await iterator.next()).value).toMatchObject({ type: "modified" });
