@@ -5,18 +5,14 @@
  * run in Deno processes of their own, started with no permissions.
  */
 import { coreBenchmarks } from "./core-bench.js";
-import { EVENT_SIDE_SCRIPT, eventSideRunner } from "./event-side-process.js";
+import { eventSideRunner } from "./event-side-process.js";
 
-const runEventSide = eventSideRunner(process.execPath, (side, events, rounds) => [
+const runEventSide = eventSideRunner(process.execPath, [
   "run",
   "--config",
   "deno.json",
   "--no-check",
   "--v8-flags=--expose-gc",
-  EVENT_SIDE_SCRIPT,
-  side,
-  String(events),
-  String(rounds),
 ]);
 const rows = await coreBenchmarks({ quick: process.argv.includes("--quick"), runEventSide });
 console.log(JSON.stringify(rows));

@@ -1,14 +1,12 @@
-import { execFile } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { benchDir, runJsonChild } from "./event-side-process.js";
 import type { Row } from "./measure.js";
-
-const benchDir = fileURLToPath(new URL("../", import.meta.url));
 
 /** The workspace's Deno (the `deno` npm package puts its binary beside its launcher). */
 function denoExecutable(): string {
   const candidates = ["../node_modules/deno/deno", "../node_modules/.bin/deno"].map((path) =>
-    fileURLToPath(new URL(path, new URL("../", import.meta.url))),
+    join(benchDir, path),
   );
   return candidates.find((path) => existsSync(path)) ?? "deno";
 }
@@ -33,27 +31,5 @@ export function coreBenchmarksOnDeno(options: { quick: boolean }): Promise<Row[]
     "src/core-bench-deno.ts",
     ...(options.quick ? ["--quick"] : []),
   ];
-  return new Promise((resolve, reject) => {
-    execFile(
-      deno,
-      args,
-      {
-        cwd: benchDir,
-        env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
-        maxBuffer: 1 << 20,
-      },
-      (error, stdout, stderr) => {
-        if (error) {
-          reject(new Error(`deno run src/core-bench-deno.ts failed: ${error.message}\n${stderr}`));
-          return;
-        }
-        const last = stdout.trim().split("\n").at(-1) ?? "";
-        try {
-          resolve(JSON.parse(last) as Row[]);
-        } catch {
-          reject(new Error(`deno run src/core-bench-deno.ts printed no rows:\n${stdout}\n${stderr}`));
-        }
-      },
-    );
-  });
+  return runJsonChild<Row[]>(deno, args, "deno run src/core-bench-deno.ts");
 }

@@ -1,7 +1,7 @@
 import { coreBenchmarks } from "./core-bench.js";
 import { coreBenchmarksOnDeno } from "./deno-runner.js";
 import { etcdBenchmarks } from "./etcd/etcd-bench.js";
-import { EVENT_SIDE_SCRIPT, eventSideRunner } from "./event-side-process.js";
+import { eventSideRunner } from "./event-side-process.js";
 import { k8sBenchmarks } from "./k8s/k8s-bench.js";
 import { printTable } from "./measure.js";
 
@@ -12,15 +12,7 @@ const only = onlyIndex === -1 ? undefined : (process.argv[onlyIndex + 1] ?? "").
 const wanted = (part: string) => only === undefined || only.includes(part);
 
 if (wanted("core")) {
-  const runEventSide = eventSideRunner(process.execPath, (side, events, rounds) => [
-    "--expose-gc",
-    "--import",
-    "tsx",
-    EVENT_SIDE_SCRIPT,
-    side,
-    String(events),
-    String(rounds),
-  ]);
+  const runEventSide = eventSideRunner(process.execPath, ["--expose-gc", "--import", "tsx"]);
   const rows = await coreBenchmarks({ quick, runEventSide });
   printTable(
     "@watchersyncer/core over the memory backend",
