@@ -75,7 +75,7 @@ describe("Calico's v3 key layout", () => {
     }
   });
 
-  it("makes createWatcherSyncer throw at once for a kind it cannot place, instead of a list retried forever", () => {
+  it("makes createWatcherSyncer throw at once for a kind it cannot place, instead of a list retried forever", async () => {
     const callbacks = { onStatusUpdated: () => {}, onUpdates: () => {} };
     expect(() => createWatcherSyncer(client, [{ listOptions: { kind: "Widget" } }], callbacks)).toThrow(
       UnknownKindError,
@@ -89,7 +89,7 @@ describe("Calico's v3 key layout", () => {
         createWatcherSyncer(configured, [{ listOptions: { kind: "Widget" } }], callbacks),
       ).not.toThrow();
     } finally {
-      void configured.close();
+      await configured.close();
     }
   });
 });

@@ -257,7 +257,6 @@ export class KubernetesWatchStream implements Watch<KubernetesObject> {
   private startStallTimer(delayMs: number): void {
     this.stallTimer = this.clock.setTimeout(() => {
       this.stallTimer = null;
-      if (this.finished) return;
       const silentMs = this.clock.now() - this.lastHeardAt;
       const { stallTimeoutMs, operation } = this.options;
       if (silentMs < stallTimeoutMs) {
