@@ -1,5 +1,5 @@
 import type { Clock, Revision, Watch, WatchEvent } from "@watchersyncer/core";
-import { FifoQueue } from "./fifo-queue.js";
+import { FifoQueue } from "@watchersyncer/core/backend";
 import type { Schedule } from "./scheduling.js";
 import type { StallGate } from "./stall-gate.js";
 

@@ -1,4 +1,4 @@
-import { FifoQueue } from "./fifo-queue.js";
+import { FifoQueue } from "@watchersyncer/core/backend";
 import type { LogEvent } from "./stored-entry.js";
 
 /**

@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import { WatchQueue } from "../../src/backend/index.js";
+import { ResourceExpiredError } from "../../src/errors.js";
+import type { WatchEvent } from "../../src/types.js";
+
+const added = (key: string, revision: string): WatchEvent => ({
+  type: "added",
+  new: { key, value: { key }, revision },
+});
+
+async function drain(queue: AsyncIterable<WatchEvent>): Promise<WatchEvent[]> {
+  const events: WatchEvent[] = [];
+  for await (const event of queue) events.push(event);
+  return events;
+}
+
+describe("WatchQueue", () => {
+  it("hands out queued events in order, then ends when the remote ends it", async () => {
+    const queue = new WatchQueue();
+    queue.push(added("/a", "1"));
+    queue.push(added("/b", "2"));
+    queue.end();
+    queue.push(added("/c", "3")); // after the end: ignored
+    expect(await drain(queue)).toEqual([added("/a", "1"), added("/b", "2")]);
+    expect(queue.closed).toBe(true);
+  });
+
+  it("wakes a consumer that waits for the next event", async () => {
+    const queue = new WatchQueue();
+    const next = queue.next();
+    queue.push(added("/a", "1"));
+    await expect(next).resolves.toEqual({ done: false, value: added("/a", "1") });
+    const end = queue.next();
+    queue.end();
+    await expect(end).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("serves several waiting consumers one event each, in order", async () => {
+    const queue = new WatchQueue();
+    const first = queue.next();
+    const second = queue.next();
+    queue.push(added("/a", "1"));
+    queue.push(added("/b", "2"));
+    expect((await first).value).toEqual(added("/a", "1"));
+    expect((await second).value).toEqual(added("/b", "2"));
+  });
+
+  it("fail() delivers what was queued, then the error event, then the end", async () => {
+    const queue = new WatchQueue();
+    const error = new ResourceExpiredError("compacted");
+    queue.push(added("/a", "1"));
+    queue.fail(error);
+    queue.fail(new Error("second failure: ignored"));
+    expect(await drain(queue)).toEqual([added("/a", "1"), { type: "error", error }]);
+  });
+
+  it("stop() drops what is queued and ends a waiting consumer", async () => {
+    const queue = new WatchQueue();
+    queue.push(added("/a", "1"));
+    queue.stop();
+    expect(await queue.next()).toEqual({ done: true, value: undefined });
+    const queue2 = new WatchQueue();
+    const waiting = queue2.next();
+    queue2.stop();
+    queue2.stop();
+    await expect(waiting).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("calls onClose exactly once, whichever way it ends", () => {
+    for (const end of [
+      (q: WatchQueue) => q.end(),
+      (q: WatchQueue) => q.fail(new Error("x")),
+      (q: WatchQueue) => q.stop(),
+    ]) {
+      let closes = 0;
+      const queue = new WatchQueue({ onClose: () => closes++ });
+      end(queue);
+      queue.end();
+      queue.stop();
+      expect(closes).toBe(1);
+    }
+  });
+
+  it("stops when its signal aborts, also when it was aborted already", async () => {
+    const controller = new AbortController();
+    let closes = 0;
+    const queue = new WatchQueue({ signal: controller.signal, onClose: () => closes++ });
+    queue.push(added("/a", "1"));
+    controller.abort();
+    expect(queue.closed).toBe(true);
+    expect(closes).toBe(1);
+    expect(await queue.next()).toEqual({ done: true, value: undefined });
+    const late = new WatchQueue({ signal: controller.signal });
+    expect(late.closed).toBe(true);
+  });
+
+  it("pauses the source at the high-water mark and resumes it at half", async () => {
+    const calls: string[] = [];
+    const queue = new WatchQueue({
+      highWaterMark: 4,
+      onPause: () => calls.push("pause"),
+      onResume: () => calls.push("resume"),
+    });
+    for (let i = 1; i <= 5; i++) queue.push(added(`/k${i}`, String(i)));
+    expect(calls).toEqual(["pause"]);
+    await queue.next(); // 4 left
+    await queue.next(); // 3 left
+    expect(calls).toEqual(["pause"]);
+    await queue.next(); // 2 left: half the mark
+    expect(calls).toEqual(["pause", "resume"]);
+    expect(queue.size).toBe(2);
+  });
+
+  it("does not resume a source that has ended", async () => {
+    const calls: string[] = [];
+    const queue = new WatchQueue({
+      highWaterMark: 2,
+      onResume: () => calls.push("resume"),
+      onPause: () => {},
+    });
+    queue.push(added("/a", "1"));
+    queue.push(added("/b", "2"));
+    queue.end();
+    expect(await drain(queue)).toHaveLength(2);
+    expect(calls).toEqual([]);
+  });
+
+  it("hold() keeps events from the consumer until release(); stop() ends a held consumer", async () => {
+    const queue = new WatchQueue();
+    queue.hold();
+    queue.push(added("/a", "1"));
+    let settled = false;
+    const next = queue.next().then((result) => {
+      settled = true;
+      return result;
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    queue.release();
+    expect((await next).value).toEqual(added("/a", "1"));
+
+    queue.hold();
+    const waiting = queue.next();
+    queue.stop();
+    await expect(waiting).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("passes every result through schedule when one is given", async () => {
+    const scheduled: unknown[] = [];
+    const queue = new WatchQueue({
+      schedule: (result) => {
+        scheduled.push("scheduled");
+        return result;
+      },
+    });
+    queue.push(added("/a", "1"));
+    await queue.next(); // ready at once
+    const waiting = queue.next();
+    queue.push(added("/b", "2")); // handed to a waiting consumer
+    await waiting;
+    expect(scheduled).toHaveLength(2);
+  });
+
+  it("return() from a for-await loop stops the watch", async () => {
+    let closes = 0;
+    const queue = new WatchQueue({ onClose: () => closes++ });
+    queue.push(added("/a", "1"));
+    queue.push(added("/b", "2"));
+    for await (const _event of queue) break;
+    expect(closes).toBe(1);
+    expect(queue.size).toBe(0);
+  });
+});
