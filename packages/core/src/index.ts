@@ -25,7 +25,7 @@ export type {
   SyncerStats,
   WatchEndReason,
 } from "./observer.js";
-export { DEFAULTS, type WatcherSyncerOptions } from "./options.js";
+export { DEFAULTS, WATCHER_SYNCER_DEFAULTS, type WatcherSyncerOptions } from "./options.js";
 export type {
   DatastoreClient,
   KVPair,

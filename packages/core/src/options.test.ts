@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, systemClock } from "./index.js";
+import { DEFAULTS, systemClock, WATCHER_SYNCER_DEFAULTS } from "./index.js";
 import { resolveOptions } from "./options.js";
 
 describe("syncer options", () => {
@@ -12,7 +12,8 @@ describe("syncer options", () => {
       maxErrorsPerRevision: 5,
       maxUpdatesToConsolidate: 1000,
     });
-    expect(resolved).toEqual(DEFAULTS);
+    expect(resolved).toEqual(WATCHER_SYNCER_DEFAULTS);
+    expect(DEFAULTS).toBe(WATCHER_SYNCER_DEFAULTS);
     expect(clock).toBe(systemClock);
   });
 

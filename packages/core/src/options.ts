@@ -21,7 +21,8 @@ export interface WatcherSyncerOptions {
   observer?: SyncerObserver;
 }
 
-export const DEFAULTS = {
+/** The numeric defaults of `WatcherSyncerOptions` (Calico's values). */
+export const WATCHER_SYNCER_DEFAULTS = {
   minResyncInterval: 500,
   listRetryInterval: 1000,
   watchPollInterval: 5000,
@@ -29,15 +30,18 @@ export const DEFAULTS = {
   maxUpdatesToConsolidate: 1000,
 } as const;
 
-export type ResolvedOptions = { -readonly [K in keyof typeof DEFAULTS]: number };
+/** @deprecated Use `WATCHER_SYNCER_DEFAULTS`; this name clashes with other packages' `DEFAULTS`. */
+export const DEFAULTS = WATCHER_SYNCER_DEFAULTS;
+
+export type ResolvedOptions = { -readonly [K in keyof typeof WATCHER_SYNCER_DEFAULTS]: number };
 
 export function resolveOptions(options: WatcherSyncerOptions = {}): {
   resolved: ResolvedOptions;
   clock: Clock;
   logger: Logger;
 } {
-  const resolved: ResolvedOptions = { ...DEFAULTS };
-  for (const name of Object.keys(DEFAULTS) as (keyof ResolvedOptions)[]) {
+  const resolved: ResolvedOptions = { ...WATCHER_SYNCER_DEFAULTS };
+  for (const name of Object.keys(WATCHER_SYNCER_DEFAULTS) as (keyof ResolvedOptions)[]) {
     const value = options[name];
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {

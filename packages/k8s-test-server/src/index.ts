@@ -16,5 +16,11 @@ export {
   type ResourceDefinition,
   type ResourceRef,
 } from "./resources.js";
-export { DEFAULTS, startTestServer, type TestServer, type TestServerOptions } from "./server.js";
+export {
+  DEFAULTS,
+  startTestServer,
+  TEST_SERVER_DEFAULTS,
+  type TestServer,
+  type TestServerOptions,
+} from "./server.js";
 export { ApiError, type Status, type StatusCause, type StatusDetails } from "./status.js";

@@ -25,13 +25,16 @@ export interface TestServerOptions {
   logger?: Logger;
 }
 
-export const DEFAULTS = {
+export const TEST_SERVER_DEFAULTS = {
   port: 0,
   host: "127.0.0.1",
   bookmarkIntervalMs: 1000,
   compactionWindow: 10_000,
   freshnessTimeoutMs: 3000,
 } as const;
+
+/** @deprecated Use `TEST_SERVER_DEFAULTS`; this name clashes with other packages' `DEFAULTS`. */
+export const DEFAULTS = TEST_SERVER_DEFAULTS;
 
 export interface TestServer {
   /** "http://127.0.0.1:PORT" */
@@ -83,8 +86,10 @@ class K8sTestServer implements TestServer {
 
   constructor(options: TestServerOptions) {
     const logger = options.logger ?? silentLogger;
-    this.#host = options.host ?? DEFAULTS.host;
-    this.#store = new Store({ compactionWindow: options.compactionWindow ?? DEFAULTS.compactionWindow });
+    this.#host = options.host ?? TEST_SERVER_DEFAULTS.host;
+    this.#store = new Store({
+      compactionWindow: options.compactionWindow ?? TEST_SERVER_DEFAULTS.compactionWindow,
+    });
     this.#faults = new FaultInjector({
       watches: this.#watches,
       revision: () => this.#store.revision,
@@ -95,8 +100,8 @@ class K8sTestServer implements TestServer {
       faults: this.#faults,
       watches: this.#watches,
       logger,
-      bookmarkIntervalMs: options.bookmarkIntervalMs ?? DEFAULTS.bookmarkIntervalMs,
-      freshnessTimeoutMs: options.freshnessTimeoutMs ?? DEFAULTS.freshnessTimeoutMs,
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? TEST_SERVER_DEFAULTS.bookmarkIntervalMs,
+      freshnessTimeoutMs: options.freshnessTimeoutMs ?? TEST_SERVER_DEFAULTS.freshnessTimeoutMs,
       hostPort: () => `${this.#host}:${this.#port}`,
     };
     this.#server = createServer(createRequestListener(ctx));
@@ -201,6 +206,6 @@ function namespaceOf(object: Record<string, unknown>): { namespace?: string } {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const server = new K8sTestServer(options);
-  await server.start(options.port ?? DEFAULTS.port);
+  await server.start(options.port ?? TEST_SERVER_DEFAULTS.port);
   return server;
 }
