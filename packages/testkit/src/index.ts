@@ -9,3 +9,4 @@ export {
   type RecordingCallbacksOptions,
   type WaitOptions,
 } from "./recording-callbacks.js";
+export { drain, type EventuallyOptions, eventually, NEVER_ABORTED, take } from "./waiting.js";
