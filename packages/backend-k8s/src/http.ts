@@ -128,8 +128,7 @@ export class KubernetesHttp {
       init = await this.prepare();
     } catch (err) {
       // Auth plugins (exec, OIDC) and proxy settings fail here; say which request they broke.
-      const text = err instanceof Error ? err.message : String(err);
-      throw new DatastoreError(`${request.operation}: cannot prepare the request: ${text}`, { cause: err });
+      throw preparationError(request.operation, err);
     }
     const headers = init.headers;
     headers.accept = "application/json";
@@ -245,4 +244,22 @@ export function abortError(signal: AbortSignal): Error {
   const err = new Error("the operation was aborted");
   err.name = "AbortError";
   return err;
+}
+
+/** Says how node-fetch's `Headers` words an illegal value: it quotes the value, which may be a token. */
+const ILLEGAL_HEADER_VALUE = /is not a legal HTTP header value/;
+
+/**
+ * The error for a request that could not be prepared. A header value never reaches it (nor its
+ * cause): client-node's error for a token ending in a newline quotes the whole token, and this
+ * message is logged on every retry.
+ */
+function preparationError(operation: string, err: unknown): DatastoreError {
+  const text = err instanceof Error ? err.message : String(err);
+  if (ILLEGAL_HEADER_VALUE.test(text)) {
+    return new DatastoreError(
+      `${operation}: cannot prepare the request: a header would hold a control character (a token ending in a newline?); its value is not shown`,
+    );
+  }
+  return new DatastoreError(`${operation}: cannot prepare the request: ${text}`, { cause: err });
 }

@@ -190,10 +190,17 @@ describe("kubeconfig files: what we prepare equals what client-node prepares", (
     expect(ours.headers.authorization).toBe("Bearer from-file");
   });
 
-  it("a token file ending in a newline fails alike (an illegal header value)", async () => {
+  it("a token file ending in a newline: trimmed as client-go trims it, where client-node fails", async () => {
+    // A deliberate difference: client-node sends the newline and its Headers refuse it, quoting the
+    // token in the error; client-go trims token files.
     const tokenFile = await writeIn("token-file-newline", "token", "with-newline\n");
-    const { ours, theirs } = await compareFile(await writeKubeconfig({ user: { "token-file": tokenFile } }));
-    expect(ours.ok).toBe(false);
+    const path = await writeKubeconfig({ user: { "token-file": tokenFile } });
+    const theirsConfig = new KubeConfig();
+    theirsConfig.loadFromFile(path);
+    const ours = await prepare(new KubernetesHttp(loadKubeConfig({ kubeconfigPath: path }), "ua"));
+    const theirs = await prepare(new KubernetesHttp(theirsConfig, "ua"));
+    expectPreparedByUs(ours);
+    expect(ours.headers.authorization).toBe("Bearer with-newline");
     expect(theirs.ok).toBe(false);
   });
 

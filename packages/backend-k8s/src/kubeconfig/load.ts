@@ -28,9 +28,24 @@ export function parseKubeConfig(text: string): ParsedKubeConfig {
   return new ParsedKubeConfig({
     clusters: newClusters(document.clusters),
     contexts: newContexts(document.contexts),
-    users: newUsers(document.users),
+    users: trimFileTokens(document.users, newUsers(document.users)),
     currentContext: document["current-context"] as string,
   });
+}
+
+/**
+ * A token read from a `token-file` loses surrounding whitespace, as client-go's does: a file written
+ * with `echo` ends in a newline, which client-node would send (and fail on) as part of the header.
+ */
+function trimFileTokens(raw: unknown, users: ReturnType<typeof newUsers>): ReturnType<typeof newUsers> {
+  const entries = Array.isArray(raw) ? (raw as { name?: unknown; user?: Record<string, unknown> }[]) : [];
+  for (const user of users) {
+    const entry = entries.find((candidate) => candidate?.name === user.name);
+    if (entry?.user?.["token-file"] !== undefined && typeof user.token === "string") {
+      (user as { token?: string }).token = user.token.trim();
+    }
+  }
+  return users;
 }
 
 /**

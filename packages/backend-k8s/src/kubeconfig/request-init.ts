@@ -84,7 +84,8 @@ export class TokenFiles {
     const cached = this.tokens.get(file);
     const now = this.now();
     if (cached !== undefined && now - cached.readAt <= TOKEN_FILE_MAX_AGE_MS) return cached.token;
-    const token = readFileSync(file).toString("utf-8");
+    // Trimmed as client-go trims it: `echo token > file` leaves a newline no header may hold.
+    const token = readFileSync(file).toString("utf-8").trim();
     this.tokens.set(file, { token, readAt: now });
     return token;
   }
@@ -144,8 +145,9 @@ const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * Sets a header as client-node's trip through node-fetch's `Headers` does: strings and numbers
- * as text, arrays joined, anything else dropped, and an illegal value (a token file's trailing
- * newline) an error rather than a request.
+ * as text, arrays joined, anything else dropped, and an illegal value (an inline `token: |` with
+ * its trailing newline) an error rather than a request. The error names the header but never its
+ * value: an authorization header is a secret, and the message reaches logs.
  */
 function setHeader(headers: Record<string, string>, name: string, value: unknown): void {
   let values: string[];
@@ -153,7 +155,11 @@ function setHeader(headers: Record<string, string>, name: string, value: unknown
   else if (Array.isArray(value)) values = value.map(String);
   else return;
   for (const text of values) {
-    if (INVALID_HEADER_VALUE.test(text)) throw new TypeError(`${text} is not a legal HTTP header value`);
+    if (INVALID_HEADER_VALUE.test(text)) {
+      throw new TypeError(
+        `the ${name} header would hold a control character (a token ending in a newline?); its value is not shown`,
+      );
+    }
   }
   headers[name] = values.join(", ");
 }
