@@ -1,7 +1,8 @@
 import * as k8s from "@kubernetes/client-node";
+import { eventually } from "@watchersyncer/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../src/index.js";
-import { eventually, type Json, NETWORK_POLICIES, networkPolicy, PODS } from "./helpers.js";
+import { type Json, NETWORK_POLICIES, networkPolicy, PODS } from "./helpers.js";
 
 const GROUP = "crd.projectcalico.org";
 
@@ -72,7 +73,7 @@ describe("@kubernetes/client-node informers against the test server", () => {
     informers.push(recorded.informer);
     await recorded.informer.start();
     expect(keys(recorded.informer.list())).toEqual(keys(await serverPolicies()));
-    await eventually(() => server.openWatches === 1, 10_000, "informer watch open");
+    await eventually("informer watch open", () => server.openWatches === 1, { timeoutMs: 10_000 });
 
     // writes through the HTTP API (typed client) and the data plane
     await custom.createNamespacedCustomObject({
@@ -85,7 +86,7 @@ describe("@kubernetes/client-node informers against the test server", () => {
     const before1 = server.get(NETWORK_POLICIES, "before-1", "ns1")!;
     server.update(NETWORK_POLICIES, { ...before1, spec: { order: 1 } });
     server.remove(NETWORK_POLICIES, "before-2", "ns2");
-    await eventually(() => recorded.events.length >= 5, 10_000, "informer events");
+    await eventually("informer events", () => recorded.events.length >= 5, { timeoutMs: 10_000 });
     expect(recorded.events).toEqual([
       "add ns1/before-1",
       "add ns2/before-2",
@@ -99,25 +100,25 @@ describe("@kubernetes/client-node informers against the test server", () => {
     // 410 in the stream: the informer must relist, and see what changed while it did
     server.faults.expireWatches();
     server.create(NETWORK_POLICIES, networkPolicy("after-expire", "ns3"));
-    await eventually(() => recorded.lists() === 2, 10_000, "relist after 410");
-    await eventually(() => server.openWatches === 1, 10_000, "rewatch after 410");
+    await eventually("relist after 410", () => recorded.lists() === 2, { timeoutMs: 10_000 });
+    await eventually("rewatch after 410", () => server.openWatches === 1, { timeoutMs: 10_000 });
     server.remove(NETWORK_POLICIES, "via-http", "ns1");
     await eventually(
-      async () => keys(recorded.informer.list()).join() === keys(await serverPolicies()).join(),
-      10_000,
       "converged after 410",
+      async () => keys(recorded.informer.list()).join() === keys(await serverPolicies()).join(),
+      { timeoutMs: 10_000 },
     );
 
     // a clean close: the informer re-watches from its last resourceVersion without a relist
     server.faults.dropWatches();
     const dropped = server.get(NETWORK_POLICIES, "after-expire", "ns3")!;
     server.update(NETWORK_POLICIES, { ...dropped, spec: { order: 42 } });
-    await eventually(() => server.openWatches === 1, 10_000, "rewatch after drop");
+    await eventually("rewatch after drop", () => server.openWatches === 1, { timeoutMs: 10_000 });
     server.create(NETWORK_POLICIES, networkPolicy("after-drop", "ns1"));
     await eventually(
-      async () => keys(recorded.informer.list()).join() === keys(await serverPolicies()).join(),
-      10_000,
       "converged after drop",
+      async () => keys(recorded.informer.list()).join() === keys(await serverPolicies()).join(),
+      { timeoutMs: 10_000 },
     );
     expect(recorded.lists()).toBe(2);
     expect(recorded.informer.get("after-expire", "ns3")?.metadata?.resourceVersion).toBe(
@@ -141,7 +142,7 @@ describe("@kubernetes/client-node informers against the test server", () => {
     expect(recorded.informer.get("p1", "default")?.metadata?.uid).toBe(
       (server.get(PODS, "p1", "default")!.metadata as Json).uid,
     );
-    await eventually(() => server.openWatches === 1, 10_000, "informer watch open");
+    await eventually("informer watch open", () => server.openWatches === 1, { timeoutMs: 10_000 });
 
     const created = await core.createNamespacedPod({
       namespace: "kube-system",
@@ -155,7 +156,7 @@ describe("@kubernetes/client-node informers against the test server", () => {
       body: [{ op: "add", path: "/metadata/labels/extra", value: "yes" }],
     });
     await core.deleteNamespacedPod({ name: "p2", namespace: "kube-system" });
-    await eventually(() => recorded.events.length >= 4, 10_000, "pod events");
+    await eventually("pod events", () => recorded.events.length >= 4, { timeoutMs: 10_000 });
     expect(recorded.events).toEqual([
       "add default/p1",
       "add kube-system/p2",
@@ -168,16 +169,18 @@ describe("@kubernetes/client-node informers against the test server", () => {
 
     server.faults.expireWatches();
     server.create(PODS, pod("p3", "default"));
-    await eventually(() => recorded.lists() === 2 && server.openWatches === 1, 10_000, "relist after 410");
+    await eventually("relist after 410", () => recorded.lists() === 2 && server.openWatches === 1, {
+      timeoutMs: 10_000,
+    });
     server.faults.dropWatches();
     server.remove(PODS, "p1", "default");
-    await eventually(() => server.openWatches === 1, 10_000, "rewatch after drop");
+    await eventually("rewatch after drop", () => server.openWatches === 1, { timeoutMs: 10_000 });
     const serverPods = async () =>
       ((await (await fetch(`${server.url}/api/v1/pods`)).json()) as Json).items as Json[];
     await eventually(
-      async () => keys(recorded.informer.list()).join() === keys(await serverPods()).join(),
-      10_000,
       "pods converged",
+      async () => keys(recorded.informer.list()).join() === keys(await serverPods()).join(),
+      { timeoutMs: 10_000 },
     );
     expect(keys(recorded.informer.list())).toEqual([
       `default/p3@${(server.get(PODS, "p3", "default")!.metadata as Json).resourceVersion}`,

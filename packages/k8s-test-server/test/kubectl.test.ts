@@ -2,9 +2,10 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eventually } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../src/index.js";
-import { eventually, type Json, NAMESPACES, NETWORK_POLICIES, networkPolicy, PODS } from "./helpers.js";
+import { type Json, NAMESPACES, NETWORK_POLICIES, networkPolicy, PODS } from "./helpers.js";
 
 const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
 const NP_RESOURCE = "networkpolicies.crd.projectcalico.org";
@@ -201,19 +202,19 @@ describe("kubectl against the test server", () => {
     const events = watch(["get", NP_RESOURCE, "-n", "ns1", "-w", "-o", "json", "--output-watch-events"]);
     try {
       await eventually(
-        () => plain.documents().length >= 2 && events.documents().length >= 1,
-        30_000,
         "initial objects",
+        () => plain.documents().length >= 2 && events.documents().length >= 1,
+        { timeoutMs: 30_000 },
       );
-      await eventually(() => server.openWatches >= 2, 30_000, "watches open");
+      await eventually("watches open", () => server.openWatches >= 2, { timeoutMs: 30_000 });
       const current = server.get(NETWORK_POLICIES, "allow-web", "ns1")!;
       server.update(NETWORK_POLICIES, { ...current, spec: { ...(current.spec as Json), order: 300 } });
       server.create(NETWORK_POLICIES, networkPolicy("added", "ns1"));
       const deleted = await kubectl("delete", NP_RESOURCE, "-n", "ns1", "added");
       expect(deleted.code, deleted.stderr).toBe(0);
       expect(deleted.stdout).toContain("deleted");
-      await eventually(() => plain.documents().length >= 5, 30_000, "plain watch output");
-      await eventually(() => events.documents().length >= 4, 30_000, "event watch output");
+      await eventually("plain watch output", () => plain.documents().length >= 5, { timeoutMs: 30_000 });
+      await eventually("event watch output", () => events.documents().length >= 4, { timeoutMs: 30_000 });
       expect(plain.documents().map((d) => `${d.metadata.name}:${d.spec.order}`)).toEqual([
         "allow-web:200",
         "other:100",
