@@ -1,5 +1,7 @@
-import { type FuzzFailure, type FuzzOptions, runFuzz } from "./fuzz-datastore-client.js";
-import type { FuzzDriverFactory } from "./types.js";
+import type { FuzzDriverFactory } from "./fuzz-driver.js";
+import type { FuzzFailure } from "./fuzz-failure.js";
+import type { FuzzOptions } from "./fuzz-options.js";
+import { runFuzz } from "./fuzz-runner.js";
 
 export interface CampaignOptions extends Omit<FuzzOptions, "numRuns" | "timeLimitMs"> {
   /** Stop after this many histories. Default: unbounded (then `minutes` must be set). */

@@ -1,5 +1,5 @@
 import type { DatastoreClient, ListOptions, Revision } from "@watchersyncer/core";
-import type { FuzzDriver, FuzzFaults } from "./types.js";
+import type { FuzzDriver, FuzzFaults } from "./fuzz-driver.js";
 
 /**
  * The part of `@watchersyncer/backend-memory`'s `MemoryDatastore` the fuzz drives. Structural,

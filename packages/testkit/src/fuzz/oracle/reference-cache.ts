@@ -7,7 +7,7 @@ import {
   UpdateType,
   type WatchEvent,
 } from "@watchersyncer/core";
-import { convert, type FuzzKind } from "./fuzz-kinds.js";
+import { convert, type FuzzKind } from "../fuzz-kinds.js";
 
 /** One thing the consumer must hear, per resource type, in this order. */
 export type ExpectedDelivery =

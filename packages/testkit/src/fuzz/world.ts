@@ -11,11 +11,13 @@ import {
   type WatcherSyncerOptions,
 } from "@watchersyncer/core";
 import type fc from "fast-check";
-import { CheckingConsumer } from "./checking-consumer.js";
+import type { FuzzDriver, FuzzDriverFactory, SyncerFactory } from "./fuzz-driver.js";
 import { convert, type FuzzKind, type FuzzValue, updateProcessorFor } from "./fuzz-kinds.js";
-import { ReferenceCache } from "./reference-syncer.js";
-import { type PlannedFailure, tapClient } from "./tapped-client.js";
-import type { FuzzDriver, FuzzDriverFactory, SyncerFactory } from "./types.js";
+import type { HistoryConfig } from "./history-config.js";
+import { CheckingConsumer } from "./oracle/checking-consumer.js";
+import { ReferenceCache } from "./oracle/reference-cache.js";
+import type { PlannedFailure } from "./tap/planned-failure.js";
+import { tapClient } from "./tap/tapped-client.js";
 
 /** Short intervals: in simulated time they cost nothing, in real time they keep runs short. */
 export const FUZZ_SYNCER_OPTIONS = {
@@ -24,16 +26,6 @@ export const FUZZ_SYNCER_OPTIONS = {
   watchPollInterval: 500,
   maxErrorsPerRevision: 2,
 } as const;
-
-/** What one history is run with (generated, so it shrinks and replays with the commands). */
-export interface HistoryConfig {
-  kinds: FuzzKind[];
-  maxUpdatesToConsolidate: number;
-  /** Written before the syncer starts, so the first lists have something to deliver. */
-  initial: { kind: string; name: string }[];
-  /** Entries per part of a list in parts, for a driver that can page lists; unset: whole lists. */
-  listPageSize?: number;
-}
 
 export interface WorldOptions {
   factory: FuzzDriverFactory;

@@ -5,7 +5,7 @@ import {
   type Update,
   UpdateType,
 } from "@watchersyncer/core";
-import { describeDelivery, type ReferenceCache } from "./reference-syncer.js";
+import { describeDelivery, type ReferenceCache } from "./reference-cache.js";
 
 const STATUS_ORDER: readonly SyncStatus[] = [
   SyncStatus.WaitForDatastore,
