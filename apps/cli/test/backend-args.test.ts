@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCommandLine, UsageError, type WatchArgs } from "../src/args.js";
+import { parseCommandLine, UsageError, type WatchArgs } from "../src/args/command-line.js";
 
 function watchArgs(argv: string[]): WatchArgs {
   const invocation = parseCommandLine(argv);

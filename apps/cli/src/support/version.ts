@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 
-/** The package version, read from package.json beside `src/` and `dist/`. */
+/** The package version, read from package.json two levels up from `src/support/` and `dist/support/`. */
 export function cliVersion(): string {
   try {
-    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
       version?: unknown;
     };
     return typeof manifest.version === "string" ? manifest.version : "unknown";

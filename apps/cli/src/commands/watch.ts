@@ -5,9 +5,9 @@ import {
   type Update,
   type WatcherSyncer,
 } from "@watchersyncer/core";
-import type { WatchArgs } from "./args.js";
-import { ConnectDeadline } from "./backends/connect-deadline.js";
-import { ConnectError } from "./backends/connect-error.js";
+import type { WatchArgs } from "../args/command-line.js";
+import { ConnectDeadline } from "../backends/connect-deadline.js";
+import { ConnectError } from "../backends/connect-error.js";
 import {
   BACKENDS,
   type Backend,
@@ -15,18 +15,23 @@ import {
   NO_CONNECTION_ARGS,
   type OpenedBackend,
   resolveScope,
-} from "./backends.js";
-import { CountingClient } from "./counting-client.js";
-import type { DemoWorkload } from "./demo.js";
-import type { CliIo } from "./io.js";
-import { LiveProgress } from "./live-progress.js";
-import { createCliLogger, DEFAULT_LOG_FORMAT, DEFAULT_LOG_LEVEL, jsonMessageStream } from "./logger.js";
-import { type ServedMetrics, serveMetrics } from "./metrics.js";
-import { fanOut, ObservationCounts } from "./observation-counts.js";
-import { createOutput, type OutputFormat } from "./output/index.js";
-import { randomSeed } from "./prng.js";
-import { type Verification, verify } from "./verify.js";
-import { ConsumerView } from "./view.js";
+} from "../backends/registry.js";
+import type { DemoWorkload } from "../demo/demo-workload.js";
+import { type Verification, verify } from "../demo/verify.js";
+import { CountingClient } from "../observability/counting-client.js";
+import { LiveProgress } from "../observability/live-progress.js";
+import {
+  createCliLogger,
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  jsonMessageStream,
+} from "../observability/logger.js";
+import { type ServedMetrics, serveMetrics } from "../observability/metrics.js";
+import { fanOut, ObservationCounts } from "../observability/observation-counts.js";
+import { ConsumerView } from "../output/consumer-view.js";
+import { createOutput, type OutputFormat } from "../output/index.js";
+import type { CliIo } from "../support/io.js";
+import { randomSeed } from "../support/prng.js";
 
 /** How long the syncer may take to catch up with the datastore once the demo stops writing. */
 export const CATCH_UP_TIMEOUT_MS = { duration: 10_000, signal: 5_000 } as const;

@@ -8,11 +8,11 @@ import {
   DEFAULT_BACKEND,
   DEFAULT_CONNECT_TIMEOUT_MS,
   findBackend,
-} from "./backends.js";
-import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./logger.js";
-import { type MetricsAddress, parseMetricsAddress } from "./metrics.js";
-import { OUTPUT_FORMATS, type OutputFormat } from "./output/index.js";
-import { MAX_SEED } from "./prng.js";
+} from "../backends/registry.js";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../observability/logger.js";
+import { type MetricsAddress, parseMetricsAddress } from "../observability/metrics.js";
+import { OUTPUT_FORMATS, type OutputFormat } from "../output/index.js";
+import { MAX_SEED } from "../support/prng.js";
 
 /** Bad command line: main prints `watchersyncer: <message>` and the short usage, and exits 2. */
 export class UsageError extends Error {

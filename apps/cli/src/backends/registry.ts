@@ -1,5 +1,5 @@
 import type { DatastoreClient, ListOptions, Logger, WatcherSyncerOptions } from "@watchersyncer/core";
-import { DEMO_KINDS, DEMO_SYNCER_OPTIONS, DemoWorkload } from "./demo.js";
+import { DEMO_KINDS, DEMO_SYNCER_OPTIONS, DemoWorkload } from "../demo/demo-workload.js";
 
 export interface KindInfo {
   name: string;
@@ -119,15 +119,15 @@ export const BACKENDS: Readonly<Record<string, Backend>> = {
     description: "etcd v3: Calico's key layout (--kind), or any key prefix (--prefix)",
     defaultKinds: [],
     flags: ["endpoints", "cacert", "cert", "key", "user", "password-file", "prefix", "connect-timeout"],
-    resolveScope: async (request) => (await import("./backends/etcd.js")).etcdScope(request),
-    open: async (context) => (await import("./backends/etcd.js")).openEtcd(context),
+    resolveScope: async (request) => (await import("./etcd.js")).etcdScope(request),
+    open: async (context) => (await import("./etcd.js")).openEtcd(context),
   },
   k8s: {
     description: "Kubernetes API server: Calico's CRDs and core kinds",
     defaultKinds: [],
     flags: ["kubeconfig", "context", "connect-timeout"],
-    resolveScope: async (request) => (await import("./backends/k8s.js")).kubernetesScope(request),
-    open: async (context) => (await import("./backends/k8s.js")).openKubernetes(context),
+    resolveScope: async (request) => (await import("./k8s.js")).kubernetesScope(request),
+    open: async (context) => (await import("./k8s.js")).openKubernetes(context),
   },
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RATE, parseCommandLine, UsageError, type WatchArgs } from "./args.js";
-import { NO_CONNECTION_ARGS } from "./backends.js";
+import { NO_CONNECTION_ARGS } from "../backends/registry.js";
+import { DEFAULT_RATE, parseCommandLine, UsageError, type WatchArgs } from "./command-line.js";
 
 const ALL_KINDS = ["networkpolicies", "globalnetworkpolicies", "hostendpoints"];
 
