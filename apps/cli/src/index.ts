@@ -1,17 +1,7 @@
-export {
-  DEFAULT_RATE,
-  type Invocation,
-  parseCommandLine,
-  UsageError,
-  type WatchArgs,
-} from "./args/command-line.js";
-export {
-  BACKENDS,
-  type Backend,
-  type BackendContext,
-  type KindInfo,
-  type OpenedBackend,
-} from "./backends/registry.js";
+export { DEFAULT_RATE, type Invocation, parseCommandLine, type WatchArgs } from "./args/command-line.js";
+export { UsageError } from "./args/usage-error.js";
+export type { Backend, BackendContext, KindInfo, OpenedBackend } from "./backends/backend.js";
+export { BACKENDS } from "./backends/registry.js";
 export { CATCH_UP_TIMEOUT_MS, type RunWatchOptions, runWatch } from "./commands/watch.js";
 export {
   DEMO_KINDS,

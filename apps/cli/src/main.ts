@@ -1,5 +1,6 @@
-import { parseCommandLine, UsageError } from "./args/command-line.js";
+import { parseCommandLine } from "./args/command-line.js";
 import { SHORT_USAGE, usageText } from "./args/usage.js";
+import { UsageError } from "./args/usage-error.js";
 import { runWatch } from "./commands/watch.js";
 import type { CliIo } from "./support/io.js";
 import { cliVersion } from "./support/version.js";

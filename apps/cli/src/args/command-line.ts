@@ -1,23 +1,16 @@
 import { parseArgs } from "node:util";
+import type { Backend, BackendFlag } from "../backends/backend.js";
 import {
   BACKEND_FLAG_OPTIONS,
-  type Backend,
-  type BackendFlag,
-  backendNames,
   type ConnectionArgs,
-  DEFAULT_BACKEND,
   DEFAULT_CONNECT_TIMEOUT_MS,
-  findBackend,
-} from "../backends/registry.js";
+} from "../backends/connection-flags.js";
+import { backendNames, DEFAULT_BACKEND, findBackend } from "../backends/registry.js";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../observability/logger.js";
 import { type MetricsAddress, parseMetricsAddress } from "../observability/metrics.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../output/index.js";
 import { MAX_SEED } from "../support/prng.js";
-
-/** Bad command line: main prints `watchersyncer: <message>` and the short usage, and exits 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+import { UsageError } from "./usage-error.js";
 
 export interface WatchArgs {
   backend: string;

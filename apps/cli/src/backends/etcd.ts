@@ -6,9 +6,10 @@ import {
   type EtcdListOptions,
   etcdOptionsFromEnv,
 } from "@watchersyncer/backend-etcd";
-import { UsageError } from "../args/command-line.js";
+import { UsageError } from "../args/usage-error.js";
+import type { BackendContext, OpenedBackend, ScopeRequest } from "./backend.js";
 import { ConnectError, describeError } from "./connect-error.js";
-import type { BackendContext, ConnectionArgs, OpenedBackend, ScopeRequest } from "./registry.js";
+import type { ConnectionArgs } from "./connection-flags.js";
 
 /** Calico's kind for a `--kind`: the kind, its lowercase form or its plural, as the backend reads them. */
 function calicoKind(kind: string): { name: string; namespaced: boolean } | undefined {

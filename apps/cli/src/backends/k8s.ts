@@ -1,8 +1,8 @@
 import { createKubernetesClient, KIND_TABLE, type KubernetesClient } from "@watchersyncer/backend-k8s";
 import type { ListOptions } from "@watchersyncer/core";
-import { UsageError } from "../args/command-line.js";
+import { UsageError } from "../args/usage-error.js";
+import type { BackendContext, OpenedBackend, ScopeRequest } from "./backend.js";
 import { ConnectError, describeError } from "./connect-error.js";
-import type { BackendContext, OpenedBackend, ScopeRequest } from "./registry.js";
 
 /** The kind table's entry for a `--kind`: exact first, then case-insensitive, as the backend matches. */
 function tableKind(kind: string): { name: string; namespaced: boolean } | undefined {

@@ -6,16 +6,11 @@ import {
   type WatcherSyncer,
 } from "@watchersyncer/core";
 import type { WatchArgs } from "../args/command-line.js";
+import type { Backend, OpenedBackend } from "../backends/backend.js";
 import { ConnectDeadline } from "../backends/connect-deadline.js";
 import { ConnectError } from "../backends/connect-error.js";
-import {
-  BACKENDS,
-  type Backend,
-  findBackend,
-  NO_CONNECTION_ARGS,
-  type OpenedBackend,
-  resolveScope,
-} from "../backends/registry.js";
+import { NO_CONNECTION_ARGS } from "../backends/connection-flags.js";
+import { BACKENDS, findBackend, resolveScope } from "../backends/registry.js";
 import type { DemoWorkload } from "../demo/demo-workload.js";
 import { type Verification, verify } from "../demo/verify.js";
 import { CountingClient } from "../observability/counting-client.js";

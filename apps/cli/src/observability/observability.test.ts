@@ -1,6 +1,7 @@
 import { SyncStatus } from "@watchersyncer/core";
 import { describe, expect, it } from "vitest";
-import { parseCommandLine, UsageError, type WatchArgs } from "../args/command-line.js";
+import { parseCommandLine, type WatchArgs } from "../args/command-line.js";
+import { UsageError } from "../args/usage-error.js";
 import { ConsumerView } from "../output/consumer-view.js";
 import { resourceTypeTable } from "../output/summary.js";
 import { LiveProgress } from "./live-progress.js";
