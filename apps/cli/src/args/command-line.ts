@@ -5,6 +5,7 @@ import {
   type ConnectionArgs,
   DEFAULT_CONNECT_TIMEOUT_MS,
 } from "../backends/connection-flags.js";
+import { requireNamespacedKind } from "../backends/kind-scope.js";
 import { backendNames, DEFAULT_BACKEND, findBackend } from "../backends/registry.js";
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../observability/logger.js";
 import { type MetricsAddress, parseMetricsAddress } from "../observability/metrics.js";
@@ -215,9 +216,10 @@ function watchArgs(values: Values): WatchArgs {
   const namespace = values.namespace;
   if (namespace !== undefined) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(namespace)) throw new UsageError(`invalid --namespace '${namespace}'`);
-    const namespaced = backend.kinds?.filter((known) => known.namespaced).map((known) => known.name);
-    if (namespaced !== undefined && !kinds.some((kind) => namespaced.includes(kind))) {
-      throw new UsageError(`--namespace needs a namespaced kind (${namespaced.join(", ")})`);
+    const table = backend.kinds;
+    if (table !== undefined) {
+      const watched = table.filter((known) => kinds.includes(known.name));
+      requireNamespacedKind({ namespace, kinds: watched, table });
     }
   }
   const output = values.output;

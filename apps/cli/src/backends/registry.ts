@@ -1,6 +1,7 @@
 import type { ListOptions } from "@watchersyncer/core";
 import { DEMO_KINDS, DEMO_SYNCER_OPTIONS, DemoWorkload } from "../demo/demo-workload.js";
 import type { Backend, ScopeRequest } from "./backend.js";
+import { kindListOptions } from "./kind-scope.js";
 
 /** `--backend` values. Another backend is one more row here. */
 export const BACKENDS: Readonly<Record<string, Backend>> = {
@@ -66,8 +67,9 @@ export function scopeFor(
   kinds: readonly string[],
   namespace: string | undefined,
 ): ListOptions[] {
-  return kinds.map((kind) => {
-    const namespaced = backend.kinds?.find((known) => known.name === kind)?.namespaced ?? true;
-    return namespace !== undefined && namespaced ? { kind, namespace } : { kind };
-  });
+  const known = kinds.map((name) => ({
+    name,
+    namespaced: backend.kinds?.find((kind) => kind.name === name)?.namespaced ?? true,
+  }));
+  return kindListOptions(known, namespace);
 }
