@@ -1,5 +1,7 @@
 import {
   createWatcherSyncer,
+  type ListOptions,
+  type SyncerCallbacks,
   type SyncerStats,
   type SyncStatus,
   type Update,
@@ -9,28 +11,21 @@ import type { WatchArgs } from "../args/command-line.js";
 import type { Backend, OpenedBackend } from "../backends/backend.js";
 import { ConnectDeadline } from "../backends/connect-deadline.js";
 import { ConnectError } from "../backends/connect-error.js";
-import { NO_CONNECTION_ARGS } from "../backends/connection-flags.js";
+import { type ConnectionArgs, NO_CONNECTION_ARGS } from "../backends/connection-flags.js";
 import { BACKENDS, findBackend, resolveScope } from "../backends/registry.js";
-import type { DemoWorkload } from "../demo/demo-workload.js";
-import { type Verification, verify } from "../demo/verify.js";
+import type { Verification } from "../demo/verify.js";
 import { CountingClient } from "../observability/counting-client.js";
-import { LiveProgress } from "../observability/live-progress.js";
-import {
-  createCliLogger,
-  DEFAULT_LOG_FORMAT,
-  DEFAULT_LOG_LEVEL,
-  jsonMessageStream,
-} from "../observability/logger.js";
 import { type ServedMetrics, serveMetrics } from "../observability/metrics.js";
-import { fanOut, ObservationCounts } from "../observability/observation-counts.js";
+import { fanOut } from "../observability/observation-counts.js";
 import { ConsumerView } from "../output/consumer-view.js";
-import { createOutput, type OutputFormat } from "../output/index.js";
 import type { CliIo } from "../support/io.js";
 import { randomSeed } from "../support/prng.js";
+import { CloserStack } from "./closer-stack.js";
+import { catchUp, type EndedBy, runUntilEnd } from "./end-of-run.js";
+import { openWatchStreams, type WatchStreams } from "./watch-streams.js";
 
 /** How long the syncer may take to catch up with the datastore once the demo stops writing. */
 export const CATCH_UP_TIMEOUT_MS = { duration: 10_000, signal: 5_000 } as const;
-const CATCH_UP_POLL_MS = 25;
 /** An external datastore that cannot be used: bad connection settings, or not in sync in time. */
 const CONNECT_FAILED = 2;
 
@@ -38,7 +33,30 @@ export interface RunWatchOptions {
   /** Default: `BACKENDS`. */
   backends?: Readonly<Record<string, Backend>>;
   /** Default: `CATCH_UP_TIMEOUT_MS`. */
-  catchUpTimeoutMs?: Partial<Record<"duration" | "signal", number>>;
+  catchUpTimeoutMs?: Partial<Record<EndedBy, number>>;
+}
+
+/** A syncer running over an opened backend, with what the end of the run reports on. */
+interface Watching {
+  opened: OpenedBackend;
+  syncer: WatcherSyncer;
+  client: CountingClient;
+  view: ConsumerView;
+  /** Only for an external datastore: it has no demo to verify against, so it must get in sync in time. */
+  deadline: ConnectDeadline | undefined;
+}
+
+interface RunEnd {
+  watching: Watching;
+  endedBy: EndedBy;
+  verification: Verification | undefined;
+  /** Taken before the syncer stops, which empties its caches. */
+  finalStats: SyncerStats;
+}
+
+/** Why the datastore could not be used; printed as one line once everything opened is closed. */
+interface CannotUse {
+  failure: string;
 }
 
 /**
@@ -56,161 +74,206 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
     prefixes: connection.prefixes,
     namespace: args.namespace,
   });
-  const format: OutputFormat = args.output ?? (io.stdout.isTTY === true ? "pretty" : "jsonl");
-  const color = format === "pretty" && io.stdout.isTTY === true && !io.env.NO_COLOR;
-  const counts = new ObservationCounts();
   let syncer: WatcherSyncer | undefined;
-  const live = LiveProgress.forTerminal({ stderr: io.stderr, counts, stats: () => syncer?.stats() });
-  const stdout = live?.wrap(io.stdout) ?? io.stdout;
-  const logStream = live?.wrap(io.stderr) ?? io.stderr;
-  const logFormat = args.logFormat ?? DEFAULT_LOG_FORMAT;
-  const stderr = logFormat === "json" ? jsonMessageStream(logStream) : logStream;
-  const output = createOutput(format, { stdout, stderr, color });
-  const logger = createCliLogger({
-    level: args.logLevel ?? DEFAULT_LOG_LEVEL,
-    format: logFormat,
-    stream: logStream,
-  });
+  const streams = openWatchStreams(args, io, () => syncer?.stats());
   const seed = args.seed ?? randomSeed();
   const startedAt = Date.now();
+  const closers = new CloserStack();
+  const end = await closers.closeAfter(async (): Promise<RunEnd | CannotUse> => {
+    const opened = await openBackend(backend, { args, io, connection, scope, seed, streams }, closers);
+    if ("failure" in opened) return opened;
+    const metrics = await startMetrics(args, streams, closers);
+    if (metrics !== undefined && "failure" in metrics) return metrics;
+    const watching = startSyncer(opened, { connection, scope, streams, metrics }, closers);
+    syncer = watching.syncer;
+    return runToEnd(watching, { args, io, streams, options }, closers);
+  });
+  if ("failure" in end) return cannotUse(streams, end.failure);
+  return report(end, streams, scope.length, startedAt);
+}
 
+interface OpenRequest {
+  args: WatchArgs;
+  io: CliIo;
+  connection: ConnectionArgs;
+  scope: ListOptions[];
+  seed: number;
+  streams: WatchStreams;
+}
+
+async function openBackend(
+  backend: Backend,
+  request: OpenRequest,
+  closers: CloserStack,
+): Promise<OpenedBackend | CannotUse> {
+  const { args, io, connection, scope, seed, streams } = request;
   let opened: OpenedBackend;
   try {
-    opened = await backend.open({ env: io.env, connection, scope, seed, rate: args.rate, logger });
+    opened = await backend.open({
+      env: io.env,
+      connection,
+      scope,
+      seed,
+      rate: args.rate,
+      logger: streams.logger,
+    });
   } catch (err) {
     if (!(err instanceof ConnectError)) throw err;
-    stderr.write(`watchersyncer: ${err.message}\n`);
-    return CONNECT_FAILED;
+    return { failure: err.message };
   }
-  let metrics: ServedMetrics | undefined;
-  if (args.metricsAddress !== undefined) {
-    try {
-      metrics = await serveMetrics(args.metricsAddress);
-    } catch (err) {
-      await opened.close();
-      const { host, port } = args.metricsAddress;
-      stderr.write(`watchersyncer: cannot serve metrics on ${host}:${port}: ${(err as Error).message}\n`);
-      return CONNECT_FAILED;
-    }
-    // With port 0 this is the only way to learn where to scrape.
-    stderr.write(`metrics: ${metrics.url}\n`);
+  closers.add(() => opened.close());
+  return opened;
+}
+
+async function startMetrics(
+  args: WatchArgs,
+  streams: WatchStreams,
+  closers: CloserStack,
+): Promise<ServedMetrics | CannotUse | undefined> {
+  if (args.metricsAddress === undefined) return undefined;
+  let metrics: ServedMetrics;
+  try {
+    metrics = await serveMetrics(args.metricsAddress);
+  } catch (err) {
+    const { host, port } = args.metricsAddress;
+    return { failure: `cannot serve metrics on ${host}:${port}: ${(err as Error).message}` };
   }
-  // An external datastore has no demo to verify against; instead it must get in sync in time.
+  closers.add(() => metrics.close());
+  // With port 0 this is the only way to learn where to scrape.
+  streams.stderr.write(`metrics: ${metrics.url}\n`);
+  return metrics;
+}
+
+interface SyncerParts {
+  connection: ConnectionArgs;
+  scope: ListOptions[];
+  streams: WatchStreams;
+  metrics: ServedMetrics | undefined;
+}
+
+/** The syncer over the opened backend, its reports going to the output; created, not yet started. */
+function startSyncer(opened: OpenedBackend, parts: SyncerParts, closers: CloserStack): Watching {
+  const { connection, scope, streams, metrics } = parts;
   const deadline =
     opened.target === undefined
       ? undefined
       : new ConnectDeadline({ timeoutMs: connection.connectTimeoutMs, target: opened.target });
   const client = new CountingClient(opened.client);
   const view = new ConsumerView();
-  // Cleared before stop(): the Deleted burst stop() delivers describes the shutdown, not the data.
-  let printing = true;
-  const observer = fanOut(deadline?.observer, counts.observer, metrics?.observer, live?.observer);
-  syncer = createWatcherSyncer(
+  const printing = { on: true };
+  const observer = fanOut(
+    deadline?.observer,
+    streams.counts.observer,
+    metrics?.observer,
+    streams.live?.observer,
+  );
+  const syncer = createWatcherSyncer(
     client,
-    scope.map((listOptions) => ({ listOptions })),
-    {
-      onStatusUpdated(status: SyncStatus) {
-        deadline?.onStatus(status);
-        if (!printing) return;
-        view.applyStatus(status);
-        output.status(status);
-      },
-      onUpdates(updates: Update[]) {
-        if (!printing) return;
-        view.applyUpdates(updates);
-        output.updates(updates);
-      },
-      onParseFailed(rawKey: string, rawValue: string) {
-        if (!printing) return;
-        view.applyParseFailure();
-        output.parseFailed(rawKey, rawValue);
-      },
-    },
-    { ...opened.syncerOptions, logger, ...(observer === undefined ? {} : { observer }) },
+    resourceTypes(scope),
+    printingCallbacks(view, streams, deadline, printing),
+    { ...opened.syncerOptions, logger: streams.logger, ...(observer === undefined ? {} : { observer }) },
   );
   metrics?.track(syncer);
+  closers.add(() => {
+    // Cleared before stop(): the Deleted burst stop() delivers describes the shutdown, not the data.
+    printing.on = false;
+    return syncer.stop();
+  });
+  return { opened, syncer, client, view, deadline };
+}
 
-  const demo = opened.demo;
+/** One resource type per list options of the scope. */
+function resourceTypes(scope: readonly ListOptions[]): { listOptions: ListOptions }[] {
+  return scope.map((listOptions) => ({ listOptions }));
+}
+
+/** Feeds the view and the output while `printing.on`; the deadline hears every status. */
+function printingCallbacks(
+  view: ConsumerView,
+  streams: WatchStreams,
+  deadline: ConnectDeadline | undefined,
+  printing: { on: boolean },
+): SyncerCallbacks {
+  const { output } = streams;
+  return {
+    onStatusUpdated(status: SyncStatus) {
+      deadline?.onStatus(status);
+      if (!printing.on) return;
+      view.applyStatus(status);
+      output.status(status);
+    },
+    onUpdates(updates: Update[]) {
+      if (!printing.on) return;
+      view.applyUpdates(updates);
+      output.updates(updates);
+    },
+    onParseFailed(rawKey: string, rawValue: string) {
+      if (!printing.on) return;
+      view.applyParseFailure();
+      output.parseFailed(rawKey, rawValue);
+    },
+  };
+}
+
+interface RunContext {
+  args: WatchArgs;
+  io: CliIo;
+  streams: WatchStreams;
+  options: RunWatchOptions;
+}
+
+/**
+ * Starts the demo, the deadline, the live lines and the syncer; runs until --duration, the signal
+ * or the deadline; then stops the demo and lets the syncer catch up for the verdict.
+ */
+async function runToEnd(watching: Watching, context: RunContext, closers: CloserStack): Promise<RunEnd> {
+  const { args, io, streams, options } = context;
+  const { syncer, deadline, view } = watching;
+  const demo = watching.opened.demo;
+  const live = streams.live;
+  if (demo !== undefined) closers.add(() => demo.stop());
+  demo?.start();
+  if (deadline !== undefined) closers.add(() => deadline.cancel());
+  deadline?.start();
+  if (live !== undefined) closers.add(() => live.finish());
+  live?.start();
+  syncer.start();
+  const endSignal =
+    deadline === undefined
+      ? io.signal
+      : AbortSignal.any([deadline.signal, ...(io.signal ? [io.signal] : [])]);
+  const endedBy = await runUntilEnd(args.durationMs, endSignal);
+  demo?.stop();
   let verification: Verification | undefined;
-  let endedBy: "duration" | "signal";
-  // Taken before stop(), which empties the caches.
-  let finalStats: SyncerStats | undefined;
-  try {
-    demo?.start();
-    deadline?.start();
-    live?.start();
-    syncer.start();
-    const endSignal =
-      deadline === undefined
-        ? io.signal
-        : AbortSignal.any([deadline.signal, ...(io.signal ? [io.signal] : [])]);
-    endedBy = await runUntilEnd(args.durationMs, endSignal);
-    demo?.stop();
-    if (demo !== undefined) {
-      const timeoutMs = options.catchUpTimeoutMs?.[endedBy] ?? CATCH_UP_TIMEOUT_MS[endedBy];
-      verification = await catchUp(view, demo, timeoutMs);
-    }
-  } finally {
-    finalStats = syncer.stats();
-    live?.finish();
-    deadline?.cancel();
-    demo?.stop();
-    printing = false;
-    await syncer.stop();
-    await metrics?.close();
-    await opened.close();
+  if (demo !== undefined) {
+    const timeoutMs = options.catchUpTimeoutMs?.[endedBy] ?? CATCH_UP_TIMEOUT_MS[endedBy];
+    verification = await catchUp(view, demo, timeoutMs);
   }
-  const failure = deadline?.failure(endedBy);
-  if (failure !== undefined) {
-    stderr.write(`watchersyncer: ${failure}\n`);
-    return CONNECT_FAILED;
-  }
-  output.finish({
-    view,
-    calls: client.counts,
-    resourceTypes: scope.length,
+  return { watching, endedBy, verification, finalStats: syncer.stats() };
+}
+
+function cannotUse(streams: WatchStreams, failure: string): number {
+  streams.stderr.write(`watchersyncer: ${failure}\n`);
+  return CONNECT_FAILED;
+}
+
+/** The summary and the exit code, once everything is closed. */
+function report(end: RunEnd, streams: WatchStreams, resourceTypeCount: number, startedAt: number): number {
+  const { watching, endedBy, verification, finalStats } = end;
+  const failure = watching.deadline?.failure(endedBy);
+  if (failure !== undefined) return cannotUse(streams, failure);
+  const { demo, target } = watching.opened;
+  streams.output.finish({
+    view: watching.view,
+    calls: watching.client.counts,
+    resourceTypes: resourceTypeCount,
     resourceTypeStats: finalStats.resourceTypes,
-    observed: counts.byResourceType,
+    observed: streams.counts.byResourceType,
     elapsedMs: Date.now() - startedAt,
     endedBy,
     ...(demo === undefined ? {} : { seed: demo.seed, demo: demo.stats }),
     ...(verification === undefined ? {} : { verification }),
-    ...(opened.target === undefined ? {} : { datastore: opened.target }),
+    ...(target === undefined ? {} : { datastore: target }),
   });
   return verification === undefined || verification.ok ? 0 : 1;
-}
-
-/** Resolves when the duration has passed or the signal aborts, whichever comes first. */
-function runUntilEnd(
-  durationMs: number | undefined,
-  signal: AbortSignal | undefined,
-): Promise<"duration" | "signal"> {
-  if (signal?.aborted === true) return Promise.resolve("signal");
-  return new Promise((resolve) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      resolve("signal");
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    if (durationMs !== undefined) {
-      timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve("duration");
-      }, durationMs);
-    }
-  });
-}
-
-/**
- * With the writes stopped, waits until the syncer is in sync and the printed view equals the
- * datastore, or the timeout passes; then compares once more for the verdict.
- */
-async function catchUp(view: ConsumerView, demo: DemoWorkload, timeoutMs: number): Promise<Verification> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = verify(view.entries, demo.expectedView(), demo.revision);
-    if ((result.ok && view.inSync) || Date.now() >= deadline) return result;
-    await new Promise((resolve) => setTimeout(resolve, CATCH_UP_POLL_MS));
-  }
 }
