@@ -84,7 +84,7 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
     if ("failure" in opened) return opened;
     const metrics = await startMetrics(args, streams, closers);
     if (metrics !== undefined && "failure" in metrics) return metrics;
-    const watching = startSyncer(opened, { connection, scope, streams, metrics }, closers);
+    const watching = createSyncer(opened, { connection, scope, streams, metrics }, closers);
     syncer = watching.syncer;
     return runToEnd(watching, { args, io, streams, options }, closers);
   });
@@ -152,7 +152,7 @@ interface SyncerParts {
 }
 
 /** The syncer over the opened backend, its reports going to the output; created, not yet started. */
-function startSyncer(opened: OpenedBackend, parts: SyncerParts, closers: CloserStack): Watching {
+function createSyncer(opened: OpenedBackend, parts: SyncerParts, closers: CloserStack): Watching {
   const { connection, scope, streams, metrics } = parts;
   const deadline =
     opened.target === undefined

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 
-/** The package version, read from package.json two levels up from `src/support/` and `dist/support/`. */
+/** The package version, read from the package.json above `src/` and `dist/` (this file is one level down). */
 export function cliVersion(): string {
   try {
     const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
