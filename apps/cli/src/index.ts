@@ -1,11 +1,8 @@
-export { DEFAULT_RATE, type Invocation, parseCommandLine, UsageError, type WatchArgs } from "./args.js";
-export {
-  BACKENDS,
-  type Backend,
-  type BackendContext,
-  type KindInfo,
-  type OpenedBackend,
-} from "./backends.js";
+export { DEFAULT_RATE, type Invocation, parseCommandLine, type WatchArgs } from "./args/command-line.js";
+export { UsageError } from "./args/usage-error.js";
+export type { Backend, BackendContext, KindInfo, OpenedBackend } from "./backends/backend.js";
+export { BACKENDS } from "./backends/registry.js";
+export { CATCH_UP_TIMEOUT_MS, type RunWatchOptions, runWatch } from "./commands/watch.js";
 export {
   DEMO_KINDS,
   DEMO_NAMESPACES,
@@ -16,15 +13,14 @@ export {
   DemoWorkload,
   FAULT_KINDS,
   type FaultKind,
-} from "./demo.js";
-export type { CliIo, OutputStream } from "./io.js";
-export { EXIT, main } from "./main.js";
-export { OUTPUT_FORMATS, type OutputFormat } from "./output/index.js";
+} from "./demo/demo-workload.js";
 export {
   compareViews,
   describeVerification,
   type Verification,
   type ViewDifference,
   verify,
-} from "./verify.js";
-export { CATCH_UP_TIMEOUT_MS, type RunWatchOptions, runWatch } from "./watch.js";
+} from "./demo/verify.js";
+export { EXIT, main } from "./main.js";
+export { OUTPUT_FORMATS, type OutputFormat } from "./output/index.js";
+export type { CliIo, OutputStream } from "./support/io.js";

@@ -1,8 +1,9 @@
-import { parseCommandLine, UsageError } from "./args.js";
-import type { CliIo } from "./io.js";
-import { SHORT_USAGE, usageText } from "./usage.js";
-import { cliVersion } from "./version.js";
-import { runWatch } from "./watch.js";
+import { parseCommandLine } from "./args/command-line.js";
+import { SHORT_USAGE, usageText } from "./args/usage.js";
+import { UsageError } from "./args/usage-error.js";
+import { runWatch } from "./commands/watch.js";
+import type { CliIo } from "./support/io.js";
+import { cliVersion } from "./support/version.js";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -21,7 +22,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runWatch(invocation.args, io);
       case "fuzz": {
         // Loaded on demand: the fuzz brings fast-check and the testkit, which `watch` never needs.
-        const { runFuzz } = await import("./fuzz.js");
+        const { runFuzz } = await import("./commands/fuzz.js");
         return await runFuzz(invocation.args, io);
       }
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCommandLine, UsageError, type WatchArgs } from "../src/args.js";
+import { parseCommandLine, type WatchArgs } from "../src/args/command-line.js";
+import { UsageError } from "../src/args/usage-error.js";
 
 function watchArgs(argv: string[]): WatchArgs {
   const invocation = parseCommandLine(argv);

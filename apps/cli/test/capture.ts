@@ -1,4 +1,4 @@
-import type { CliIo } from "../src/io.js";
+import type { CliIo } from "../src/support/io.js";
 
 export interface Captured {
   io: CliIo;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { SHORT_USAGE } from "../src/args/usage.js";
 import { main } from "../src/main.js";
-import { SHORT_USAGE } from "../src/usage.js";
 import { captureIo, lines } from "./capture.js";
 
 const STATUSES = ["wait-for-datastore", "resync-in-progress", "in-sync"];

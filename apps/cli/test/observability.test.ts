@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from "node:child_process";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { beforeAll, describe, expect, it } from "vitest";
+import { SHORT_USAGE } from "../src/args/usage.js";
 import { main } from "../src/main.js";
-import { SHORT_USAGE } from "../src/usage.js";
 import { BIN, ensureBuilt } from "./built-bin.js";
 import { captureIo, lines } from "./capture.js";
 

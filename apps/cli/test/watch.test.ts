@@ -1,10 +1,11 @@
 import { MemoryDatastore } from "@watchersyncer/backend-memory";
 import type { DatastoreClient, Watch, WatchEvent } from "@watchersyncer/core";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RATE, type WatchArgs } from "../src/args.js";
-import { BACKENDS, type Backend } from "../src/backends.js";
-import { DEMO_SYNCER_OPTIONS, DemoWorkload } from "../src/demo.js";
-import { runWatch } from "../src/watch.js";
+import { DEFAULT_RATE, type WatchArgs } from "../src/args/command-line.js";
+import type { Backend } from "../src/backends/backend.js";
+import { BACKENDS } from "../src/backends/registry.js";
+import { runWatch } from "../src/commands/watch.js";
+import { DEMO_SYNCER_OPTIONS, DemoWorkload } from "../src/demo/demo-workload.js";
 import { captureIo, lines } from "./capture.js";
 
 /** A client that loses every delete a watch reports: the syncer's view keeps keys that are gone. */

@@ -6,9 +6,11 @@ import {
   type EtcdListOptions,
   etcdOptionsFromEnv,
 } from "@watchersyncer/backend-etcd";
-import { UsageError } from "../args.js";
-import type { BackendContext, ConnectionArgs, OpenedBackend, ScopeRequest } from "../backends.js";
+import { UsageError } from "../args/usage-error.js";
+import type { BackendContext, OpenedBackend, ScopeRequest } from "./backend.js";
 import { ConnectError, describeError } from "./connect-error.js";
+import type { ConnectionArgs } from "./connection-flags.js";
+import { kindScope } from "./kind-scope.js";
 
 /** Calico's kind for a `--kind`: the kind, its lowercase form or its plural, as the backend reads them. */
 function calicoKind(kind: string): { name: string; namespaced: boolean } | undefined {
@@ -32,16 +34,9 @@ export function etcdScope(request: ScopeRequest): EtcdListOptions[] {
     }
     return known;
   });
-  if (namespace !== undefined && request.prefixes.length === 0 && !kinds.some((kind) => kind.namespaced)) {
-    const namespaced = Object.entries(CALICO_KINDS)
-      .filter(([, info]) => info.namespaced)
-      .map(([name]) => name);
-    throw new UsageError(`--namespace needs a namespaced kind (${namespaced.join(", ")}) or a --prefix`);
-  }
+  const table = Object.entries(CALICO_KINDS).map(([name, info]) => ({ name, namespaced: info.namespaced }));
   return [
-    ...kinds.map(({ name, namespaced }) =>
-      namespace !== undefined && namespaced ? { kind: name, namespace } : { kind: name },
-    ),
+    ...kindScope({ namespace, kinds, table, prefixes: request.prefixes }),
     // The prefix doubles as the kind: it is what the syncer's logs and the observer name.
     ...request.prefixes.map((prefix) =>
       namespace === undefined ? { kind: prefix, prefix } : { kind: prefix, prefix, namespace },

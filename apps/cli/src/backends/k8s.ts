@@ -1,8 +1,9 @@
 import { createKubernetesClient, KIND_TABLE, type KubernetesClient } from "@watchersyncer/backend-k8s";
 import type { ListOptions } from "@watchersyncer/core";
-import { UsageError } from "../args.js";
-import type { BackendContext, OpenedBackend, ScopeRequest } from "../backends.js";
+import { UsageError } from "../args/usage-error.js";
+import type { BackendContext, OpenedBackend, ScopeRequest } from "./backend.js";
 import { ConnectError, describeError } from "./connect-error.js";
+import { kindScope } from "./kind-scope.js";
 
 /** The kind table's entry for a `--kind`: exact first, then case-insensitive, as the backend matches. */
 function tableKind(kind: string): { name: string; namespaced: boolean } | undefined {
@@ -26,15 +27,11 @@ export function kubernetesScope(request: ScopeRequest): ListOptions[] {
     }
     return known;
   });
-  if (namespace !== undefined && !kinds.some((kind) => kind.namespaced)) {
-    const namespaced = Object.entries(KIND_TABLE)
-      .filter(([, resource]) => resource.namespaced === true)
-      .map(([name]) => name);
-    throw new UsageError(`--namespace needs a namespaced kind (${namespaced.join(", ")})`);
-  }
-  return kinds.map(({ name, namespaced }) =>
-    namespace !== undefined && namespaced ? { kind: name, namespace } : { kind: name },
-  );
+  const table = Object.entries(KIND_TABLE).map(([name, resource]) => ({
+    name,
+    namespaced: resource.namespaced === true,
+  }));
+  return kindScope({ namespace, kinds, table });
 }
 
 export async function openKubernetes(context: BackendContext): Promise<OpenedBackend> {

@@ -1,7 +1,7 @@
 import { SyncStatus, type Update } from "@watchersyncer/core";
 import { describe, expect, it } from "vitest";
-import { verify } from "../verify.js";
-import { ConsumerView } from "../view.js";
+import { verify } from "../demo/verify.js";
+import { ConsumerView } from "./consumer-view.js";
 import { createOutput, type RunReport } from "./index.js";
 
 function collector(isTTY = false) {

@@ -1,10 +1,10 @@
 import type { ResourceTypeStats, SyncStatus, Update } from "@watchersyncer/core";
-import type { CallCounts } from "../counting-client.js";
-import type { DemoStats } from "../demo.js";
-import type { OutputStream } from "../io.js";
-import type { ResourceTypeCounts } from "../observation-counts.js";
-import { describeVerification, type Verification } from "../verify.js";
-import type { ConsumerView } from "../view.js";
+import type { DemoStats } from "../demo/demo-workload.js";
+import { describeVerification, type Verification } from "../demo/verify.js";
+import type { CallCounts } from "../observability/counting-client.js";
+import type { ResourceTypeCounts } from "../observability/observation-counts.js";
+import type { OutputStream } from "../support/io.js";
+import type { ConsumerView } from "./consumer-view.js";
 
 export interface RunReport {
   view: ConsumerView;

@@ -1,6 +1,6 @@
 import type { SyncStatus, Update } from "@watchersyncer/core";
-import { FAULT_KINDS } from "../demo.js";
-import { relistCount } from "../observation-counts.js";
+import { FAULT_KINDS } from "../demo/demo-workload.js";
+import { relistCount } from "../observability/observation-counts.js";
 import {
   type Output,
   type OutputStreams,

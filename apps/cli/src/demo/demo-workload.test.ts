@@ -1,7 +1,7 @@
 import { MemoryDatastore } from "@watchersyncer/backend-memory";
 import { ManualClock } from "@watchersyncer/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO_KINDS, DemoWorkload, FAULT_KINDS } from "./demo.js";
+import { DEMO_KINDS, DemoWorkload, FAULT_KINDS } from "./demo-workload.js";
 
 const ALL = DEMO_KINDS.map((kind) => ({ kind: kind.name }));
 const opened: MemoryDatastore[] = [];

@@ -1,5 +1,5 @@
-import { DEFAULT_FUZZ_RUNS } from "./args.js";
-import { backendNames, DEFAULT_BACKEND } from "./backends.js";
+import { backendNames, DEFAULT_BACKEND } from "../backends/registry.js";
+import { DEFAULT_FUZZ_RUNS } from "./command-line.js";
 
 export const SHORT_USAGE =
   "usage: watchersyncer watch [--backend <name>] [--kind <kind>]... [--namespace <ns>] " +

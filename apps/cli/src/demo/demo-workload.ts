@@ -9,7 +9,7 @@ import {
   TooManyRequestsError,
   type WatcherSyncerOptions,
 } from "@watchersyncer/core";
-import { createPrng, type Prng } from "./prng.js";
+import { createPrng, type Prng } from "../support/prng.js";
 
 /** The parts of `MemoryDatastore` the demo drives; structural, so tests can hand in anything alike. */
 export interface DemoDatastore {

@@ -1,11 +1,11 @@
 import { createWatcherSyncer, type SyncerCallbacks, UpdateType } from "@watchersyncer/core";
 import type { SyncerFactory } from "@watchersyncer/testkit/fuzz";
 import { describe, expect, it } from "vitest";
-import { captureIo, lines } from "../test/capture.js";
-import { DEFAULT_FUZZ_RUNS, parseCommandLine } from "./args.js";
+import { captureIo, lines } from "../../test/capture.js";
+import { DEFAULT_FUZZ_RUNS, parseCommandLine } from "../args/command-line.js";
+import { SHORT_USAGE } from "../args/usage.js";
+import { main } from "../main.js";
 import { runFuzz } from "./fuzz.js";
-import { main } from "./main.js";
-import { SHORT_USAGE } from "./usage.js";
 
 /** A syncer whose consumer never hears of deletes: the fuzz must catch it. */
 const losesDeletes: SyncerFactory = (client, resourceTypes, callbacks, options) => {

@@ -1,6 +1,6 @@
 import type { LogFields, Logger } from "@watchersyncer/core";
 import { pino, stdSerializers } from "pino";
-import type { OutputStream } from "./io.js";
+import type { OutputStream } from "../support/io.js";
 
 export const LOG_LEVELS = ["silent", "error", "warn", "info", "debug"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,11 +1,12 @@
 import { SyncStatus } from "@watchersyncer/core";
 import { describe, expect, it } from "vitest";
-import { parseCommandLine, UsageError, type WatchArgs } from "./args.js";
+import { parseCommandLine, type WatchArgs } from "../args/command-line.js";
+import { UsageError } from "../args/usage-error.js";
+import { ConsumerView } from "../output/consumer-view.js";
+import { resourceTypeTable } from "../output/summary.js";
 import { LiveProgress } from "./live-progress.js";
 import { createCliLogger, textLine } from "./logger.js";
 import { fanOut, ObservationCounts, relistCount } from "./observation-counts.js";
-import { resourceTypeTable } from "./output/summary.js";
-import { ConsumerView } from "./view.js";
 
 function watchArgs(argv: string[], env: Record<string, string> = {}): WatchArgs {
   const invocation = parseCommandLine(["watch", ...argv], env);

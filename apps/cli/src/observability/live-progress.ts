@@ -1,5 +1,5 @@
 import { type Observation, type SyncerObserver, type SyncerStats, SyncStatus } from "@watchersyncer/core";
-import type { OutputStream } from "./io.js";
+import type { OutputStream } from "../support/io.js";
 import type { ObservationCounts } from "./observation-counts.js";
 
 const REDRAW_MS = 250;

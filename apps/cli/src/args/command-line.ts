@@ -1,23 +1,17 @@
 import { parseArgs } from "node:util";
+import type { Backend, BackendFlag } from "../backends/backend.js";
 import {
   BACKEND_FLAG_OPTIONS,
-  type Backend,
-  type BackendFlag,
-  backendNames,
   type ConnectionArgs,
-  DEFAULT_BACKEND,
   DEFAULT_CONNECT_TIMEOUT_MS,
-  findBackend,
-} from "./backends.js";
-import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./logger.js";
-import { type MetricsAddress, parseMetricsAddress } from "./metrics.js";
-import { OUTPUT_FORMATS, type OutputFormat } from "./output/index.js";
-import { MAX_SEED } from "./prng.js";
-
-/** Bad command line: main prints `watchersyncer: <message>` and the short usage, and exits 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+} from "../backends/connection-flags.js";
+import { requireNamespacedKind } from "../backends/kind-scope.js";
+import { backendNames, DEFAULT_BACKEND, findBackend } from "../backends/registry.js";
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../observability/logger.js";
+import { type MetricsAddress, parseMetricsAddress } from "../observability/metrics.js";
+import { OUTPUT_FORMATS, type OutputFormat } from "../output/index.js";
+import { MAX_SEED } from "../support/prng.js";
+import { UsageError } from "./usage-error.js";
 
 export interface WatchArgs {
   backend: string;
@@ -222,9 +216,10 @@ function watchArgs(values: Values): WatchArgs {
   const namespace = values.namespace;
   if (namespace !== undefined) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(namespace)) throw new UsageError(`invalid --namespace '${namespace}'`);
-    const namespaced = backend.kinds?.filter((known) => known.namespaced).map((known) => known.name);
-    if (namespaced !== undefined && !kinds.some((kind) => namespaced.includes(kind))) {
-      throw new UsageError(`--namespace needs a namespaced kind (${namespaced.join(", ")})`);
+    const table = backend.kinds;
+    if (table !== undefined) {
+      const watched = table.filter((known) => kinds.includes(known.name));
+      requireNamespacedKind({ namespace, kinds: watched, table });
     }
   }
   const output = values.output;

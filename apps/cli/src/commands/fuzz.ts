@@ -9,8 +9,8 @@ import {
   runFuzzCampaign,
   type SyncerFactory,
 } from "@watchersyncer/testkit/fuzz";
-import { DEFAULT_FUZZ_RUNS, type FuzzArgs } from "./args.js";
-import type { CliIo } from "./io.js";
+import { DEFAULT_FUZZ_RUNS, type FuzzArgs } from "../args/command-line.js";
+import type { CliIo } from "../support/io.js";
 
 export interface RunFuzzOptions {
   /** The syncer under test; default core's. Tests pass a broken one. */

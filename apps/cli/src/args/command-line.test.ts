@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RATE, parseCommandLine, UsageError, type WatchArgs } from "./args.js";
-import { NO_CONNECTION_ARGS } from "./backends.js";
+import { NO_CONNECTION_ARGS } from "../backends/connection-flags.js";
+import { DEFAULT_RATE, parseCommandLine, type WatchArgs } from "./command-line.js";
+import { UsageError } from "./usage-error.js";
 
 const ALL_KINDS = ["networkpolicies", "globalnetworkpolicies", "hostendpoints"];
 
