@@ -13,7 +13,9 @@
 //   node       imports every package from Node as ESM and runs a tiny syncer on the memory backend,
 //              chosen at runtime through core's createDatastoreClient (scripts/verify-packages/node)
 //   types      `tsc --noEmit` (NodeNext, strict, no skipLibCheck) over code using every package
-//   testkit    the installed testkit's conformance suite against the installed memory backend (vitest)
+//   testkit    the installed testkit's conformance suite against the installed memory backend, under
+//              vitest, node --test and deno test (its /vitest, /node-test and /deno entry points), the
+//              same number of cases each; in cli/ (no vitest) the testkit's other entry points load
 //   readme     every README block marked <!-- verify:run --> is type-checked (with `types`) and run
 //   cli        in cli/: `npx watchersyncer --help`, `--version`, a 2-second self-verifying demo, a
 //              3-run fuzz (the testkit it loads must not need vitest)
@@ -343,6 +345,15 @@ function assertOwnPackagesFromTarballs(dir, tarballDir, expectedCount) {
   return own.length;
 }
 
+/** The number a runner's summary reports as passed; throws with the output's tail when it is not there. */
+function passedCount(output, passedPattern, ...alsoRequired) {
+  const plain = stripVTControlCharacters(output);
+  const count = plain.match(passedPattern)?.[1];
+  if (count === undefined || Number(count) === 0 || alsoRequired.some((pattern) => !pattern.test(plain)))
+    throw new Error(`no passing run reported:\n${tail(output)}`);
+  return Number(count);
+}
+
 function versionOf(packageName) {
   return readJson(join(repoRoot, "node_modules", packageName, "package.json")).version;
 }
@@ -483,6 +494,7 @@ async function main() {
       } else {
         cpSync(join(fixtures, "node"), fullDir, { recursive: true });
         cpSync(join(fixtures, "deno"), fullDir, { recursive: true });
+        cpSync(join(fixtures, "cli"), cliDir, { recursive: true });
         const examples = readmeExamples();
         for (const { file, code } of examples) writeFileSync(join(fullDir, `${file}.ts`), `${code}\n`);
         await check("node", async () => tail((await run("node", ["smoke.mjs"], { cwd: fullDir })).stdout, 1));
@@ -495,14 +507,26 @@ async function main() {
           return `tsc --noEmit, NodeNext, strict, skipLibCheck off (with ${examples.length} README examples)`;
         });
         await check("testkit", async () => {
-          const { output } = await run(
+          // The same suite through each runner's entry point; each must pass every case, and run as many.
+          const vitest = await run(
             "node",
             [join(fullDir, "node_modules", "vitest", "vitest.mjs"), "run", "conformance.test.mjs"],
             { cwd: fullDir },
           );
-          const count = output.match(/Tests\s+(\d+) passed/)?.[1];
-          if (count === undefined) throw new Error(`no passing tests reported:\n${tail(output)}`);
-          return `conformance suite on the installed memory backend: ${count} passed`;
+          const nodeTest = await run("node", ["--test", "--test-reporter=tap", "conformance.node-test.mjs"], {
+            cwd: fullDir,
+          });
+          const denoTest = await run(deno, ["test", "conformance.deno-test.ts"], { cwd: fullDir });
+          const counts = {
+            vitest: passedCount(vitest.output, /Tests\s+(\d+) passed/),
+            "node:test": passedCount(nodeTest.output, /^# pass (\d+)$/m, /^# fail 0$/m),
+            "Deno.test": passedCount(denoTest.output, /^ok \| (\d+) passed \| 0 failed/m),
+          };
+          if (new Set(Object.values(counts)).size !== 1)
+            throw new Error(`the runners ran different numbers of cases: ${JSON.stringify(counts)}`);
+          const withoutVitest = tail((await run("node", ["no-vitest.mjs"], { cwd: cliDir })).stdout, 1);
+          const passed = Object.entries(counts).map(([runner, count]) => `${runner} ${count} passed`);
+          return `conformance suite on the installed memory backend: ${passed.join(", ")}; ${withoutVitest}`;
         });
         await check("cli", async () => {
           const npx = (...cliArgs) =>

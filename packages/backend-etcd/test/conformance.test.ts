@@ -1,4 +1,4 @@
-import { describeDatastoreClient } from "@watchersyncer/testkit";
+import { describeDatastoreClient } from "@watchersyncer/testkit/vitest";
 import { afterAll, beforeAll } from "vitest";
 import { calicoKey, createEtcdClient, type EtcdDatastoreClient, type EtcdListOptions } from "../src/index.js";
 import { EtcdServer } from "./etcd-server.js";

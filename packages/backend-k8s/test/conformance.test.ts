@@ -1,5 +1,5 @@
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
-import { describeDatastoreClient } from "@watchersyncer/testkit";
+import { describeDatastoreClient } from "@watchersyncer/testkit/vitest";
 import { afterAll, beforeAll } from "vitest";
 import { clientFor, freshNamespace, NETWORK_POLICIES, policyKey } from "./support.js";
 

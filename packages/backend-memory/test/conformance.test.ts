@@ -1,5 +1,5 @@
 import type { ListOptions } from "@watchersyncer/core";
-import { type ConformanceHarness, describeDatastoreClient } from "@watchersyncer/testkit";
+import { type ConformanceHarness, describeDatastoreClient } from "@watchersyncer/testkit/vitest";
 import { MemoryDatastore } from "../src/index.js";
 
 /**

@@ -1,5 +1,10 @@
 export { flushMicrotasks, ManualClock } from "@watchersyncer/core";
-export { describeDatastoreClient } from "./conformance/describe-datastore-client.js";
+export type { ConformanceRunner } from "./conformance/conformance-runner.js";
+export {
+  bindConformanceSuite,
+  type DescribeDatastoreClient,
+} from "./conformance/describe-datastore-client.js";
+export { describeDatastoreClient } from "./conformance/global-describe-datastore-client.js";
 export type { ConformanceHarness, ConformanceOptions } from "./conformance/harness.js";
 export { type ReadResult, WatchReader } from "./conformance/watch-reader.js";
 export * from "./fuzz/index.js";

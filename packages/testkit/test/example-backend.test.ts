@@ -1,6 +1,7 @@
 import { ChangeFeedClient } from "../examples/change-feed-client.js";
 import { ChangeFeedStore } from "../examples/change-feed-store.js";
-import { type ConformanceHarness, describeDatastoreClient } from "../src/index.js";
+import type { ConformanceHarness } from "../src/index.js";
+import { describeDatastoreClient } from "../src/runners/vitest.js";
 
 // The worked example of the README, run through the conformance suite like any backend.
 const store = new ChangeFeedStore();

@@ -26,7 +26,11 @@ for (const [name, module, exportsExpected] of [
   ["@watchersyncer/backend-k8s", k8s, ["createKubernetesClient", "createDatastoreClient"]],
   ["@watchersyncer/k8s-test-server", testServer, ["startTestServer"]],
   ["@watchersyncer/prometheus", prometheus, ["createSyncerMetrics", "startMetricsServer"]],
-  ["@watchersyncer/testkit", testkit, ["describeDatastoreClient", "RecordingCallbacks", "runFuzzCampaign"]],
+  [
+    "@watchersyncer/testkit",
+    testkit,
+    ["bindConformanceSuite", "describeDatastoreClient", "RecordingCallbacks", "runFuzzCampaign"],
+  ],
   [
     "@watchersyncer/testkit/fuzz",
     testkitFuzz,

@@ -16,8 +16,17 @@ import {
 } from "@watchersyncer/core";
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
 import { createSyncerMetrics, type SyncerMetrics } from "@watchersyncer/prometheus";
-import { type ConformanceHarness, RecordingCallbacks } from "@watchersyncer/testkit";
+import {
+  bindConformanceSuite,
+  type ConformanceHarness,
+  type ConformanceRunner,
+  type DescribeDatastoreClient,
+  RecordingCallbacks,
+} from "@watchersyncer/testkit";
+import { describeDatastoreClient as describeWithDeno } from "@watchersyncer/testkit/deno";
 import { type CampaignResult, runFuzzCampaign } from "@watchersyncer/testkit/fuzz";
+import { describeDatastoreClient as describeWithNodeTest } from "@watchersyncer/testkit/node-test";
+import { describeDatastoreClient as describeWithVitest } from "@watchersyncer/testkit/vitest";
 import { BACKENDS, type BackendContext, main } from "watchersyncer";
 
 const memoryOptions: MemoryDatastoreOptions = {};
@@ -63,6 +72,13 @@ const context: Pick<BackendContext, "seed" | "rate"> = { seed: 1, rate: 10 };
 
 const recording: RecordingCallbacks = new RecordingCallbacks();
 const harness: Partial<ConformanceHarness> = { client: memory };
+const runner: ConformanceRunner = { describe: (_name, body) => body(), it: () => {} };
+const suites: DescribeDatastoreClient[] = [
+  describeWithVitest,
+  describeWithNodeTest,
+  describeWithDeno,
+  bindConformanceSuite(runner),
+];
 const campaign: typeof runFuzzCampaign = runFuzzCampaign;
 let lastCampaign: CampaignResult | undefined;
 
@@ -78,5 +94,6 @@ export {
   picked,
   recording,
   server,
+  suites,
   syncer,
 };

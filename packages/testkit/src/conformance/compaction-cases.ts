@@ -1,5 +1,5 @@
 import { type KVPairList, ResourceExpiredError, type Watch } from "@watchersyncer/core";
-import { expect, it } from "vitest";
+import { assertDeepEqual } from "./assert.js";
 import { requireCapability } from "./capability.js";
 import { eventText } from "./event-text.js";
 import type { ConformanceContext, ConformanceHarness } from "./harness.js";
@@ -22,34 +22,31 @@ function expectExpired(error: unknown): void {
 }
 
 export function registerCompactionCases(ctx: ConformanceContext): void {
-  it(
-    "after compact(), a watch at the pre-compaction revision fails with ResourceExpiredError",
-    () =>
-      ctx.withHarness(async (h, signal) => {
-        requireCapability(h.compact, "compact", "compaction");
-        const revision = await compactPast(h, signal);
-        let watch: Watch;
-        try {
-          watch = await h.client.watch(h.listOptions, { revision, allowWatchBookmarks: false }, signal);
-        } catch (error) {
-          expectExpired(error);
-          return;
-        }
-        try {
-          const event = await new WatchReader(watch, ctx.waitMs).nextChange("an error event");
-          if (event.type !== "error") throw new Error(`expected an error event, got ${eventText(event)}`);
-          expectExpired(event.error);
-        } catch (error) {
-          expectExpired(error);
-        } finally {
-          watch.stop();
-        }
-      }),
-    ctx.timeoutMs,
+  ctx.it("after compact(), a watch at the pre-compaction revision fails with ResourceExpiredError", () =>
+    ctx.withHarness(async (h, signal) => {
+      requireCapability(h.compact, "compact", "compaction");
+      const revision = await compactPast(h, signal);
+      let watch: Watch;
+      try {
+        watch = await h.client.watch(h.listOptions, { revision, allowWatchBookmarks: false }, signal);
+      } catch (error) {
+        expectExpired(error);
+        return;
+      }
+      try {
+        const event = await new WatchReader(watch, ctx.waitMs).nextChange("an error event");
+        if (event.type !== "error") throw new Error(`expected an error event, got ${eventText(event)}`);
+        expectExpired(event.error);
+      } catch (error) {
+        expectExpired(error);
+      } finally {
+        watch.stop();
+      }
+    }),
   );
 
   const exact = ctx.options.listAtRevision === "exact";
-  it(
+  ctx.it(
     exact
       ? "after compact(), a list at the pre-compaction revision fails with ResourceExpiredError"
       : "after compact(), a list at the pre-compaction revision fails with ResourceExpiredError or is not older",
@@ -70,11 +67,14 @@ export function registerCompactionCases(ctx: ConformanceContext): void {
         } else {
           // "not-older" (Kubernetes): serving a state at least as new as asked is allowed, and
           // after compaction only the latest state is left to serve.
-          expect(old.kvPairs.map((kv) => kv.key).sort()).toEqual(everything);
+          assertDeepEqual(
+            old.kvPairs.map((kv) => kv.key).sort(),
+            everything,
+            "keys of the list at the compacted revision",
+          );
         }
         const latest = await h.client.list(h.listOptions, "", signal);
-        expect(latest.kvPairs.map((kv) => kv.key).sort()).toEqual(everything);
+        assertDeepEqual(latest.kvPairs.map((kv) => kv.key).sort(), everything, "keys of the latest list");
       }),
-    ctx.timeoutMs,
   );
 }

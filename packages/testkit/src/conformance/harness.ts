@@ -1,4 +1,5 @@
 import type { DatastoreClient, ListOptions } from "@watchersyncer/core";
+import type { ConformanceRunner } from "./conformance-runner.js";
 
 /** What a backend gives the conformance suite: a client plus an admin path to change its data. */
 export interface ConformanceHarness {
@@ -48,6 +49,8 @@ export interface ConformanceContext {
   timeoutMs: number;
   /** Bound for one wait inside a test (an event, a settle). */
   waitMs: number;
+  /** Registers one case with the runner, limited to `timeoutMs`. */
+  it(name: string, body: () => Promise<void>): void;
   /**
    * Runs `body` with a fresh harness and a signal for its calls; afterwards aborts the signal
    * (ending whatever the body left open) and cleans the harness up, whatever happened.
@@ -56,6 +59,7 @@ export interface ConformanceContext {
 }
 
 export function createContext(
+  runner: ConformanceRunner,
   makeHarness: () => Promise<ConformanceHarness>,
   options: ConformanceOptions,
 ): ConformanceContext {
@@ -65,6 +69,9 @@ export function createContext(
     options,
     timeoutMs,
     waitMs: Math.max(1000, Math.floor(timeoutMs / 3)),
+    it(name, body) {
+      runner.it(name, body, timeoutMs);
+    },
     async withHarness(body) {
       // Each case builds and cleans its own harness rather than relying on beforeEach/afterEach,
       // so the suite behaves the same under test runners whose hooks differ.

@@ -1,5 +1,12 @@
 import type { KVPairList } from "@watchersyncer/core";
-import { expect, it } from "vitest";
+import {
+  assertDeepEqual,
+  assertEqual,
+  assertIncludes,
+  assertMatches,
+  assertNonEmptyString,
+  assertNotEqual,
+} from "./assert.js";
 import type { ConformanceContext, ConformanceHarness } from "./harness.js";
 
 /**
@@ -17,51 +24,49 @@ export async function listThenChange(h: ConformanceHarness, signal: AbortSignal)
 }
 
 export function registerListCases(ctx: ConformanceContext): void {
-  it(
-    "list at latest returns what was put, with non-empty revisions and the list revision",
-    () =>
-      ctx.withHarness(async (h, signal) => {
-        await h.put("a", { n: 1 });
-        await h.put("b", { n: 2 });
-        const list = await h.client.list(h.listOptions, "", signal);
-        expect(typeof list.revision).toBe("string");
-        expect(list.revision).not.toBe("");
-        expect(list.kvPairs.map((kv) => kv.key).sort()).toEqual([h.keyOf("a"), h.keyOf("b")].sort());
-        const a = list.kvPairs.find((kv) => kv.key === h.keyOf("a"))!;
-        const b = list.kvPairs.find((kv) => kv.key === h.keyOf("b"))!;
-        expect(a.value).toMatchObject({ n: 1 });
-        expect(b.value).toMatchObject({ n: 2 });
-        for (const kv of [a, b]) {
-          expect(typeof kv.revision).toBe("string");
-          expect(kv.revision).not.toBe("");
-        }
-        expect(a.revision).not.toBe(b.revision);
-        expect(list.parseErrors ?? []).toEqual([]);
-      }),
-    ctx.timeoutMs,
+  ctx.it("list at latest returns what was put, with non-empty revisions and the list revision", () =>
+    ctx.withHarness(async (h, signal) => {
+      await h.put("a", { n: 1 });
+      await h.put("b", { n: 2 });
+      const list = await h.client.list(h.listOptions, "", signal);
+      assertNonEmptyString(list.revision, "the list revision");
+      assertDeepEqual(
+        list.kvPairs.map((kv) => kv.key).sort(),
+        [h.keyOf("a"), h.keyOf("b")].sort(),
+        "keys of the list",
+      );
+      const a = list.kvPairs.find((kv) => kv.key === h.keyOf("a"))!;
+      const b = list.kvPairs.find((kv) => kv.key === h.keyOf("b"))!;
+      assertMatches(a.value, { n: 1 }, "value of a");
+      assertMatches(b.value, { n: 2 }, "value of b");
+      for (const kv of [a, b]) assertNonEmptyString(kv.revision, `revision of ${kv.key}`);
+      assertNotEqual(a.revision, b.revision, "revision of b (a's was the same)");
+      assertDeepEqual(list.parseErrors ?? [], [], "parse errors of the list");
+    }),
   );
 
-  it(
-    "list reflects deletes and overwrites",
-    () =>
-      ctx.withHarness(async (h, signal) => {
-        await h.put("a", { n: 1 });
-        await h.put("b", { n: 1 });
-        const before = await h.client.list(h.listOptions, "", signal);
-        await h.delete("a");
-        await h.put("b", { n: 2 });
-        const after = await h.client.list(h.listOptions, "", signal);
-        expect(after.kvPairs.map((kv) => kv.key)).toEqual([h.keyOf("b")]);
-        expect(after.kvPairs[0]!.value).toMatchObject({ n: 2 });
-        const oldB = before.kvPairs.find((kv) => kv.key === h.keyOf("b"))!;
-        expect(after.kvPairs[0]!.revision).not.toBe(oldB.revision);
-        expect(after.revision).not.toBe(before.revision);
-      }),
-    ctx.timeoutMs,
+  ctx.it("list reflects deletes and overwrites", () =>
+    ctx.withHarness(async (h, signal) => {
+      await h.put("a", { n: 1 });
+      await h.put("b", { n: 1 });
+      const before = await h.client.list(h.listOptions, "", signal);
+      await h.delete("a");
+      await h.put("b", { n: 2 });
+      const after = await h.client.list(h.listOptions, "", signal);
+      assertDeepEqual(
+        after.kvPairs.map((kv) => kv.key),
+        [h.keyOf("b")],
+        "keys after the delete",
+      );
+      assertMatches(after.kvPairs[0]!.value, { n: 2 }, "value of b after the overwrite");
+      const oldB = before.kvPairs.find((kv) => kv.key === h.keyOf("b"))!;
+      assertNotEqual(after.kvPairs[0]!.revision, oldB.revision, "revision of b after the overwrite");
+      assertNotEqual(after.revision, before.revision, "list revision after the changes");
+    }),
   );
 
   const exact = ctx.options.listAtRevision === "exact";
-  it(
+  ctx.it(
     exact
       ? "list at an older list revision returns exactly the snapshot of then"
       : "list at an older list revision keeps the keys that existed then and still exist",
@@ -69,14 +74,18 @@ export function registerListCases(ctx: ConformanceContext): void {
       ctx.withHarness(async (h, signal) => {
         const then = await listThenChange(h, signal);
         const again = await h.client.list(h.listOptions, then.revision, signal);
-        expect(again.kvPairs.map((kv) => kv.key)).toContain(h.keyOf("a"));
+        assertIncludes(
+          again.kvPairs.map((kv) => kv.key),
+          h.keyOf("a"),
+          "keys of the list at the older revision",
+        );
         if (!exact) return;
-        expect(again.revision).toBe(then.revision);
+        assertEqual(again.revision, then.revision, "revision of the list at the older revision");
         const summary = (kvs: typeof then.kvPairs) =>
           kvs.map((kv) => `${kv.key}@${kv.revision}`).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-        expect(summary(again.kvPairs)).toEqual(summary(then.kvPairs));
-        expect(again.kvPairs.find((kv) => kv.key === h.keyOf("a"))!.value).toMatchObject({ v: 1 });
+        assertDeepEqual(summary(again.kvPairs), summary(then.kvPairs), "the list at the older revision");
+        const a = again.kvPairs.find((kv) => kv.key === h.keyOf("a"))!;
+        assertMatches(a.value, { v: 1 }, "value of a at the older revision");
       }),
-    ctx.timeoutMs,
   );
 }

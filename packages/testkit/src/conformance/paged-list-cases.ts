@@ -6,7 +6,15 @@ import {
   ResourceExpiredError,
   type Revision,
 } from "@watchersyncer/core";
-import { expect, it } from "vitest";
+import {
+  assertAtLeast,
+  assertAtMost,
+  assertDeepEqual,
+  assertEqual,
+  assertIncludes,
+  assertNonEmptyString,
+  assertTrue,
+} from "./assert.js";
 import { requireCapability } from "./capability.js";
 import { eventText } from "./event-text.js";
 import type { ConformanceContext, ConformanceHarness } from "./harness.js";
@@ -82,8 +90,7 @@ async function listInParts(
     "listInPages to resolve",
   );
   resolved = true;
-  expect(typeof result.revision).toBe("string");
-  expect(result.revision).not.toBe("");
+  assertNonEmptyString(result.revision, "the revision listInPages resolved with");
   return { parts, revision: result.revision, late: () => late };
 }
 
@@ -107,19 +114,26 @@ async function fillForSeveralParts(ctx: ConformanceContext, h: ConformanceHarnes
   return names;
 }
 
-function expectPartSizes(ctx: ConformanceContext, listing: PagedListing, total: number): void {
+function assertPartSizes(ctx: ConformanceContext, listing: PagedListing, total: number): void {
   const pageSize = ctx.options.listPageSize;
   if (pageSize === undefined) return;
   const sizes = listing.parts.map((page) => page.kvPairs.length + (page.parseErrors?.length ?? 0));
-  for (const size of sizes) expect(size, `part sizes ${sizes.join(", ")}`).toBeLessThanOrEqual(pageSize);
-  expect(listing.parts.length, `part sizes ${sizes.join(", ")}`).toBeGreaterThanOrEqual(
-    Math.ceil(total / pageSize),
-  );
+  for (const size of sizes) assertAtMost(size, pageSize, `a part's size (part sizes ${sizes.join(", ")})`);
+  const parts = `number of parts for ${total} entries (part sizes ${sizes.join(", ")})`;
+  assertAtLeast(listing.parts.length, Math.ceil(total / pageSize), parts);
 }
 
 /** Cases for the optional `DatastoreClient.listInPages`, registered when the options declare it. */
 export function registerPagedListCases(ctx: ConformanceContext): void {
-  it(
+  registerPagedContentCases(ctx);
+  registerPagedRevisionCases(ctx);
+  registerPagedAbortCases(ctx);
+  if (ctx.options.compaction !== false) registerPagedCompactionCases(ctx);
+}
+
+/** What the parts hold together: exactly one list, of one snapshot, in parts of the declared size. */
+function registerPagedContentCases(ctx: ConformanceContext): void {
+  ctx.it(
     "listInPages: its parts together are exactly list() at its revision (pairs, values, parse errors)",
     () =>
       ctx.withHarness(async (h, signal) => {
@@ -127,22 +141,25 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
         await fillForSeveralParts(ctx, h);
         const paged = await listInParts(ctx, listInPages, h, "", signal);
         const whole = await h.client.list(h.listOptions, paged.revision, signal);
-        if (ctx.options.listAtRevision === "exact") expect(whole.revision).toBe(paged.revision);
-        expect(contentOfParts(paged.parts)).toEqual(contentOf(whole.kvPairs, whole.parseErrors));
-        const parseErrors = paged.parts.flatMap((page) => page.parseErrors ?? []);
-        for (const error of parseErrors) expect(ParseError.is(error)).toBe(true);
-        if (ctx.options.undecodableValues !== false && h.putUndecodable !== undefined) {
-          expect(parseErrors.map((error) => error.rawKey).sort(byText)).toEqual(
-            [h.keyOf("item-001-bad"), h.keyOf("item-zzz-bad")].sort(byText),
-          );
+        if (ctx.options.listAtRevision === "exact") {
+          assertEqual(whole.revision, paged.revision, "revision of list() at the paged list's revision");
         }
-        expectPartSizes(ctx, paged, whole.kvPairs.length + (whole.parseErrors?.length ?? 0));
-        expect(paged.late(), "parts handed over after listInPages resolved").toBe(0);
+        const wholeContent = contentOf(whole.kvPairs, whole.parseErrors);
+        assertDeepEqual(contentOfParts(paged.parts), wholeContent, "the parts together, against list()");
+        const parseErrors = paged.parts.flatMap((page) => page.parseErrors ?? []);
+        for (const error of parseErrors)
+          assertTrue(ParseError.is(error), "a part's parse error to be a ParseError");
+        if (ctx.options.undecodableValues !== false && h.putUndecodable !== undefined) {
+          const rawKeys = parseErrors.map((error) => error.rawKey).sort(byText);
+          const undecodable = [h.keyOf("item-001-bad"), h.keyOf("item-zzz-bad")].sort(byText);
+          assertDeepEqual(rawKeys, undecodable, "rawKeys of the parts' parse errors");
+        }
+        assertPartSizes(ctx, paged, whole.kvPairs.length + (whole.parseErrors?.length ?? 0));
+        assertEqual(paged.late(), 0, "parts handed over after listInPages resolved");
       }),
-    ctx.timeoutMs,
   );
 
-  it(
+  ctx.it(
     "listInPages: parts after the first belong to the first part's snapshot, whatever is written meanwhile",
     () =>
       ctx.withHarness(async (h, signal) => {
@@ -160,14 +177,17 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
           ]);
         });
         await writes;
-        expect(contentOfParts(paged.parts)).toEqual(contentOf(before.kvPairs, before.parseErrors));
-        expect(paged.late(), "parts handed over after listInPages resolved").toBe(0);
+        const snapshot = contentOf(before.kvPairs, before.parseErrors);
+        assertDeepEqual(contentOfParts(paged.parts), snapshot, "the parts together, against the list before");
+        assertEqual(paged.late(), 0, "parts handed over after listInPages resolved");
       }),
-    ctx.timeoutMs,
   );
+}
 
+/** The revision a paged list is at: an older one asked for, the one it resolves with, an empty list's. */
+function registerPagedRevisionCases(ctx: ConformanceContext): void {
   const exact = ctx.options.listAtRevision === "exact";
-  it(
+  ctx.it(
     exact
       ? "listInPages at an older list revision hands over exactly the snapshot of then"
       : "listInPages at an older list revision keeps the keys that existed then and still exist",
@@ -177,15 +197,23 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
         const then = await listThenChange(h, signal);
         const again = await listInParts(ctx, listInPages, h, then.revision, signal);
         const content = contentOfParts(again.parts);
-        expect(content.pairs.map((pair) => pair.key)).toContain(h.keyOf("a"));
+        const keys = content.pairs.map((pair) => pair.key);
+        assertIncludes(keys, h.keyOf("a"), "keys listInPages hands over at the older revision");
         if (!exact) return;
-        expect(again.revision).toBe(then.revision);
-        expect(content).toEqual(contentOf(then.kvPairs, then.parseErrors));
+        assertEqual(
+          again.revision,
+          then.revision,
+          "revision listInPages resolved with at the older revision",
+        );
+        assertDeepEqual(
+          content,
+          contentOf(then.kvPairs, then.parseErrors),
+          "the parts at the older revision",
+        );
       }),
-    ctx.timeoutMs,
   );
 
-  it(
+  ctx.it(
     "listInPages resolves with a revision to watch from: the watch sees what came after, not what was listed",
     () =>
       ctx.withHarness(async (h, signal) => {
@@ -201,28 +229,27 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
         try {
           const reader = new WatchReader(watch, ctx.waitMs);
           await h.put("after", { v: 1 });
-          expect(eventText(await reader.nextChange("the write after the list"))).toBe(
-            `added ${h.keyOf("after")}`,
-          );
+          const next = eventText(await reader.nextChange("the write after the list"));
+          assertEqual(next, `added ${h.keyOf("after")}`, "the first event from the paged list's revision");
         } finally {
           watch.stop();
         }
       }),
-    ctx.timeoutMs,
   );
 
-  it(
-    "listInPages of an empty resource type hands over no pairs and resolves with a revision",
-    () =>
-      ctx.withHarness(async (h, signal) => {
-        const listInPages = pagedListOf(h);
-        const paged = await listInParts(ctx, listInPages, h, "", signal);
-        expect(contentOfParts(paged.parts)).toEqual({ pairs: [], parseErrors: [] });
-      }),
-    ctx.timeoutMs,
+  ctx.it("listInPages of an empty resource type hands over no pairs and resolves with a revision", () =>
+    ctx.withHarness(async (h, signal) => {
+      const listInPages = pagedListOf(h);
+      const paged = await listInParts(ctx, listInPages, h, "", signal);
+      const empty = { pairs: [], parseErrors: [] };
+      assertDeepEqual(contentOfParts(paged.parts), empty, "the parts of an empty resource type");
+    }),
   );
+}
 
-  it(
+/** An abort ends the parts, whether it comes mid-list or before the list started. */
+function registerPagedAbortCases(ctx: ConformanceContext): void {
+  ctx.it(
     "listInPages: an abort stops the parts, and the promise never resolves on a list it did not finish",
     () =>
       ctx.withHarness(async (h, signal) => {
@@ -244,9 +271,8 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
         });
         const outcome = await settled(aborted, ctx.waitMs, "listInPages aborted during its first part");
         if (outcome.ok) {
-          expect(contentOfParts(parts), "resolved though parts were left after the abort").toEqual(
-            everything,
-          );
+          const what = "resolved though parts were left after the abort";
+          assertDeepEqual(contentOfParts(parts), everything, what);
         }
 
         const early = new AbortController();
@@ -256,48 +282,52 @@ export function registerPagedListCases(ctx: ConformanceContext): void {
           handedEarly++;
         });
         const earlyOutcome = await settled(started, ctx.waitMs, "listInPages started aborted");
-        expect(handedEarly, "parts handed over on an aborted signal").toBe(0);
-        expect(earlyOutcome.ok, "listInPages started aborted resolved without handing anything over").toBe(
-          false,
-        );
-        expect(afterAbort, "parts handed over after the signal aborted").toBe(0);
+        assertEqual(handedEarly, 0, "parts handed over on an aborted signal");
+        const what = "listInPages started aborted resolved without handing anything over";
+        assertEqual(earlyOutcome.ok, false, what);
+        assertEqual(afterAbort, 0, "parts handed over after the signal aborted");
       }),
-    ctx.timeoutMs,
   );
+}
 
-  if (ctx.options.compaction !== false) {
-    it(
-      exact
-        ? "after compact(), listInPages at the pre-compaction revision fails with ResourceExpiredError"
-        : "after compact(), listInPages at the pre-compaction revision fails with ResourceExpiredError or hands over the latest in full",
-      () =>
-        ctx.withHarness(async (h, signal) => {
-          const listInPages = pagedListOf(h);
-          requireCapability(h.compact, "compact", "compaction");
-          await h.put("a", { v: 1 });
-          const then = await h.client.list(h.listOptions, "", signal);
-          await h.put("a", { v: 2 });
-          await h.put("b", { v: 1 });
-          await h.compact!();
-          const parts: KVPairListPage[] = [];
-          const outcome = await settled(
-            listInPages(h.listOptions, then.revision, signal, (page) => {
-              parts.push(page);
-            }),
-            ctx.waitMs,
-            "listInPages at a compacted revision",
-          );
-          if (exact || !outcome.ok) {
-            const error = outcome.ok ? undefined : outcome.error;
-            if (!ResourceExpiredError.is(error)) {
-              throw new Error(`expected a ResourceExpiredError, got ${String(error)}`, { cause: error });
-            }
-            return;
+/** listInPages at a revision compaction removed. */
+function registerPagedCompactionCases(ctx: ConformanceContext): void {
+  const exact = ctx.options.listAtRevision === "exact";
+  ctx.it(
+    exact
+      ? "after compact(), listInPages at the pre-compaction revision fails with ResourceExpiredError"
+      : "after compact(), listInPages at the pre-compaction revision fails with ResourceExpiredError or hands over the latest in full",
+    () =>
+      ctx.withHarness(async (h, signal) => {
+        const listInPages = pagedListOf(h);
+        requireCapability(h.compact, "compact", "compaction");
+        await h.put("a", { v: 1 });
+        const then = await h.client.list(h.listOptions, "", signal);
+        await h.put("a", { v: 2 });
+        await h.put("b", { v: 1 });
+        await h.compact!();
+        const parts: KVPairListPage[] = [];
+        const outcome = await settled(
+          listInPages(h.listOptions, then.revision, signal, (page) => {
+            parts.push(page);
+          }),
+          ctx.waitMs,
+          "listInPages at a compacted revision",
+        );
+        if (exact || !outcome.ok) {
+          const error = outcome.ok ? undefined : outcome.error;
+          if (!ResourceExpiredError.is(error)) {
+            throw new Error(`expected a ResourceExpiredError, got ${String(error)}`, { cause: error });
           }
-          const latest = await h.client.list(h.listOptions, "", signal);
-          expect(contentOfParts(parts)).toEqual(contentOf(latest.kvPairs, latest.parseErrors));
-        }),
-      ctx.timeoutMs,
-    );
-  }
+          return;
+        }
+        const latest = await h.client.list(h.listOptions, "", signal);
+        const whole = contentOf(latest.kvPairs, latest.parseErrors);
+        assertDeepEqual(
+          contentOfParts(parts),
+          whole,
+          "the parts at a compacted revision, against the latest",
+        );
+      }),
+  );
 }
