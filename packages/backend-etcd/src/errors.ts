@@ -30,8 +30,8 @@ const connectionMessages = [
 ];
 
 /** Turns whatever etcd3, gRPC or the network threw into one of the core's error classes. */
-export function toDatastoreError(err: unknown, context: string): Error {
-  if (DatastoreError.is(err)) return err as Error;
+export function toDatastoreError(err: unknown, context: string): DatastoreError {
+  if (DatastoreError.is(err)) return err;
   const message = describe(err);
   const full = `${context}: ${message}`;
   if (expiredMessages.some((m) => message.includes(m))) {

@@ -8,13 +8,14 @@ import {
   type Watch,
   type WatchOptions,
 } from "@watchersyncer/core";
+import { OpenWatches } from "@watchersyncer/core/backend";
 import type { IOptions } from "etcd3";
 import etcd3 from "etcd3";
 import { isInvalidAuthToken } from "./errors.js";
 import { type EtcdListOptions, type KeyLayoutOptions, prefixFor, rangeFor } from "./key-layout.js";
 import { listSnapshot, listSnapshotInPages, type SnapshotListRequest } from "./list.js";
 import {
-  DEFAULTS,
+  ETCD_CLIENT_DEFAULTS,
   type EtcdClientOptions,
   loadTls,
   type ResolvedEtcdOptions,
@@ -27,8 +28,7 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
   private readonly etcd: InstanceType<typeof etcd3.Etcd3>;
   private readonly options: ResolvedEtcdOptions;
   private readonly logger: Logger;
-  private readonly watches = new Set<Watch>();
-  private closed = false;
+  private readonly watches = new OpenWatches();
 
   constructor(options: EtcdClientOptions) {
     this.options = resolveOptions(options);
@@ -74,19 +74,19 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
       progressRequestIntervalMs: this.options.progressRequestIntervalMs,
       signal,
       logger: this.logger,
+      clock: this.options.clock,
       onStreamError: (err) => this.onStreamError(err),
       onEnded: (ended) => this.watches.delete(ended),
     });
-    // close() stops the watches still running; one that ended before this line never joins them.
+    // close() stops the watches still running (and one that opened too late, at once); one that
+    // ended before this line never joins them.
     if (!watch.isEnded) this.watches.add(watch);
     return watch;
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const watch of this.watches) watch.stop();
-    this.watches.clear();
+    if (this.watches.closed) return;
+    this.watches.close();
     this.etcd.close();
   }
 
@@ -119,7 +119,7 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new DatastoreError("EtcdDatastoreClient is closed");
+    if (this.watches.closed) throw new DatastoreError("EtcdDatastoreClient is closed");
   }
 }
 
@@ -139,7 +139,8 @@ function etcd3Options(options: EtcdClientOptions, resolved: ResolvedEtcdOptions)
   const result: IOptions = {
     hosts: resolved.endpoints,
     grpcOptions: {
-      "grpc.max_receive_message_length": options.maxReceiveMessageBytes ?? DEFAULTS.maxReceiveMessageBytes,
+      "grpc.max_receive_message_length":
+        options.maxReceiveMessageBytes ?? ETCD_CLIENT_DEFAULTS.maxReceiveMessageBytes,
       "grpc.max_send_message_length": 16 * 1024 * 1024,
       ...options.grpcOptions,
     },

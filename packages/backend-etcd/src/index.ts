@@ -10,4 +10,10 @@ export {
   prefixFor,
   UnknownKindError,
 } from "./key-layout.js";
-export { DEFAULTS, type EtcdClientOptions, type EtcdTlsOptions, etcdOptionsFromEnv } from "./options.js";
+export {
+  DEFAULTS,
+  ETCD_CLIENT_DEFAULTS,
+  type EtcdClientOptions,
+  type EtcdTlsOptions,
+  etcdOptionsFromEnv,
+} from "./options.js";

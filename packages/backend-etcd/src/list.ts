@@ -5,6 +5,7 @@ import {
   ParseError,
   type Revision,
 } from "@watchersyncer/core";
+import { abortable, collectList, throwIfAborted } from "@watchersyncer/core/backend";
 import type { IRangeResponse, KVClient } from "etcd3";
 import { decodeKeyValue } from "./decode.js";
 import { toDatastoreError } from "./errors.js";
@@ -21,14 +22,8 @@ export interface SnapshotListRequest {
 }
 
 /** The whole prefix as one list (see {@link listSnapshotInPages}). */
-export async function listSnapshot(request: SnapshotListRequest): Promise<KVPairList> {
-  const kvPairs: KVPair[] = [];
-  const parseErrors: ParseError[] = [];
-  const { revision } = await listSnapshotInPages(request, (page) => {
-    for (const kv of page.kvPairs) kvPairs.push(kv);
-    if (page.parseErrors !== undefined) for (const error of page.parseErrors) parseErrors.push(error);
-  });
-  return parseErrors.length > 0 ? { kvPairs, revision, parseErrors } : { kvPairs, revision };
+export function listSnapshot(request: SnapshotListRequest): Promise<KVPairList> {
+  return collectList((onPage) => listSnapshotInPages(request, onPage));
 }
 
 /**
@@ -104,29 +99,4 @@ async function readPage(
     throwIfAborted(signal);
     throw toDatastoreError(err, `list ${range.prefix}`);
   }
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(err);
-      },
-    );
-  });
-}
-
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw signal.reason ?? new Error("aborted");
 }

@@ -1,5 +1,6 @@
+import { systemClock } from "@watchersyncer/core";
 import { describe, expect, it } from "vitest";
-import { etcdOptionsFromEnv, resolveOptions } from "./options.js";
+import { DEFAULTS, ETCD_CLIENT_DEFAULTS, etcdOptionsFromEnv, resolveOptions } from "./options.js";
 
 describe("resolveOptions", () => {
   it("fills in the documented defaults", () => {
@@ -13,6 +14,9 @@ describe("resolveOptions", () => {
       progressRequestIntervalMs: 10_000,
     });
     expect(resolveOptions({ endpoints: ["a"], stallTimeoutMs: 2_000 }).progressRequestIntervalMs).toBe(666);
+    expect(resolved.clock).toBe(systemClock);
+    expect(ETCD_CLIENT_DEFAULTS).toMatchObject({ pageSize: 20_000, requestTimeoutMs: 30_000 });
+    expect(DEFAULTS).toBe(ETCD_CLIENT_DEFAULTS);
   });
 
   it("rejects options that cannot work", () => {

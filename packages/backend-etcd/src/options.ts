@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type Logger, silentLogger } from "@watchersyncer/core";
+import { type Clock, type Logger, silentLogger, systemClock } from "@watchersyncer/core";
 import type { KeyLayoutOptions } from "./key-layout.js";
 
 /** PEM material: the content itself, or `…File` paths to read it from. */
@@ -53,14 +53,20 @@ export interface EtcdClientOptions extends KeyLayoutOptions {
   grpcOptions?: Record<string, string | number>;
   /** Default: silent. */
   logger?: Logger;
+  /** Drives each watch's stall deadline and progress requests; inject for tests. Default: the system's. */
+  clock?: Clock;
 }
 
-export const DEFAULTS = {
+/** The numeric defaults of {@link EtcdClientOptions}. */
+export const ETCD_CLIENT_DEFAULTS = {
   pageSize: 20_000,
   requestTimeoutMs: 30_000,
   stallTimeoutMs: 30_000,
   maxReceiveMessageBytes: 256 * 1024 * 1024,
 } as const;
+
+/** @deprecated use ETCD_CLIENT_DEFAULTS */
+export const DEFAULTS = ETCD_CLIENT_DEFAULTS;
 
 export interface ResolvedEtcdOptions {
   endpoints: string[];
@@ -71,19 +77,28 @@ export interface ResolvedEtcdOptions {
   progressRequestIntervalMs: number;
   layout: KeyLayoutOptions;
   logger: Logger;
+  clock: Clock;
 }
 
 export function resolveOptions(options: EtcdClientOptions): ResolvedEtcdOptions {
   const endpoints = typeof options.endpoints === "string" ? [options.endpoints] : [...options.endpoints];
   if (endpoints.length === 0) throw new RangeError("endpoints: at least one etcd endpoint is needed");
-  const stallTimeoutMs = positive("stallTimeoutMs", options.stallTimeoutMs, DEFAULTS.stallTimeoutMs);
-  const pageSize = positive("pageSize", options.pageSize, DEFAULTS.pageSize);
+  const stallTimeoutMs = positive(
+    "stallTimeoutMs",
+    options.stallTimeoutMs,
+    ETCD_CLIENT_DEFAULTS.stallTimeoutMs,
+  );
+  const pageSize = positive("pageSize", options.pageSize, ETCD_CLIENT_DEFAULTS.pageSize);
   if (!Number.isInteger(pageSize)) throw new RangeError(`pageSize must be an integer, got ${pageSize}`);
   return {
     endpoints,
     pageSize,
     previousValues: options.previousValues === true,
-    requestTimeoutMs: positive("requestTimeoutMs", options.requestTimeoutMs, DEFAULTS.requestTimeoutMs),
+    requestTimeoutMs: positive(
+      "requestTimeoutMs",
+      options.requestTimeoutMs,
+      ETCD_CLIENT_DEFAULTS.requestTimeoutMs,
+    ),
     stallTimeoutMs,
     progressRequestIntervalMs: positive(
       "progressRequestIntervalMs",
@@ -92,6 +107,7 @@ export function resolveOptions(options: EtcdClientOptions): ResolvedEtcdOptions 
     ),
     layout: { root: options.root, kindPrefixes: options.kindPrefixes },
     logger: options.logger ?? silentLogger,
+    clock: options.clock ?? systemClock,
   };
 }
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import {
   ConnectionRefusedError,
+  ManualClock,
   ResourceExpiredError,
   silentLogger,
   type Watch,
@@ -16,6 +17,13 @@ class FakeStream extends EventEmitter {
   readonly written: IWatchRequest[] = [];
   ended = false;
   canceled = false;
+  paused = false;
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
   write(message: IWatchRequest): void {
     this.written.push(message);
   }
@@ -247,6 +255,15 @@ describe("openWatch", () => {
     }
   });
 
+  it("gives up on a watch whose signal aborts while its stream opens", async () => {
+    const controller = new AbortController();
+    const { stream, opening } = setup({ signal: controller.signal });
+    controller.abort();
+    await expect(opening).rejects.toThrow("watch stopped before etcd confirmed it");
+    expect(stream.written).toEqual([]);
+    expect(stream.ended && stream.canceled).toBe(true);
+  });
+
   it("fails creation that etcd never confirms", async () => {
     const { opening } = setup({ stallTimeoutMs: 200, progressRequestIntervalMs: 50 });
     await expect(opening).rejects.toSatisfy((err: unknown) => ConnectionRefusedError.is(err));
@@ -272,5 +289,95 @@ describe("openWatch", () => {
       { type: "deleted", old: { key: `${prefix}a`, value: { x: 1 }, revision: "25" } },
     ]);
     watch.stop();
+  });
+
+  it("pauses the gRPC stream at 10 000 queued events and resumes it once the consumer drained half", async () => {
+    const { stream, watch } = await opened();
+    const events = Array.from({ length: 9_999 }, (_, i) => put(`k${i}`, 21 + i));
+    stream.respond({ events });
+    expect(stream.paused).toBe(false);
+    stream.respond({ events: [put("last", 21 + 9_999)] });
+    expect(stream.paused).toBe(true);
+    await take(watch, 4_999);
+    expect(stream.paused).toBe(true);
+    await take(watch, 1);
+    expect(stream.paused).toBe(false);
+    watch.stop();
+  });
+
+  describe("on a manual clock", () => {
+    const progressRequests = (stream: FakeStream) =>
+      stream.written.filter((m) => m.progress_request !== undefined).length;
+    const answerProgress = (stream: FakeStream) =>
+      stream.respond({ watch_id: "-1", header: { revision: "20" } as never });
+
+    it("asks for progress on every tick and fails exactly stallTimeoutMs after etcd last answered", async () => {
+      const clock = new ManualClock();
+      const { stream, watch } = await opened({ clock, stallTimeoutMs: 300, progressRequestIntervalMs: 100 });
+      const iterator = watch[Symbol.asyncIterator]();
+      const first = iterator.next();
+      await clock.advance(99);
+      expect(progressRequests(stream)).toBe(0);
+      await clock.advance(1);
+      expect(progressRequests(stream)).toBe(1);
+      await clock.advance(150); // t = 250
+      expect(progressRequests(stream)).toBe(2);
+      answerProgress(stream);
+      await clock.advance(299); // t = 549: 299 ms after the answer
+      expect(progressRequests(stream)).toBe(5);
+      expect(watch.isEnded).toBe(false);
+      await clock.advance(1); // t = 550
+      expect(watch.isEnded).toBe(true);
+      const result = await first;
+      expect(result.done).toBe(false);
+      const event = result.value as WatchEvent;
+      expect(event.type === "error" && ConnectionRefusedError.is(event.error)).toBe(true);
+      expect(event.type === "error" && event.error.message).toBe(
+        `watch stalled on ${prefix}: nothing heard from etcd for 300 ms`,
+      );
+      expect((await iterator.next()).done).toBe(true);
+      expect(stream.ended && stream.canceled).toBe(true);
+      // No timer outlives the watch, and no more progress requests are sent.
+      expect(clock.pendingTimers).toBe(0);
+      await clock.advance(1_000);
+      expect(progressRequests(stream)).toBe(5);
+    });
+
+    it("counts a consumer that is behind as heard, and sends no progress request meanwhile", async () => {
+      const clock = new ManualClock();
+      const { stream, watch } = await opened({ clock, stallTimeoutMs: 300, progressRequestIntervalMs: 100 });
+      stream.respond({ events: [put("a", 21)] });
+      await clock.advance(1_000);
+      expect(watch.isEnded).toBe(false);
+      expect(progressRequests(stream)).toBe(0);
+      // Read at t = 1000; the tick at 1000 still saw the event queued, so silence counts from there.
+      expect((await take(watch, 1))[0]?.type).toBe("modified");
+      await clock.advance(100);
+      expect(progressRequests(stream)).toBe(1);
+      await clock.advance(199); // t = 1299
+      expect(watch.isEnded).toBe(false);
+      await clock.advance(1); // t = 1300
+      expect(watch.isEnded).toBe(true);
+      const [event] = await take(watch, 2);
+      expect(event?.type === "error" && ConnectionRefusedError.is(event.error)).toBe(true);
+    });
+
+    it("fails an unconfirmed watch after stallTimeoutMs, without asking for progress", async () => {
+      const clock = new ManualClock();
+      const { stream, opening } = setup({ clock, stallTimeoutMs: 300, progressRequestIntervalMs: 100 });
+      const failure = opening.catch((err: unknown) => err);
+      await until(() => stream.written.length > 0);
+      await clock.advance(299);
+      expect(stream.ended).toBe(false);
+      await clock.advance(1);
+      const err = await failure;
+      expect(ConnectionRefusedError.is(err)).toBe(true);
+      expect((err as Error).message).toBe(
+        `watch not confirmed on ${prefix}: nothing heard from etcd for 300 ms`,
+      );
+      expect(progressRequests(stream)).toBe(0);
+      expect(stream.ended && stream.canceled).toBe(true);
+      expect(clock.pendingTimers).toBe(0);
+    });
   });
 });

@@ -1,13 +1,16 @@
 import {
+  type Clock,
   ConnectionRefusedError,
   DatastoreError,
   type Logger,
   ParseError,
   ResourceExpiredError,
   type Revision,
+  systemClock,
   type Watch,
   type WatchEvent,
 } from "@watchersyncer/core";
+import { StallTimer, WatchQueue } from "@watchersyncer/core/backend";
 import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse, WatchClient } from "etcd3";
 import { decodeKeyValue } from "./decode.js";
 import { toDatastoreError } from "./errors.js";
@@ -25,6 +28,8 @@ export interface WatchStreamRequest {
   progressRequestIntervalMs: number;
   signal: AbortSignal;
   logger: Logger;
+  /** Drives the stall deadline and the progress requests. Default: the system's. */
+  clock?: Clock;
   /** Called with errors of the stream, so the client can react (e.g. re-authenticate). */
   onStreamError?: (err: unknown) => void;
   /** Called once when the watch ends, is stopped, or fails to start. */
@@ -68,24 +73,24 @@ export async function openWatch(request: WatchStreamRequest): Promise<EtcdWatchH
   return watch;
 }
 
-type Pending = { resolve: (result: IteratorResult<WatchEvent>) => void };
-
+/**
+ * Feeds one gRPC watch stream into a `WatchQueue`: the queue pauses the stream while the consumer
+ * is behind, and releases the stream, the timers and the client's registry when it closes.
+ */
 class EtcdWatch implements EtcdWatchHandle {
   readonly created: Promise<void>;
   private confirmCreated!: () => void;
   private rejectCreated!: (err: unknown) => void;
   private isCreated = false;
 
-  private readonly queue: WatchEvent[] = [];
-  private pending: Pending | null = null;
-  private ended = false;
-  private paused = false;
   private watchId: string | null = null;
   /** Events at or below this revision were delivered already (or precede the requested start). */
   private lastRevision: bigint;
-  private lastHeard = Date.now();
-  private readonly timer: ReturnType<typeof setInterval>;
-  private readonly onAbort = () => this.stop();
+  private readonly clock: Clock;
+  private readonly stall: StallTimer;
+  /** The next progress tick; null once the watch closed. */
+  private tickTimer: unknown = null;
+  private readonly queue: WatchQueue<unknown, WatchEvent>;
 
   constructor(
     private readonly stream: IDuplexStream<IWatchRequest, IWatchResponse>,
@@ -97,63 +102,58 @@ class EtcdWatch implements EtcdWatchHandle {
     });
     this.created.catch(() => {});
     this.lastRevision = request.revision === "" ? 0n : BigInt(request.revision);
+    this.clock = request.clock ?? systemClock;
 
+    // Listening before anything can close the stream: an error it emits later must not go unheard.
     stream.on("data", (response) => this.onResponse(response));
     stream.on("error", (err) => this.onStreamFailed(err));
     stream.on("end", () => this.onStreamEnded());
-    request.signal.addEventListener("abort", this.onAbort, { once: true });
-    this.timer = setInterval(() => this.checkLiveness(), request.progressRequestIntervalMs);
+    this.stall = new StallTimer({
+      clock: this.clock,
+      timeoutMs: request.stallTimeoutMs,
+      onStall: (silentMs) => this.onStall(silentMs),
+    });
+    this.queue = new WatchQueue<unknown, WatchEvent>({
+      signal: request.signal,
+      highWaterMark,
+      onPause: () => this.pauseReading(),
+      onResume: () => this.resumeReading(),
+      onClose: () => this.release(),
+    });
+    // The signal aborted while the stream was opening: the queue is stopped and released already.
+    if (this.queue.closed) return;
+    this.scheduleTick();
+    this.sendCreateRequest();
+  }
 
+  [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
+    return this.queue;
+  }
+
+  get isEnded(): boolean {
+    return this.queue.closed;
+  }
+
+  stop(): void {
+    this.queue.stop();
+  }
+
+  private sendCreateRequest(): void {
+    const { range, revision, previousValues } = this.request;
     this.send({
       create_request: {
-        key: request.range.start,
-        range_end: request.range.end,
-        ...(request.revision === "" ? {} : { start_revision: (this.lastRevision + 1n).toString() }),
-        ...(request.previousValues ? { prev_kv: true } : {}),
+        key: range.start,
+        range_end: range.end,
+        ...(revision === "" ? {} : { start_revision: (this.lastRevision + 1n).toString() }),
+        ...(previousValues ? { prev_kv: true } : {}),
         progress_notify: true,
       },
     });
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
-    return {
-      next: () => this.next(),
-      return: async () => {
-        this.stop();
-        return { done: true, value: undefined };
-      },
-    };
-  }
-
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
-  stop(): void {
-    if (this.ended) return;
-    this.finish();
-    this.queue.length = 0;
-    this.flushPending();
-  }
-
-  private next(): Promise<IteratorResult<WatchEvent>> {
-    const event = this.queue.shift();
-    if (event !== undefined) {
-      if (this.paused && this.queue.length < highWaterMark / 2) {
-        this.paused = false;
-        this.readable()?.resume();
-      }
-      return Promise.resolve({ done: false, value: event });
-    }
-    if (this.ended) return Promise.resolve({ done: true, value: undefined });
-    return new Promise((resolve) => {
-      this.pending = { resolve };
-    });
-  }
-
   private onResponse(response: IWatchResponse): void {
-    if (this.ended) return;
-    this.lastHeard = Date.now();
+    if (this.queue.closed) return;
+    this.stall.heard();
     if (response.created && !this.isCreated && !response.canceled) {
       this.isCreated = true;
       this.watchId = String(response.watch_id);
@@ -173,7 +173,7 @@ class EtcdWatch implements EtcdWatchHandle {
     if (String(response.watch_id) === this.watchId && this.request.allowWatchBookmarks) {
       const revision = BigInt(response.header.revision);
       if (revision > this.lastRevision) this.lastRevision = revision;
-      this.push({ type: "bookmark", revision: String(response.header.revision) });
+      this.queue.push({ type: "bookmark", revision: String(response.header.revision) });
     }
   }
 
@@ -199,7 +199,7 @@ class EtcdWatch implements EtcdWatchHandle {
         continue;
       }
       if (revision > this.lastRevision) this.lastRevision = revision;
-      this.push(toWatchEvent(event, modRevision));
+      this.queue.push(toWatchEvent(event, modRevision));
     }
   }
 
@@ -217,81 +217,73 @@ class EtcdWatch implements EtcdWatchHandle {
   }
 
   private onStreamFailed(err: Error): void {
-    if (this.ended) return;
+    if (this.queue.closed) return;
     this.request.onStreamError?.(err);
     this.fail(toDatastoreError(err, `watch ${this.request.range.prefix}`));
   }
 
   private onStreamEnded(): void {
-    if (this.ended) return;
+    if (this.queue.closed) return;
     if (!this.isCreated) {
       this.fail(new ConnectionRefusedError(`watch ${this.request.range.prefix}: etcd closed the stream`));
       return;
     }
-    this.finish();
-    this.flushPending();
+    this.queue.end();
   }
 
-  /** Asks etcd for progress, and gives up on a stream that has stopped answering. */
-  private checkLiveness(): void {
-    if (this.ended) return;
-    // While the consumer is behind, silence is ours, not etcd's.
-    if (this.paused || this.queue.length > 0) {
-      this.lastHeard = Date.now();
-      return;
-    }
-    const silentFor = Date.now() - this.lastHeard;
-    if (silentFor >= this.request.stallTimeoutMs) {
-      const what = this.isCreated ? "watch stalled" : "watch not confirmed";
-      this.fail(
-        new ConnectionRefusedError(
-          `${what} on ${this.request.range.prefix}: nothing heard from etcd for ${silentFor} ms`,
-        ),
-      );
+  /** Nothing heard from etcd for `stallTimeoutMs`: give up on the stream. */
+  private onStall(silentMs: number): void {
+    const what = this.isCreated ? "watch stalled" : "watch not confirmed";
+    this.fail(
+      new ConnectionRefusedError(
+        `${what} on ${this.request.range.prefix}: nothing heard from etcd for ${silentMs} ms`,
+      ),
+    );
+  }
+
+  private scheduleTick(): void {
+    this.tickTimer = this.clock.setTimeout(() => this.tick(), this.request.progressRequestIntervalMs);
+  }
+
+  /** Every `progressRequestIntervalMs`: asks etcd for progress, so an idle watch hears something. */
+  private tick(): void {
+    this.scheduleTick();
+    // While the consumer is behind, silence is ours, not etcd's (a paused queue is never empty).
+    if (this.queue.size > 0) {
+      this.stall.heard();
       return;
     }
     if (this.isCreated) this.send({ progress_request: {} });
   }
 
   private fail(error: Error): void {
-    if (this.ended) return;
-    if (!this.isCreated) {
-      this.rejectCreated(error);
-      this.finish();
+    if (this.queue.closed) return;
+    if (this.isCreated) {
+      this.queue.fail(error);
       return;
     }
-    this.push({ type: "error", error });
-    this.finish();
-    this.flushPending();
+    // Nobody reads the watch yet: `openWatch` gets the error.
+    this.rejectCreated(error);
+    this.queue.stop();
   }
 
-  private push(event: WatchEvent): void {
-    const pending = this.pending;
-    if (pending !== null) {
-      this.pending = null;
-      pending.resolve({ done: false, value: event });
-      return;
+  private pauseReading(): void {
+    this.stall.suspend();
+    this.readable()?.pause();
+  }
+
+  private resumeReading(): void {
+    this.stall.resume();
+    this.readable()?.resume();
+  }
+
+  /** The queue closed: ends the stream and every timer; the queue is still drained by the consumer. */
+  private release(): void {
+    this.stall.stop();
+    if (this.tickTimer !== null) {
+      this.clock.clearTimeout(this.tickTimer);
+      this.tickTimer = null;
     }
-    this.queue.push(event);
-    if (!this.paused && this.queue.length >= highWaterMark) {
-      this.paused = true;
-      this.readable()?.pause();
-    }
-  }
-
-  private flushPending(): void {
-    const pending = this.pending;
-    if (pending === null) return;
-    const event = this.queue.shift();
-    this.pending = null;
-    pending.resolve(event === undefined ? { done: true, value: undefined } : { done: false, value: event });
-  }
-
-  /** Ends the stream and every timer; the queue is still drained by the consumer. */
-  private finish(): void {
-    this.ended = true;
-    clearInterval(this.timer);
-    this.request.signal.removeEventListener("abort", this.onAbort);
     if (!this.isCreated) this.rejectCreated(new DatastoreError("watch stopped before etcd confirmed it"));
     try {
       // Half-closing first keeps etcd3 from treating our own cancellation as a host failure.
