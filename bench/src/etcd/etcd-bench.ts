@@ -8,7 +8,7 @@
 
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { calicoKey, createEtcdClient, DEFAULTS, prefixFor } from "@watchersyncer/backend-etcd";
+import { calicoKey, createEtcdClient, ETCD_CLIENT_DEFAULTS, prefixFor } from "@watchersyncer/backend-etcd";
 import { createWatcherSyncer, type DatastoreClient, SyncStatus, type Update } from "@watchersyncer/core";
 import etcd3 from "etcd3";
 import { EtcdServer } from "../../../packages/backend-etcd/test/etcd-server.js";
@@ -268,7 +268,7 @@ export async function etcdBenchmarks(options: EtcdBenchOptions = {}): Promise<Ro
     const rows: Row[] = [];
     // The backend's default pageSize, and one page: etcd counts the rest of the range for every
     // page, so many small pages cost far more than the bytes they carry.
-    for (const pageSize of [DEFAULTS.pageSize, keys]) {
+    for (const pageSize of [ETCD_CLIENT_DEFAULTS.pageSize, keys]) {
       const sync = await timeToInSync(server.endpoint, keys, pageSize);
       rows.push({
         metric: `time to in-sync (${keys} keys, pageSize ${pageSize})`,
