@@ -16,7 +16,6 @@ export {
   TooManyRequestsError,
 } from "./errors.js";
 export { type LogFields, type Logger, silentLogger } from "./logger.js";
-export { flushMicrotasks, ManualClock } from "./manual-clock.js";
 export type {
   Observation,
   ResourceTypeStats,

@@ -1,4 +1,4 @@
-export { flushMicrotasks, ManualClock } from "@watchersyncer/core";
+export { flushMicrotasks, ManualClock } from "@watchersyncer/core/testing";
 export { describeDatastoreClient } from "./conformance/describe-datastore-client.js";
 export type { ConformanceHarness, ConformanceOptions } from "./conformance/harness.js";
 export { type ReadResult, WatchReader } from "./conformance/watch-reader.js";

@@ -1,4 +1,5 @@
-import { createWatcherSyncer, ManualClock } from "@watchersyncer/core";
+import { createWatcherSyncer } from "@watchersyncer/core";
+import { ManualClock } from "@watchersyncer/core/testing";
 import fc from "fast-check";
 import { type CommandCounter, type FuzzModel, fuzzCommands } from "./fuzz-commands.js";
 import { FUZZ_KINDS, FUZZ_NAMES, type FuzzKind } from "./fuzz-kinds.js";

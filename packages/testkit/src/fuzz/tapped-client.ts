@@ -2,7 +2,6 @@ import {
   type Clock,
   ConnectionRefusedError,
   type DatastoreClient,
-  flushMicrotasks,
   type KVPairList,
   type KVPairListPage,
   type ListOptions,
@@ -12,6 +11,7 @@ import {
   type Watch,
   type WatchEvent,
 } from "@watchersyncer/core";
+import { flushMicrotasks } from "@watchersyncer/core/testing";
 import type { ReferenceCache } from "./reference-syncer.js";
 import type { Schedule } from "./types.js";
 
