@@ -25,6 +25,8 @@ const packageDir = process.cwd();
 
 // Deno reads environment variables from npm packages (expect's dependencies look at CI, NODE_ENV…).
 // Nothing else is granted: the runtime-neutral packages need no file, network or process access.
+// A package's script may add a narrow grant of its own: core's reads the repository (read only)
+// because its CONTRACT.md test checks the test files the contract lists.
 // The V8 flags mirror core's vitest config: its S17 test proves cached values become collectable,
 // and its cached-key test asks V8 whether a key was interned.
 // `--no-check`: tsc already typechecks these sources; this run is about runtime behaviour.

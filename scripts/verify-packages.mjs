@@ -22,7 +22,8 @@
 //   deno       Deno imports core + memory backend via npm: specifiers from the project's node_modules
 //   minimal    in minimal/: the memory backend is found at runtime; asking for etcd fails with
 //              BackendNotInstalledError naming the package to install
-//   jsr        `deno publish --dry-run` of core, testkit and backend-memory (slow types are errors)
+//   jsr        `deno publish --dry-run` of every published package in one local Deno workspace (slow
+//              types are errors; scripts/verify-packages/jsr-dry-run.mjs, which lists what Deno warns about)
 //   changesets `pnpm changeset status`, and no package bumped above what a changeset asks for
 //
 // Prints one line per check and ends with `verify:packages: <N> ok, <M> failed (<s> s)`; exits 1 on
@@ -45,6 +46,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
+import { jsrDryRun } from "./verify-packages/jsr-dry-run.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const fixtures = join(repoRoot, "scripts", "verify-packages");
@@ -61,8 +63,8 @@ const PACKAGE_DIRS = [
   "packages/prometheus",
   "apps/cli",
 ];
-/** Runtime-neutral packages: published to JSR as TypeScript, checked by `deno publish --dry-run`. */
-const JSR_DIRS = ["packages/core", "packages/testkit", "packages/backend-memory"];
+/** Published to JSR as TypeScript too (each has a jsr.json), checked by `deno publish --dry-run`. */
+const JSR_DIRS = PACKAGE_DIRS;
 /** Installed in the minimal project, which must not see any other backend. */
 const MINIMAL = ["@watchersyncer/core", "@watchersyncer/backend-memory"];
 
@@ -583,42 +585,7 @@ async function main() {
       }
     }
 
-    await check("jsr", async () => {
-      // A Deno workspace of just the runtime-neutral packages' publish files: members resolve one
-      // another's jsr: imports locally, so the dry run reaches no JSR server (only npm for fast-check
-      // and vitest). Sloppy imports let the sources keep Node's `.js` specifiers; publishing rewrites them.
-      const jsrDir = join(workDir, "jsr");
-      const members = JSR_DIRS.map((dir) => dir.split("/").pop());
-      mkdirSync(jsrDir);
-      writeJson(join(jsrDir, "deno.json"), {
-        workspace: members.map((m) => `./${m}`),
-        unstable: ["sloppy-imports"],
-        lock: false,
-      });
-      for (const [i, dir] of JSR_DIRS.entries()) {
-        const member = join(jsrDir, members[i]);
-        for (const entry of ["src", "README.md", "LICENSE", "jsr.json"])
-          cpSync(join(repoRoot, dir, entry), join(member, entry), { recursive: true });
-      }
-      const { output } = await run(deno, ["publish", "--dry-run", "--allow-dirty", "--no-remote"], {
-        cwd: jsrDir,
-      }).catch((error) => {
-        // Deno explains each problem at length; the rule and the place are what to act on.
-        const lines = stripVTControlCharacters(
-          `${error.message.split("\n")[0]}\n${error.output ?? ""}`,
-        ).split("\n");
-        const problems = lines
-          .filter((line) => /^\s*(error(\[|:)|-->)/.test(line))
-          .map((line) => line.trim());
-        throw new Error(`${lines[0]}\n${problems.join("\n") || tail(error.message)}`);
-      });
-      const published = [...stripVTControlCharacters(output).matchAll(/Simulating publish of (\S+)/g)].map(
-        (m) => m[1],
-      );
-      if (published.length !== JSR_DIRS.length)
-        throw new Error(`expected ${JSR_DIRS.length} packages:\n${tail(output)}`);
-      return `${published.sort().join(", ")}; no slow types`;
-    });
+    await check("jsr", () => jsrDryRun({ repoRoot, dirs: JSR_DIRS, workDir, deno, run }));
 
     await check("changesets", async () => {
       const statusFile = join(workDir, "changeset-status.json");

@@ -1,3 +1,11 @@
+/**
+ * The `watchersyncer` command line as a library: parses arguments, opens the chosen backend
+ * (memory, etcd or Kubernetes), runs a watcher syncer and prints its updates and status; with the
+ * memory backend it is a self-verifying demo. `main(argv, io)` is what the `watchersyncer` binary
+ * runs.
+ *
+ * @module
+ */
 export { DEFAULT_RATE, type Invocation, parseCommandLine, type WatchArgs } from "./args/command-line.js";
 export { UsageError } from "./args/usage-error.js";
 export type { Backend, BackendContext, KindInfo, OpenedBackend } from "./backends/backend.js";

@@ -1,12 +1,12 @@
 import { EventEmitter } from "node:events";
 import {
   ConnectionRefusedError,
-  ManualClock,
   ResourceExpiredError,
   silentLogger,
   type Watch,
   type WatchEvent,
 } from "@watchersyncer/core";
+import { ManualClock } from "@watchersyncer/core/testing";
 import type { IEvent, IWatchRequest, IWatchResponse, WatchClient } from "etcd3";
 import { describe, expect, it } from "vitest";
 import { rangeFor } from "./key-layout.js";

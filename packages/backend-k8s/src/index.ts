@@ -1,3 +1,16 @@
+/**
+ * A Kubernetes `DatastoreClient` for `@watchersyncer/core`: lists and watches Calico's CRDs and
+ * core Kubernetes kinds through a kubeconfig (file, `KUBECONFIG` or in-cluster), with streamed
+ * lists, bookmarks and Calico's key layout.
+ *
+ * ```ts
+ * import { createKubernetesClient } from "@watchersyncer/backend-k8s";
+ *
+ * const client = createKubernetesClient({ context: "prod" });
+ * ```
+ *
+ * @module
+ */
 export { createDatastoreClient } from "./create-datastore-client.js";
 export type { Decoded, KubernetesObject, KubernetesObjectMeta } from "./decode.js";
 export { decodeObject } from "./decode.js";

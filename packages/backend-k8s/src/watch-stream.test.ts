@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Clock, DatastoreError, ManualClock, silentLogger, type WatchEvent } from "@watchersyncer/core";
+import { type Clock, DatastoreError, silentLogger, type WatchEvent } from "@watchersyncer/core";
+import { ManualClock } from "@watchersyncer/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { KubernetesObject } from "./decode.js";
 import { KIND_TABLE } from "./resources.js";

@@ -1,4 +1,5 @@
-import { DatastoreError, ManualClock, ParseError, ResourceExpiredError } from "@watchersyncer/core";
+import { DatastoreError, ParseError, ResourceExpiredError } from "@watchersyncer/core";
+import { ManualClock } from "@watchersyncer/core/testing";
 import { describe, expect, it } from "vitest";
 import { MemoryDatastore } from "./memory-datastore.js";
 import { drain, never, rejection, stateOf, summarize, take } from "./test-helpers.js";

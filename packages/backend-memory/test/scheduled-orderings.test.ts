@@ -1,4 +1,5 @@
-import { createWatcherSyncer, flushMicrotasks, type Revision } from "@watchersyncer/core";
+import { createWatcherSyncer, type Revision } from "@watchersyncer/core";
+import { flushMicrotasks } from "@watchersyncer/core/testing";
 import { RecordingCallbacks } from "@watchersyncer/testkit";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

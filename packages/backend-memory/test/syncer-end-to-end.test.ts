@@ -3,13 +3,12 @@ import {
   createWatcherSyncer,
   type DatastoreClient,
   DatastoreError,
-  flushMicrotasks,
-  ManualClock,
   ResourceExpiredError,
   type Revision,
   SyncStatus,
   UpdateType,
 } from "@watchersyncer/core";
+import { flushMicrotasks, ManualClock } from "@watchersyncer/core/testing";
 import { RecordingCallbacks } from "@watchersyncer/testkit";
 import { describe, expect, it } from "vitest";
 import { MemoryDatastore } from "../src/index.js";

@@ -1,3 +1,21 @@
+/**
+ * A TypeScript port of Calico's watchersyncer: lists and watches many resource types through a
+ * backend's `DatastoreClient`, keeps only key and revision per entry, and hands the consumer a
+ * deduplicated, ordered stream of `New` / `Updated` / `Deleted` updates plus a sync status. The
+ * promises it makes (rules S1–S18) are in the package's CONTRACT.md.
+ *
+ * ```ts
+ * import { createWatcherSyncer, SyncStatus } from "@watchersyncer/core";
+ *
+ * const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "networkpolicies" } }], {
+ *   onStatusUpdated: (status) => status === SyncStatus.InSync && console.log("in sync"),
+ *   onUpdates: (updates) => updates.forEach((u) => console.log(u.type, u.kv.key)),
+ * });
+ * syncer.start();
+ * ```
+ *
+ * @module
+ */
 export { type Clock, sleep, systemClock } from "./clock.js";
 export {
   BACKEND_PACKAGES,
@@ -16,7 +34,6 @@ export {
   TooManyRequestsError,
 } from "./errors.js";
 export { type LogFields, type Logger, silentLogger } from "./logger.js";
-export { flushMicrotasks, ManualClock } from "./manual-clock.js";
 export type {
   Observation,
   ResourceTypeStats,

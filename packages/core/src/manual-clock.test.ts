@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ManualClock, sleep } from "./index.js";
+import { sleep } from "./index.js";
+import { ManualClock } from "./testing.js";
 
 describe("ManualClock", () => {
   it("fires timers in due order as time advances, and not before", async () => {

@@ -105,7 +105,8 @@ describe("delivery edges", () => {
   });
 
   it("parse failures are skipped quietly when the consumer has no onParseFailed", async () => {
-    const { createWatcherSyncer, ManualClock, ParseError } = await import("../src/index.js");
+    const { createWatcherSyncer, ParseError } = await import("../src/index.js");
+    const { ManualClock } = await import("../src/testing.js");
     const { ScriptedClient } = await import("./support/scripted-client.js");
     const clock = new ManualClock();
     const client = new ScriptedClient();

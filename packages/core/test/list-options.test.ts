@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createWatcherSyncer, type DatastoreClient, type ListOptions, ManualClock } from "../src/index.js";
+import { createWatcherSyncer, type DatastoreClient, type ListOptions } from "../src/index.js";
+import { ManualClock } from "../src/testing.js";
 import { Recorder } from "./support/recorder.js";
 import { ScriptedClient } from "./support/scripted-client.js";
 

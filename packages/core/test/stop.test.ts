@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flushMicrotasks } from "../src/index.js";
+import { flushMicrotasks } from "../src/testing.js";
 import { harness, kv } from "./support/harness.js";
 
 describe("stop() (S15)", () => {

@@ -1,3 +1,17 @@
+/**
+ * A wire-compatible Kubernetes API server for tests, on `node:http`: objects in memory behind one
+ * global resourceVersion, list/watch with bookmarks, pagination, 410 on compacted history, and
+ * injectable faults. kubectl and `@kubernetes/client-node` accept it.
+ *
+ * ```ts
+ * import { startTestServer } from "@watchersyncer/k8s-test-server";
+ *
+ * const server = await startTestServer(); // 127.0.0.1, a free port
+ * await server.close();
+ * ```
+ *
+ * @module
+ */
 export {
   CORRUPT_WATCH_LINE,
   type Faults,

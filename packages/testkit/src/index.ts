@@ -1,4 +1,17 @@
-export { flushMicrotasks, ManualClock } from "@watchersyncer/core";
+/**
+ * Tools that prove a watchersyncer backend right: the `describeDatastoreClient` conformance suite
+ * (under vitest, `node:test` or `Deno.test`), `RecordingCallbacks` that check the contract as they record,
+ * `WatchReader`, model-based fuzzing of the syncer over any drivable backend, and the fake clock.
+ *
+ * ```ts
+ * import { describeDatastoreClient } from "@watchersyncer/testkit/vitest"; // or /node-test, /deno
+ *
+ * describeDatastoreClient("my backend", async () => makeMyHarness());
+ * ```
+ *
+ * @module
+ */
+export { flushMicrotasks, ManualClock } from "@watchersyncer/core/testing";
 export type { ConformanceRunner } from "./conformance/conformance-runner.js";
 export {
   bindConformanceSuite,

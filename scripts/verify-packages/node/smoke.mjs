@@ -6,6 +6,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const core = await import("@watchersyncer/core");
+const coreTesting = await import("@watchersyncer/core/testing");
 const memory = await import("@watchersyncer/backend-memory");
 const etcd = await import("@watchersyncer/backend-etcd");
 const k8s = await import("@watchersyncer/backend-k8s");
@@ -21,6 +22,7 @@ for (const [name, module, exportsExpected] of [
     core,
     ["createWatcherSyncer", "createDatastoreClient", "DatastoreError", "SyncStatus"],
   ],
+  ["@watchersyncer/core/testing", coreTesting, ["ManualClock", "flushMicrotasks"]],
   ["@watchersyncer/backend-memory", memory, ["MemoryDatastore", "createDatastoreClient"]],
   ["@watchersyncer/backend-etcd", etcd, ["createEtcdClient", "createDatastoreClient"]],
   ["@watchersyncer/backend-k8s", k8s, ["createKubernetesClient", "createDatastoreClient"]],
@@ -42,6 +44,10 @@ for (const [name, module, exportsExpected] of [
     assert.ok(module[exported] !== undefined, `${name} exports ${exported}`);
   }
 }
+
+// The test helpers live on their subpath only; the testkit passes them on.
+assert.equal(core.ManualClock, undefined, "@watchersyncer/core's main entry does not export ManualClock");
+assert.equal(testkit.ManualClock, coreTesting.ManualClock, "the testkit re-exports core's ManualClock");
 
 // One copy of core in the tree: every backend's errors and types are the application's core.
 const copies = readdirSync("node_modules", { recursive: true }).filter((path) =>
@@ -113,5 +119,5 @@ assert.match(server.url, /^https?:\/\/127\.0\.0\.1:\d+/);
 await server.close();
 
 console.log(
-  `node smoke: 8 packages (9 entry points) imported; syncer on memory: ${updates.length} updates, InSync; metrics scraped`,
+  `node smoke: 8 packages (10 entry points) imported; syncer on memory: ${updates.length} updates, InSync; metrics scraped`,
 );

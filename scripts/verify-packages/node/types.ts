@@ -14,6 +14,7 @@ import {
   type Update,
   type WatcherSyncer,
 } from "@watchersyncer/core";
+import { flushMicrotasks, ManualClock } from "@watchersyncer/core/testing";
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
 import { createSyncerMetrics, type SyncerMetrics } from "@watchersyncer/prometheus";
 import {
@@ -70,6 +71,8 @@ const exitCode: Promise<number> = main(["--help"], {
 });
 const context: Pick<BackendContext, "seed" | "rate"> = { seed: 1, rate: 10 };
 
+const clock: ManualClock = new ManualClock();
+const settled: Promise<void> = clock.advance(1_000).then(() => flushMicrotasks());
 const recording: RecordingCallbacks = new RecordingCallbacks();
 const harness: Partial<ConformanceHarness> = { client: memory };
 const runner: ConformanceRunner = { describe: (_name, body) => body(), it: () => {} };
@@ -94,6 +97,7 @@ export {
   picked,
   recording,
   server,
+  settled,
   suites,
   syncer,
 };

@@ -1,5 +1,5 @@
 import { MemoryDatastore } from "@watchersyncer/backend-memory";
-import { ManualClock } from "@watchersyncer/core";
+import { ManualClock } from "@watchersyncer/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_KINDS, DemoWorkload, FAULT_KINDS } from "./demo-workload.js";
 

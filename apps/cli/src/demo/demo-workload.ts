@@ -93,7 +93,7 @@ export class DemoWorkload {
   readonly seed: number;
   readonly stats: DemoStats;
   /** Keys whose stored value is undecodable: the syncer treats them as absent (S18). */
-  readonly undecodableKeys = new Set<string>();
+  readonly undecodableKeys: Set<string> = new Set<string>();
 
   private readonly prng: Prng;
   private readonly clock: Clock;

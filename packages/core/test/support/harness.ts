@@ -2,12 +2,12 @@ import {
   createWatcherSyncer,
   type KVPair,
   type Logger,
-  ManualClock,
   type Observation,
   type ResourceType,
   type SyncerUpdateProcessor,
   type WatcherSyncerOptions,
 } from "../../src/index.js";
+import { ManualClock } from "../../src/testing.js";
 import { Recorder } from "./recorder.js";
 import { PagedScriptedClient, ScriptedClient } from "./scripted-client.js";
 

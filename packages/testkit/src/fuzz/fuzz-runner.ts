@@ -1,4 +1,5 @@
-import { createWatcherSyncer, ManualClock } from "@watchersyncer/core";
+import { createWatcherSyncer } from "@watchersyncer/core";
+import { ManualClock } from "@watchersyncer/core/testing";
 import fc from "fast-check";
 import { fuzzCommands } from "./commands/command-arbitraries.js";
 import type { CommandCounter, FuzzModel } from "./commands/fuzz-command.js";

@@ -1,7 +1,5 @@
 import {
   type Clock,
-  flushMicrotasks,
-  ManualClock,
   ResourceExpiredError,
   type Revision,
   type Syncer,
@@ -10,6 +8,7 @@ import {
   systemClock,
   type WatcherSyncerOptions,
 } from "@watchersyncer/core";
+import { flushMicrotasks, ManualClock } from "@watchersyncer/core/testing";
 import type fc from "fast-check";
 import type { FuzzDriver, FuzzDriverFactory, SyncerFactory } from "./fuzz-driver.js";
 import { convert, type FuzzKind, type FuzzValue, updateProcessorFor } from "./fuzz-kinds.js";

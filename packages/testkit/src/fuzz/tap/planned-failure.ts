@@ -1,9 +1,5 @@
-import {
-  type DatastoreClient,
-  flushMicrotasks,
-  type KVPairListPage,
-  type ListOptions,
-} from "@watchersyncer/core";
+import type { DatastoreClient, KVPairListPage, ListOptions } from "@watchersyncer/core";
+import { flushMicrotasks } from "@watchersyncer/core/testing";
 import type { Schedule } from "../fuzz-driver.js";
 
 type ListInPages = NonNullable<DatastoreClient["listInPages"]>;

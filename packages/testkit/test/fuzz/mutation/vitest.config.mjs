@@ -11,7 +11,13 @@ const fuzzTest = relative(sandbox, fileURLToPath(new URL("./fuzz-core.mutation.t
 
 export default defineConfig({
   resolve: {
-    alias: { "@watchersyncer/core": join(sandbox, "src/index.ts") },
+    // A string alias also catches the subpaths ("@watchersyncer/core/testing" would become
+    // ".../index.ts/testing"), so the subpath entries come first: the first match wins.
+    alias: {
+      "@watchersyncer/core/testing": join(sandbox, "src/testing.ts"),
+      "@watchersyncer/core/backend": join(sandbox, "src/backend/index.ts"),
+      "@watchersyncer/core": join(sandbox, "src/index.ts"),
+    },
   },
   server: { fs: { strict: false } },
   test: {
