@@ -14,13 +14,8 @@ import type { KubernetesObject } from "./decode.js";
 import { type KubeConfigSource, KubernetesHttp } from "./http.js";
 import { loadDefaultKubeConfig, loadKubeConfigFile } from "./kubeconfig/load.js";
 import type { ParsedKubeConfig } from "./kubeconfig/parsed-kube-config.js";
-import {
-  type ListRequest,
-  listResource,
-  listResourceInPages,
-  type OnListPage,
-  selectorQuery,
-} from "./list.js";
+import { listResource, listResourceInPages } from "./list.js";
+import { type ListRequest, type OnListPage, selectorQuery } from "./list-request.js";
 import {
   collectionPath,
   describeResource,

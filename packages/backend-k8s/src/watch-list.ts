@@ -1,7 +1,6 @@
 import { DatastoreError, type KVPair, type KVPairList, type ParseError } from "@watchersyncer/core";
 import type { KubernetesObject } from "./decode.js";
-import type { ListRequest } from "./list.js";
-import { selectorQuery } from "./list.js";
+import { type ListRequest, selectorQuery } from "./list-request.js";
 import { collectionPath, describeResource } from "./resources.js";
 import { KubernetesApiError } from "./status-errors.js";
 import { KubernetesWatchStream } from "./watch-stream.js";
