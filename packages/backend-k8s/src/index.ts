@@ -32,6 +32,8 @@ export {
 export { errorFromStatus, KubernetesApiError, type KubernetesStatus } from "./status-errors.js";
 export {
   INITIAL_EVENTS_END_ANNOTATION,
+  KubernetesWatch,
   type KubernetesWatchEvent,
+  type KubernetesWatchOptions,
   KubernetesWatchStream,
-} from "./watch-stream.js";
+} from "./watch.js";

@@ -10,6 +10,7 @@ import {
   systemClock,
   type WatchOptions,
 } from "@watchersyncer/core";
+import { OpenWatches } from "@watchersyncer/core/backend";
 import type { KubernetesObject } from "./decode.js";
 import { type KubeConfigSource, KubernetesHttp } from "./http.js";
 import { loadDefaultKubeConfig, loadKubeConfigFile } from "./kubeconfig/load.js";
@@ -22,8 +23,8 @@ import {
   type KubernetesListOptions,
   resolveResource,
 } from "./resources.js";
+import { KubernetesWatch } from "./watch.js";
 import { WatchListUnsupported, watchListResource } from "./watch-list.js";
-import { KubernetesWatchStream } from "./watch-stream.js";
 
 export interface KubernetesClientOptions {
   /**
@@ -118,7 +119,7 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
   private readonly settings: ClientSettings;
   private readonly clock: Clock;
   private readonly random: () => number;
-  private readonly openWatches = new Set<KubernetesWatchStream>();
+  private readonly openWatches = new OpenWatches<KubernetesWatch>();
   /** Turned off when the server refuses streaming lists. */
   private useWatchList: boolean;
 
@@ -212,7 +213,7 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
     options: KubernetesListOptions,
     watchOptions: WatchOptions,
     signal: AbortSignal,
-  ): Promise<KubernetesWatchStream> {
+  ): Promise<KubernetesWatch> {
     const resource = resolveResource(options);
     const operation = `watch ${describeResource(resource, options.namespace)}`;
     const query = selectorQuery(options);
@@ -229,7 +230,7 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
       // The API server sends the headers at once; waiting longer than a stall makes no sense.
       headersTimeoutMs: stallTimeoutMs > 0 ? Math.min(stallTimeoutMs, requestTimeoutMs) : requestTimeoutMs,
     });
-    const stream = new KubernetesWatchStream({
+    const watch = new KubernetesWatch({
       response,
       resource,
       operation,
@@ -238,15 +239,14 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
       logger: this.logger,
       clock: this.clock,
     });
-    this.openWatches.add(stream);
-    response.once("close", () => this.openWatches.delete(stream));
-    return stream;
+    this.openWatches.add(watch);
+    response.once("close", () => this.openWatches.delete(watch));
+    return watch;
   }
 
   /** Stops every watch still open. Lists in flight end through their own signals. */
   async close(): Promise<void> {
-    for (const stream of this.openWatches) stream.stop();
-    this.openWatches.clear();
+    this.openWatches.stopAll();
   }
 
   private watchTimeoutSeconds(): number {

@@ -1,24 +1,17 @@
-import {
-  DatastoreError,
-  type KVPair,
-  type KVPairList,
-  type ParseError,
-  ResourceExpiredError,
-  type Revision,
-} from "@watchersyncer/core";
+import { DatastoreError, type KVPairList, ResourceExpiredError, type Revision } from "@watchersyncer/core";
+import { ListCollector } from "@watchersyncer/core/backend";
 import type { KubernetesObject } from "./decode.js";
 import { type ListMetadata, readListPage } from "./list-page-reader.js";
 import { getPage, type ListRequest, listOperation, type OnListPage, pageQuery } from "./list-request.js";
 import { PageAhead } from "./page-ahead.js";
 import { describeResource } from "./resources.js";
 
-/** What a caller that collects a list must know besides its parts. */
-export interface ListRepeats {
-  /** The list starts over (an expired continue token): drop everything collected. */
-  onRestart(): void;
-  /** A page is read again: objects already collected may come a second time. */
-  onPageRepeated(): void;
-}
+/**
+ * What a caller that collects the list must hear besides its parts: `restart` when the list starts
+ * over (an expired continue token), `expectRepeats` when a page is read again. Core's
+ * `ListCollector` is one.
+ */
+export type ListRepeats = Pick<ListCollector, "restart" | "expectRepeats">;
 
 /**
  * Lists every object of one resource, page by page as client-go's pager does, handing the objects
@@ -39,35 +32,16 @@ export async function listResourceInPages(
     request.logger.info("continue token expired; listing again without pagination", {
       resource: describeResource(request.resource, request.options.namespace),
     });
-    repeats?.onRestart();
+    repeats?.restart();
     return await listPaged(request, 0, onPage, repeats);
   }
 }
 
 /** The whole list at once, one snapshot, for callers of `list()`. */
 export async function listResource(request: ListRequest): Promise<KVPairList<KubernetesObject>> {
-  let kvPairs: KVPair<KubernetesObject>[] = [];
-  let parseErrors: ParseError[] = [];
-  const collect: OnListPage = (page) => {
-    for (const kv of page.kvPairs) kvPairs.push(kv);
-    if (page.parseErrors !== undefined) for (const error of page.parseErrors) parseErrors.push(error);
-  };
-  let repeated = false;
-  const revision = await listResourceInPages(request, collect, {
-    onRestart() {
-      kvPairs = [];
-      parseErrors = [];
-    },
-    onPageRepeated() {
-      repeated = true;
-    },
-  });
-  if (repeated) {
-    // A snapshot holds each key once; a page read twice gave some of its objects twice.
-    kvPairs = [...new Map(kvPairs.map((kv) => [kv.key, kv])).values()];
-    parseErrors = [...new Map(parseErrors.map((error) => [error.rawKey, error])).values()];
-  }
-  return parseErrors.length > 0 ? { kvPairs, revision, parseErrors } : { kvPairs, revision };
+  const collector = new ListCollector<KubernetesObject>();
+  const revision = await listResourceInPages(request, collector.onPage, collector);
+  return collector.finish(revision);
 }
 
 /** Marks a 410 on a continuation page, as opposed to one on the first page. */
@@ -101,7 +75,7 @@ async function listPaged(
           resource: describeResource(request.resource, request.options.namespace),
           error: err instanceof Error ? err.message : String(err),
         });
-        repeats?.onPageRepeated();
+        repeats?.expectRepeats();
         response = getPage(request, pageQuery(request, pageSize, token), request.signal);
         askedAhead = false;
         continue;

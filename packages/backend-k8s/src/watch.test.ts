@@ -4,7 +4,7 @@ import { type Clock, DatastoreError, ManualClock, silentLogger, type WatchEvent 
 import { afterEach, describe, expect, it } from "vitest";
 import type { KubernetesObject } from "./decode.js";
 import { KIND_TABLE } from "./resources.js";
-import { KubernetesWatchStream } from "./watch-stream.js";
+import { KubernetesWatch, KubernetesWatchStream } from "./watch.js";
 
 type Script = (res: ServerResponse) => void | Promise<void>;
 
@@ -32,7 +32,7 @@ async function streamFrom(script: Script): Promise<IncomingMessage> {
 }
 
 function open(response: IncomingMessage, stallTimeoutMs = 10_000, signal = new AbortController().signal) {
-  return new KubernetesWatchStream({
+  return new KubernetesWatch({
     response,
     resource: KIND_TABLE.NetworkPolicy!,
     operation: "watch networkpolicies",
@@ -65,7 +65,7 @@ async function liveWatch(clock: Clock) {
     writeToResponse = (text) => res.write(text);
     res.flushHeaders();
   });
-  const stream = new KubernetesWatchStream({
+  const stream = new KubernetesWatch({
     response,
     resource: KIND_TABLE.NetworkPolicy!,
     operation: "watch networkpolicies",
@@ -77,7 +77,7 @@ async function liveWatch(clock: Clock) {
   return { write: (text: string) => writeToResponse(text), stream, iterator: stream[Symbol.asyncIterator]() };
 }
 
-describe("KubernetesWatchStream", () => {
+describe("KubernetesWatch", () => {
   it("splits lines across arbitrary chunk boundaries, including inside multi-byte characters", async () => {
     const body = Buffer.from(
       line("ADDED", "a", "1") +
@@ -209,5 +209,9 @@ describe("KubernetesWatchStream", () => {
     const pending = iterator.next();
     controller.abort();
     expect((await pending).done).toBe(true);
+  });
+
+  it("is still exported under its deprecated name", () => {
+    expect(KubernetesWatchStream).toBe(KubernetesWatch);
   });
 });
