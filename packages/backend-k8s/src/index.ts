@@ -1,6 +1,14 @@
 export { createDatastoreClient } from "./create-datastore-client.js";
 export type { Decoded, KubernetesObject, KubernetesObjectMeta } from "./decode.js";
 export { decodeObject } from "./decode.js";
+export {
+  errorFromStatus,
+  KubernetesApiError,
+  type KubernetesStatus,
+  type StatusContext,
+  statusToDatastoreError,
+  toDatastoreError,
+} from "./errors.js";
 export type { KubeConfigSource } from "./http.js";
 export {
   type Cluster,
@@ -11,11 +19,11 @@ export {
 } from "./kubeconfig/parsed-kube-config.js";
 export {
   createKubernetesClient,
-  KUBERNETES_CLIENT_DEFAULTS,
   KubernetesClient,
-  type KubernetesClientOptions,
+  KubernetesDatastoreClient,
   loadKubeConfig,
 } from "./kubernetes-client.js";
+export { KUBERNETES_CLIENT_DEFAULTS, type KubernetesClientOptions } from "./options.js";
 export {
   CALICO_CRD_GROUP,
   CALICO_CRD_VERSION,
@@ -29,7 +37,6 @@ export {
   keyFor,
   resolveResource,
 } from "./resources.js";
-export { errorFromStatus, KubernetesApiError, type KubernetesStatus } from "./status-errors.js";
 export {
   INITIAL_EVENTS_END_ANNOTATION,
   KubernetesWatch,

@@ -1,8 +1,8 @@
 import { DatastoreError, type KVPair, type KVPairList, type ParseError } from "@watchersyncer/core";
 import type { KubernetesObject } from "./decode.js";
+import { KubernetesApiError } from "./errors.js";
 import { type ListRequest, selectorQuery } from "./list-request.js";
 import { collectionPath, describeResource } from "./resources.js";
-import { KubernetesApiError } from "./status-errors.js";
 import { KubernetesWatch } from "./watch.js";
 
 /** The server cannot stream lists (too old, or the feature gate is off): use a paginated list. */

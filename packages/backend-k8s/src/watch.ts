@@ -10,8 +10,8 @@ import {
 } from "@watchersyncer/core";
 import { StallTimer, WatchQueue } from "@watchersyncer/core/backend";
 import { decodeObject, type KubernetesObject } from "./decode.js";
+import { type KubernetesStatus, statusToDatastoreError } from "./errors.js";
 import type { KubernetesResource } from "./resources.js";
-import { type KubernetesStatus, errorFromStatus as statusToDatastoreError } from "./status-errors.js";
 
 export interface KubernetesWatchOptions {
   /** The 200 response of a `?watch=1` request; the watch takes ownership of it. */
