@@ -1,10 +1,7 @@
-import {
-  createKubernetesClient,
-  type KubernetesClient,
-  type KubernetesClientOptions,
-} from "./kubernetes-client.js";
+import { createKubernetesClient, type KubernetesDatastoreClient } from "./kubernetes-client.js";
+import type { KubernetesClientOptions } from "./options.js";
 
 /** The factory `createDatastoreClient({ type: "k8s", options })` from `@watchersyncer/core` calls. */
-export function createDatastoreClient(options: KubernetesClientOptions = {}): KubernetesClient {
+export function createDatastoreClient(options: KubernetesClientOptions = {}): KubernetesDatastoreClient {
   return createKubernetesClient(options);
 }

@@ -2,6 +2,7 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { DatastoreError } from "@watchersyncer/core";
+import { parseStatus, statusToDatastoreError, toDatastoreError } from "./errors.js";
 import { ParsedKubeConfig } from "./kubeconfig/parsed-kube-config.js";
 import {
   AgentCache,
@@ -10,7 +11,6 @@ import {
   type RequestInit,
   TokenFiles,
 } from "./kubeconfig/request-init.js";
-import { errorFromStatus, errorFromTransport, parseStatus } from "./status-errors.js";
 
 export interface KubernetesRequest {
   /** API path, e.g. `/apis/crd.projectcalico.org/v1/networkpolicies`. */
@@ -138,11 +138,11 @@ export class KubernetesHttp {
       headers,
       signal: request.signal,
       headersTimeoutMs: request.headersTimeoutMs,
-      onTransportError: (err) => errorFromTransport(request.operation, server, err),
+      onTransportError: (err) => toDatastoreError(err, request.operation, server),
     });
     if (response.statusCode === 200) return response;
     const bodyText = await readText(response, MAX_ERROR_BODY).catch(() => "");
-    throw errorFromStatus({
+    throw statusToDatastoreError({
       operation: request.operation,
       code: response.statusCode ?? 0,
       status: parseStatus(bodyText),

@@ -14,6 +14,14 @@
 export { createDatastoreClient } from "./create-datastore-client.js";
 export type { Decoded, KubernetesObject, KubernetesObjectMeta } from "./decode.js";
 export { decodeObject } from "./decode.js";
+export {
+  errorFromStatus,
+  KubernetesApiError,
+  type KubernetesStatus,
+  type StatusContext,
+  statusToDatastoreError,
+  toDatastoreError,
+} from "./errors.js";
 export type { KubeConfigSource } from "./http.js";
 export {
   type Cluster,
@@ -24,11 +32,11 @@ export {
 } from "./kubeconfig/parsed-kube-config.js";
 export {
   createKubernetesClient,
-  KUBERNETES_CLIENT_DEFAULTS,
   KubernetesClient,
-  type KubernetesClientOptions,
+  KubernetesDatastoreClient,
   loadKubeConfig,
 } from "./kubernetes-client.js";
+export { KUBERNETES_CLIENT_DEFAULTS, type KubernetesClientOptions } from "./options.js";
 export {
   CALICO_CRD_GROUP,
   CALICO_CRD_VERSION,
@@ -42,9 +50,10 @@ export {
   keyFor,
   resolveResource,
 } from "./resources.js";
-export { errorFromStatus, KubernetesApiError, type KubernetesStatus } from "./status-errors.js";
 export {
   INITIAL_EVENTS_END_ANNOTATION,
+  KubernetesWatch,
   type KubernetesWatchEvent,
+  type KubernetesWatchOptions,
   KubernetesWatchStream,
-} from "./watch-stream.js";
+} from "./watch.js";

@@ -10,67 +10,27 @@ import {
   systemClock,
   type WatchOptions,
 } from "@watchersyncer/core";
+import { OpenWatches } from "@watchersyncer/core/backend";
 import type { KubernetesObject } from "./decode.js";
 import { type KubeConfigSource, KubernetesHttp } from "./http.js";
 import { loadDefaultKubeConfig, loadKubeConfigFile } from "./kubeconfig/load.js";
 import type { ParsedKubeConfig } from "./kubeconfig/parsed-kube-config.js";
+import { listResource, listResourceInPages } from "./list.js";
+import { type ListRequest, type OnListPage, selectorQuery } from "./list-request.js";
 import {
-  type ListRequest,
-  listResource,
-  listResourceInPages,
-  type OnListPage,
-  selectorQuery,
-} from "./list.js";
+  clientSettings,
+  KUBERNETES_CLIENT_DEFAULTS,
+  type KubernetesClientOptions,
+  type KubernetesClientSettings,
+} from "./options.js";
 import {
   collectionPath,
   describeResource,
   type KubernetesListOptions,
   resolveResource,
 } from "./resources.js";
+import { KubernetesWatch } from "./watch.js";
 import { WatchListUnsupported, watchListResource } from "./watch-list.js";
-import { KubernetesWatchStream } from "./watch-stream.js";
-
-export interface KubernetesClientOptions {
-  /**
-   * A ready kubeconfig: client-node's `KubeConfig` (requests are then prepared by its
-   * `applyToFetchOptions`, custom authenticators included) or a {@link ParsedKubeConfig}. With
-   * `context`, its current context is switched to that one.
-   */
-  kubeConfig?: KubeConfigSource;
-  /** Load the kubeconfig from this file instead of the default places. */
-  kubeconfigPath?: string;
-  /** Use this context instead of the kubeconfig's current one. */
-  context?: string;
-  /** Items per list page (`limit`); 0 lists in one piece. Default 5000. */
-  pageSize?: number;
-  /** A watch that sends nothing, not even a bookmark, for this long is ended with an error. Default 30 000. */
-  stallTimeoutMs?: number;
-  /** A list request that receives nothing for this long fails. Default 60 000. */
-  requestTimeoutMs?: number;
-  /** Bounds of the random `timeoutSeconds` of each watch, spreading reconnects. Default 300–600. */
-  watchTimeoutSeconds?: { min: number; max: number };
-  /**
-   * List through a streaming watch (`sendInitialEvents=true`, KEP-3157) instead of paginated
-   * GETs. Falls back to paginated lists for good once the server refuses it. Default false.
-   */
-  watchList?: boolean;
-  /** Sent as User-Agent unless the kubeconfig sets one. */
-  userAgent?: string;
-  logger?: Logger;
-  /** Drives the stall timer; inject for tests. */
-  clock?: Clock;
-  /** Picks the watch timeout; inject for tests. Default Math.random. */
-  random?: () => number;
-}
-
-export const KUBERNETES_CLIENT_DEFAULTS = {
-  pageSize: 5000,
-  stallTimeoutMs: 30_000,
-  requestTimeoutMs: 60_000,
-  watchTimeoutSeconds: { min: 300, max: 600 },
-  userAgent: "watchersyncer-backend-k8s",
-  watchList: false,
-} as const;
 
 type KubeConfigOptions = Pick<KubernetesClientOptions, "kubeConfig" | "kubeconfigPath" | "context">;
 
@@ -110,20 +70,16 @@ export function loadKubeConfig(options: KubeConfigOptions): KubeConfigSource {
   return kubeConfig;
 }
 
-type ClientSettings = Required<
-  Pick<KubernetesClientOptions, "pageSize" | "stallTimeoutMs" | "requestTimeoutMs" | "watchTimeoutSeconds">
->;
-
 /** A core `DatastoreClient` over the Kubernetes API: lists and watches one resource per call. */
-export class KubernetesClient implements DatastoreClient<KubernetesListOptions> {
+export class KubernetesDatastoreClient implements DatastoreClient<KubernetesListOptions> {
   /** The kubeconfig in use: the one passed in, else a {@link ParsedKubeConfig} this client loaded. */
   readonly kubeConfig: KubeConfigSource;
   private readonly http: KubernetesHttp;
   private readonly logger: Logger;
-  private readonly settings: ClientSettings;
+  private readonly settings: KubernetesClientSettings;
   private readonly clock: Clock;
   private readonly random: () => number;
-  private readonly openWatches = new Set<KubernetesWatchStream>();
+  private readonly openWatches = new OpenWatches<KubernetesWatch>();
   /** Turned off when the server refuses streaming lists. */
   private useWatchList: boolean;
 
@@ -137,13 +93,7 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.useWatchList = options.watchList ?? KUBERNETES_CLIENT_DEFAULTS.watchList;
-    this.settings = {
-      pageSize: options.pageSize ?? KUBERNETES_CLIENT_DEFAULTS.pageSize,
-      stallTimeoutMs: options.stallTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.stallTimeoutMs,
-      requestTimeoutMs: options.requestTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.requestTimeoutMs,
-      watchTimeoutSeconds: options.watchTimeoutSeconds ?? KUBERNETES_CLIENT_DEFAULTS.watchTimeoutSeconds,
-    };
-    validateSettings(this.settings);
+    this.settings = clientSettings(options);
   }
 
   /** The API server URL of the current context. */
@@ -217,7 +167,7 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
     options: KubernetesListOptions,
     watchOptions: WatchOptions,
     signal: AbortSignal,
-  ): Promise<KubernetesWatchStream> {
+  ): Promise<KubernetesWatch> {
     const resource = resolveResource(options);
     const operation = `watch ${describeResource(resource, options.namespace)}`;
     const query = selectorQuery(options);
@@ -234,7 +184,7 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
       // The API server sends the headers at once; waiting longer than a stall makes no sense.
       headersTimeoutMs: stallTimeoutMs > 0 ? Math.min(stallTimeoutMs, requestTimeoutMs) : requestTimeoutMs,
     });
-    const stream = new KubernetesWatchStream({
+    const watch = new KubernetesWatch({
       response,
       resource,
       operation,
@@ -243,15 +193,14 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
       logger: this.logger,
       clock: this.clock,
     });
-    this.openWatches.add(stream);
-    response.once("close", () => this.openWatches.delete(stream));
-    return stream;
+    this.openWatches.add(watch);
+    response.once("close", () => this.openWatches.delete(watch));
+    return watch;
   }
 
   /** Stops every watch still open. Lists in flight end through their own signals. */
   async close(): Promise<void> {
-    for (const stream of this.openWatches) stream.stop();
-    this.openWatches.clear();
+    this.openWatches.stopAll();
   }
 
   private watchTimeoutSeconds(): number {
@@ -260,18 +209,11 @@ export class KubernetesClient implements DatastoreClient<KubernetesListOptions> 
   }
 }
 
-function validateSettings(settings: ClientSettings): void {
-  for (const name of ["pageSize", "stallTimeoutMs", "requestTimeoutMs"] as const) {
-    const value = settings[name];
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0`);
-  }
-  if (settings.requestTimeoutMs === 0) throw new RangeError("requestTimeoutMs must be > 0");
-  const { min, max } = settings.watchTimeoutSeconds;
-  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {
-    throw new RangeError("watchTimeoutSeconds needs integers 1 <= min <= max");
-  }
+export function createKubernetesClient(options: KubernetesClientOptions = {}): KubernetesDatastoreClient {
+  return new KubernetesDatastoreClient(options);
 }
 
-export function createKubernetesClient(options: KubernetesClientOptions = {}): KubernetesClient {
-  return new KubernetesClient(options);
-}
+/** @deprecated use {@link KubernetesDatastoreClient} */
+export const KubernetesClient = KubernetesDatastoreClient;
+/** @deprecated use {@link KubernetesDatastoreClient} */
+export type KubernetesClient = KubernetesDatastoreClient;

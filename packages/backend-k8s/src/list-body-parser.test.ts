@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { ListBodyParser, ListSyntaxError } from "./list-body-parser.js";
+import { ListBodyParser } from "./list-body-parser.js";
+import { ListSyntaxError } from "./list-body-tokenizer.js";
 
 const encoder = new TextEncoder();
 

@@ -1,10 +1,9 @@
 import { DatastoreError, type KVPair, type KVPairList, type ParseError } from "@watchersyncer/core";
 import type { KubernetesObject } from "./decode.js";
-import type { ListRequest } from "./list.js";
-import { selectorQuery } from "./list.js";
+import { KubernetesApiError } from "./errors.js";
+import { type ListRequest, selectorQuery } from "./list-request.js";
 import { collectionPath, describeResource } from "./resources.js";
-import { KubernetesApiError } from "./status-errors.js";
-import { KubernetesWatchStream } from "./watch-stream.js";
+import { KubernetesWatch } from "./watch.js";
 
 /** The server cannot stream lists (too old, or the feature gate is off): use a paginated list. */
 export class WatchListUnsupported extends Error {}
@@ -42,7 +41,7 @@ export async function watchListResource(request: ListRequest): Promise<KVPairLis
     }
     throw err;
   }
-  const stream = new KubernetesWatchStream({
+  const watch = new KubernetesWatch({
     response,
     resource,
     operation,
@@ -53,7 +52,7 @@ export async function watchListResource(request: ListRequest): Promise<KVPairLis
   const kvPairs = new Map<string, KVPair<KubernetesObject>>();
   const parseErrors = new Map<string, ParseError>();
   try {
-    for await (const event of stream) {
+    for await (const event of watch) {
       switch (event.type) {
         case "added":
         case "modified":
@@ -84,7 +83,7 @@ export async function watchListResource(request: ListRequest): Promise<KVPairLis
       }
     }
   } finally {
-    stream.stop();
+    watch.stop();
   }
   if (request.signal.aborted) throw request.signal.reason ?? new DatastoreError(`${operation}: aborted`);
   throw new WatchListUnsupported(`${operation}: stream ended without the initial-events-end bookmark`);

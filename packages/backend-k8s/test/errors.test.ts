@@ -8,11 +8,11 @@ import {
 } from "@watchersyncer/core";
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKubernetesClient, type KubernetesClient } from "../src/index.js";
+import { createKubernetesClient, type KubernetesDatastoreClient } from "../src/index.js";
 import { clientFor, freshNamespace, kubeConfigFor, putPolicy, startStandIn } from "./support.js";
 
 let server: TestServer;
-let client: KubernetesClient;
+let client: KubernetesDatastoreClient;
 const signal = new AbortController().signal;
 
 beforeAll(async () => {

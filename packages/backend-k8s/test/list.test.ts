@@ -1,6 +1,6 @@
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKubernetesClient, type KubernetesClient } from "../src/index.js";
+import { createKubernetesClient, type KubernetesDatastoreClient } from "../src/index.js";
 import {
   clientFor,
   freshNamespace,
@@ -28,7 +28,7 @@ afterAll(async () => {
  * millisecond, so a continue token surely goes stale (410) between two pages.
  */
 async function listWhileCompacting(
-  list: (ns: string, client: KubernetesClient) => Promise<void>,
+  list: (ns: string, client: KubernetesDatastoreClient) => Promise<void>,
 ): Promise<{ ns: string; messages: string[] }> {
   const ns = freshNamespace();
   for (let i = 0; i < 20; i++) putPolicy(server, ns, `p${i}`);
@@ -62,7 +62,7 @@ describe("list", () => {
       putPolicy(server, ns, `late${writes}`);
       putPolicy(server, ns, "p0", { spec: { order: 100 + writes } });
     }, 1);
-    let list: Awaited<ReturnType<KubernetesClient["list"]>>;
+    let list: Awaited<ReturnType<KubernetesDatastoreClient["list"]>>;
     try {
       list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
     } finally {

@@ -3,7 +3,11 @@ import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { type DatastoreClient, type Logger, silentLogger } from "@watchersyncer/core";
 import type { ResourceRef, TestServer } from "@watchersyncer/k8s-test-server";
-import { createKubernetesClient, type KubernetesClient, type KubernetesClientOptions } from "../src/index.js";
+import {
+  createKubernetesClient,
+  type KubernetesClientOptions,
+  type KubernetesDatastoreClient,
+} from "../src/index.js";
 
 export const NETWORK_POLICIES: ResourceRef = {
   group: "crd.projectcalico.org",
@@ -31,7 +35,10 @@ export function kubeConfigFor(server: TestServer): KubeConfig {
   return kubeConfig;
 }
 
-export function clientFor(server: TestServer, options: KubernetesClientOptions = {}): KubernetesClient {
+export function clientFor(
+  server: TestServer,
+  options: KubernetesClientOptions = {},
+): KubernetesDatastoreClient {
   return createKubernetesClient({ kubeConfig: kubeConfigFor(server), ...options });
 }
 

@@ -78,7 +78,7 @@ export class KubernetesApiError extends DatastoreError {
 }
 
 /** Maps an HTTP failure or an in-stream `ERROR` Status to the core's error classes. */
-export function errorFromStatus(context: StatusContext): DatastoreError {
+export function statusToDatastoreError(context: StatusContext): DatastoreError {
   const { code, status, operation } = context;
   const detail = status?.message ?? context.bodyText?.slice(0, 200) ?? "";
   const message = `${operation}: HTTP ${code}${status?.reason ? ` ${status.reason}` : ""}${detail ? `: ${detail}` : ""}`;
@@ -114,15 +114,25 @@ const UNREACHABLE_CODES: ReadonlySet<unknown> = new Set([
   "EHOSTDOWN",
 ]);
 
-/** Maps a transport failure (no HTTP response) to the core's error classes. */
-export function errorFromTransport(operation: string, server: string, err: unknown): DatastoreError {
+/**
+ * Maps a thrown error, a transport failure (no HTTP response) above all, to the core's error
+ * classes; a `DatastoreError` is returned as it is. `context` is what was being done ("list
+ * networkpolicies (…)"), `server` the API server it went to.
+ */
+export function toDatastoreError(err: unknown, context: string, server?: string): DatastoreError {
+  if (DatastoreError.is(err)) return err;
   const code = (err as { code?: unknown } | null)?.code;
   const text = err instanceof Error ? err.message : String(err);
   if (code === "ECONNREFUSED") {
-    return new ConnectionRefusedError(`${operation}: connection refused by ${server}`, { cause: err });
+    const by = server === undefined ? "" : ` by ${server}`;
+    return new ConnectionRefusedError(`${context}: connection refused${by}`, { cause: err });
   }
   if (UNREACHABLE_CODES.has(code)) {
-    return new ConnectionRefusedError(`${operation}: cannot reach ${server}: ${text}`, { cause: err });
+    const where = server ?? "the server";
+    return new ConnectionRefusedError(`${context}: cannot reach ${where}: ${text}`, { cause: err });
   }
-  return new DatastoreError(`${operation}: ${text}`, { cause: err });
+  return new DatastoreError(`${context}: ${text}`, { cause: err });
 }
+
+/** @deprecated use {@link statusToDatastoreError} */
+export const errorFromStatus = statusToDatastoreError;

@@ -5,7 +5,7 @@ import { ManualClock } from "@watchersyncer/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import type { KubernetesObject } from "./decode.js";
 import { KIND_TABLE } from "./resources.js";
-import { KubernetesWatchStream } from "./watch-stream.js";
+import { KubernetesWatch, KubernetesWatchStream } from "./watch.js";
 
 type Script = (res: ServerResponse) => void | Promise<void>;
 
@@ -33,7 +33,7 @@ async function streamFrom(script: Script): Promise<IncomingMessage> {
 }
 
 function open(response: IncomingMessage, stallTimeoutMs = 10_000, signal = new AbortController().signal) {
-  return new KubernetesWatchStream({
+  return new KubernetesWatch({
     response,
     resource: KIND_TABLE.NetworkPolicy!,
     operation: "watch networkpolicies",
@@ -66,7 +66,7 @@ async function liveWatch(clock: Clock) {
     writeToResponse = (text) => res.write(text);
     res.flushHeaders();
   });
-  const stream = new KubernetesWatchStream({
+  const stream = new KubernetesWatch({
     response,
     resource: KIND_TABLE.NetworkPolicy!,
     operation: "watch networkpolicies",
@@ -78,7 +78,7 @@ async function liveWatch(clock: Clock) {
   return { write: (text: string) => writeToResponse(text), stream, iterator: stream[Symbol.asyncIterator]() };
 }
 
-describe("KubernetesWatchStream", () => {
+describe("KubernetesWatch", () => {
   it("splits lines across arbitrary chunk boundaries, including inside multi-byte characters", async () => {
     const body = Buffer.from(
       line("ADDED", "a", "1") +
@@ -210,5 +210,9 @@ describe("KubernetesWatchStream", () => {
     const pending = iterator.next();
     controller.abort();
     expect((await pending).done).toBe(true);
+  });
+
+  it("is still exported under its deprecated name", () => {
+    expect(KubernetesWatchStream).toBe(KubernetesWatch);
   });
 });

@@ -1,0 +1,75 @@
+import type { Clock, Logger } from "@watchersyncer/core";
+import type { KubeConfigSource } from "./http.js";
+import type { ParsedKubeConfig } from "./kubeconfig/parsed-kube-config.js";
+
+/** What `createKubernetesClient` (and `KubernetesDatastoreClient`) accept; every field is optional. */
+export interface KubernetesClientOptions {
+  /**
+   * A ready kubeconfig: client-node's `KubeConfig` (requests are then prepared by its
+   * `applyToFetchOptions`, custom authenticators included) or a {@link ParsedKubeConfig}. With
+   * `context`, its current context is switched to that one.
+   */
+  kubeConfig?: KubeConfigSource;
+  /** Load the kubeconfig from this file instead of the default places. */
+  kubeconfigPath?: string;
+  /** Use this context instead of the kubeconfig's current one. */
+  context?: string;
+  /** Items per list page (`limit`); 0 lists in one piece. Default 5000. */
+  pageSize?: number;
+  /** A watch that sends nothing, not even a bookmark, for this long is ended with an error. Default 30 000. */
+  stallTimeoutMs?: number;
+  /** A list request that receives nothing for this long fails. Default 60 000. */
+  requestTimeoutMs?: number;
+  /** Bounds of the random `timeoutSeconds` of each watch, spreading reconnects. Default 300–600. */
+  watchTimeoutSeconds?: { min: number; max: number };
+  /**
+   * List through a streaming watch (`sendInitialEvents=true`, KEP-3157) instead of paginated
+   * GETs. Falls back to paginated lists for good once the server refuses it. Default false.
+   */
+  watchList?: boolean;
+  /** Sent as User-Agent unless the kubeconfig sets one. */
+  userAgent?: string;
+  logger?: Logger;
+  /** Drives the stall timer; inject for tests. */
+  clock?: Clock;
+  /** Picks the watch timeout; inject for tests. Default Math.random. */
+  random?: () => number;
+}
+
+export const KUBERNETES_CLIENT_DEFAULTS = {
+  pageSize: 5000,
+  stallTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  watchTimeoutSeconds: { min: 300, max: 600 },
+  userAgent: "watchersyncer-backend-k8s",
+  watchList: false,
+} as const;
+
+/** The options a client runs with, defaults filled in and checked. */
+export type KubernetesClientSettings = Required<
+  Pick<KubernetesClientOptions, "pageSize" | "stallTimeoutMs" | "requestTimeoutMs" | "watchTimeoutSeconds">
+>;
+
+/** `options`' settings with the defaults filled in; throws a `RangeError` for one out of range. */
+export function clientSettings(options: KubernetesClientOptions): KubernetesClientSettings {
+  const settings: KubernetesClientSettings = {
+    pageSize: options.pageSize ?? KUBERNETES_CLIENT_DEFAULTS.pageSize,
+    stallTimeoutMs: options.stallTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.stallTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.requestTimeoutMs,
+    watchTimeoutSeconds: options.watchTimeoutSeconds ?? KUBERNETES_CLIENT_DEFAULTS.watchTimeoutSeconds,
+  };
+  validateSettings(settings);
+  return settings;
+}
+
+function validateSettings(settings: KubernetesClientSettings): void {
+  for (const name of ["pageSize", "stallTimeoutMs", "requestTimeoutMs"] as const) {
+    const value = settings[name];
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0`);
+  }
+  if (settings.requestTimeoutMs === 0) throw new RangeError("requestTimeoutMs must be > 0");
+  const { min, max } = settings.watchTimeoutSeconds;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {
+    throw new RangeError("watchTimeoutSeconds needs integers 1 <= min <= max");
+  }
+}
