@@ -2,7 +2,7 @@ import { type KVPair, ParseError } from "@watchersyncer/core";
 import type { IKeyValue } from "etcd3";
 
 /**
- * A stored pair as the syncer sees it, or the reason it could not be decoded (contract S18).
+ * A stored pair as the syncer sees it, or the reason it could not be decoded (S18 of core's CONTRACT.md).
  * Values are JSON documents; anything else is a parse error, never a crash or a silent drop.
  * `revision` is the pair's `mod_revision` when the caller already has it as a string.
  */

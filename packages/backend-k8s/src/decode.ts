@@ -58,7 +58,7 @@ function defectOf(resource: KubernetesResource, object: unknown): string | undef
 
 /**
  * Turns one object of `resource` into a KVPair (key per {@link keyFor}, revision =
- * metadata.resourceVersion, value = the object), or into the ParseError that contract S18 asks
+ * metadata.resourceVersion, value = the object), or into the ParseError that S18 of core's CONTRACT.md asks
  * for, carrying the key the object would have had and its JSON.
  */
 export function decodeObject(resource: KubernetesResource, object: unknown): Decoded {

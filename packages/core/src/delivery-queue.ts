@@ -13,7 +13,7 @@ type Entry<V> =
 const BACKLOG_UPDATES = 256;
 
 /**
- * The single ordered channel from every watcher cache to the consumer (contract S14). Updates
+ * The single ordered channel from every watcher cache to the consumer (CONTRACT.md S14). Updates
  * queued back to back are consolidated into one `onUpdates` call, at most `maxBatch` at a time;
  * status reports and parse failures keep their place between them. A pending promise from
  * `onUpdates` holds back everything queued behind it.

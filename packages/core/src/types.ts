@@ -14,14 +14,14 @@ export interface KVPair<V = unknown> {
 export interface KVPairList<V = unknown> {
   kvPairs: KVPair<V>[];
   revision: Revision;
-  /** Stored entries the backend could not decode (contract S18). */
+  /** Stored entries the backend could not decode (CONTRACT.md S18). */
   parseErrors?: ParseError[];
 }
 
 /** Part of a list, handed over before the rest of the list is read (see `DatastoreClient.listInPages`). */
 export interface KVPairListPage<V = unknown> {
   kvPairs: KVPair<V>[];
-  /** Stored entries of this part the backend could not decode (contract S18). */
+  /** Stored entries of this part the backend could not decode (CONTRACT.md S18). */
   parseErrors?: ParseError[];
 }
 

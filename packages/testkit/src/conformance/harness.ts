@@ -30,7 +30,7 @@ export interface ConformanceOptions {
   listAtRevision?: "exact" | "not-older";
   /** The harness provides `compact()` and the backend reports compacted revisions. Default true. */
   compaction?: boolean;
-  /** The harness provides `putUndecodable()` (contract S18). Default true. */
+  /** The harness provides `putUndecodable()` (S18 of core's CONTRACT.md). Default true. */
   undecodableValues?: boolean;
   /**
    * Declares `listInPages` and the most entries (pairs plus parse errors) it hands over in one

@@ -21,7 +21,7 @@ export function describeDelivery(delivery: ExpectedDelivery): string {
 }
 
 /**
- * The contract's per-key rules (S5, S6, S13, S18) for one resource type, applied to exactly the
+ * The per-key rules of core's CONTRACT.md (S5, S6, S13, S18) for one resource type, applied to exactly the
  * list results and watch events the syncer received. What it expects is compared, in order, with
  * what the consumer gets: a syncer that loses, repeats, invents or reorders anything of one
  * resource type differs from it.
