@@ -14,6 +14,7 @@ import { StallTimer, WatchQueue } from "@watchersyncer/core/backend";
 import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse, WatchClient } from "etcd3";
 import { decodeKeyValue } from "./decode.js";
 import { toDatastoreError } from "./errors.js";
+import { keyFromBytes } from "./key-bytes.js";
 import type { KeyRange } from "./key-layout.js";
 
 export interface WatchStreamRequest {
@@ -193,7 +194,7 @@ class EtcdWatch implements EtcdWatchHandle {
       }
       if (revision <= deliveredBefore) {
         this.request.logger.warn("etcd watch repeated an event; dropped", {
-          key: event.kv.key.toString("utf8"),
+          key: keyFromBytes(event.kv.key),
           revision: event.kv.mod_revision,
         });
         continue;
@@ -313,7 +314,7 @@ class EtcdWatch implements EtcdWatchHandle {
 
 function toWatchEvent(event: IEvent, revision: string): WatchEvent {
   if (isDelete(event.type)) {
-    const key = event.kv.key.toString("utf8");
+    const key = keyFromBytes(event.kv.key);
     const previous = event.prev_kv ? decodeKeyValue(event.prev_kv) : null;
     const value = previous === null || previous instanceof ParseError ? null : previous.value;
     return { type: "deleted", old: { key, value, revision } };
