@@ -1,4 +1,5 @@
-import { MemoryDatastore, type MemoryDatastoreOptions } from "./memory-datastore.js";
+import { MemoryDatastore } from "./memory-datastore.js";
+import type { MemoryDatastoreOptions } from "./options.js";
 
 /** The factory `createDatastoreClient({ type: "memory" })` from `@watchersyncer/core` calls. */
 export function createDatastoreClient(options: MemoryDatastoreOptions = {}): MemoryDatastore {

@@ -141,6 +141,27 @@ describe("MemoryDatastore faults", () => {
     await expect(held).rejects.toThrow("closed");
   });
 
+  it("a watch dropped while stalled keeps what it had through close() and resume()", async () => {
+    const store = new MemoryDatastore();
+    const watch = await store.watch(pods, fromNow, never);
+    store.put("/pods/a", 1);
+    store.faults.stall();
+    store.faults.dropWatches();
+    await store.close();
+    store.faults.resume();
+    expect(summarize(await drain(watch))).toEqual(["added /pods/a 1"]);
+  });
+
+  it("aborting a watch's signal after the remote dropped it drops what it still had", async () => {
+    const store = new MemoryDatastore();
+    const controller = new AbortController();
+    const watch = await store.watch(pods, fromNow, controller.signal);
+    store.put("/pods/a", 1);
+    store.faults.dropWatches();
+    controller.abort();
+    expect(await drain(watch)).toEqual([]);
+  });
+
   it("stop ends a watch at once even while stalled", async () => {
     const store = new MemoryDatastore();
     const watch = await store.watch(pods, fromNow, never);

@@ -1,6 +1,6 @@
 import type { Logger } from "@watchersyncer/core";
-import type { MemoryWatch } from "./memory-watch.js";
 import type { StallGate } from "./stall-gate.js";
+import type { MemoryWatch } from "./watch.js";
 
 export interface FaultTarget {
   /** Only calls / watches of this kind; every kind when omitted. */

@@ -15,8 +15,5 @@
 export { createDatastoreClient } from "./create-datastore-client.js";
 export type { FaultTarget, ListFaultOptions, MemoryFaults } from "./faults.js";
 export { defaultKeyPrefix, type KeyPrefix } from "./key-prefix.js";
-export {
-  MEMORY_DATASTORE_DEFAULTS,
-  MemoryDatastore,
-  type MemoryDatastoreOptions,
-} from "./memory-datastore.js";
+export { MemoryDatastore } from "./memory-datastore.js";
+export { MEMORY_DATASTORE_DEFAULTS, type MemoryDatastoreOptions } from "./options.js";

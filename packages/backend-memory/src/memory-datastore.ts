@@ -14,43 +14,15 @@ import {
   type Watch,
   type WatchOptions,
 } from "@watchersyncer/core";
+import { OpenWatches, throwIfAborted } from "@watchersyncer/core/backend";
 import { FaultPlan, type ListFailure, type MemoryFaults } from "./faults.js";
 import { defaultKeyPrefix, describeTarget, type KeyPrefix } from "./key-prefix.js";
-import { MemoryWatch } from "./memory-watch.js";
 import { MvccStore } from "./mvcc-store.js";
+import { MEMORY_DATASTORE_DEFAULTS, type MemoryDatastoreOptions } from "./options.js";
 import { attempt, type Outcome, type Schedule } from "./scheduling.js";
 import { StallGate } from "./stall-gate.js";
 import type { LogEvent, StoredEntry } from "./stored-entry.js";
-
-/** Defaults of `MemoryDatastoreOptions`. */
-export const MEMORY_DATASTORE_DEFAULTS = {
-  bookmarkInterval: 0,
-  historyLimit: Number.POSITIVE_INFINITY,
-} as const;
-
-export interface MemoryDatastoreOptions {
-  /** Drives bookmarks. Default: the system clock. */
-  clock?: Clock;
-  /** ms between bookmarks sent to watches that allow them; 0 = never. Default 0. */
-  bookmarkInterval?: number;
-  /** Default: `/<kind>/<namespace>/` or `/<kind>/`. */
-  keyPrefix?: KeyPrefix;
-  /** Default: silent. */
-  logger?: Logger;
-  /**
-   * Every list result and every watch `next()` resolution passes through this hook, so a fuzzer
-   * (fast-check's `fc.scheduler`: `s.schedule(promise, label)`) can choose their order. The hook
-   * only sees results that are ready: an idle watch's `next()` reaches it when an event arrives.
-   */
-  schedule?: <T>(promise: Promise<T>, label: string) => Promise<T>;
-  /** Most writes kept in history; older ones are compacted automatically. Default: unlimited. */
-  historyLimit?: number;
-  /**
-   * Entries (pairs and undecodable entries) per part of `listInPages`, which exists only when this
-   * is set. Default: unset, so the syncer lists with `list()` in one piece.
-   */
-  listPageSize?: number;
-}
+import { MemoryWatch } from "./watch.js";
 
 /** A promise from `onPage` says the consumer is behind: the next part waits for it. */
 type OnPage = (page: KVPairListPage) => void | Promise<void>;
@@ -67,6 +39,9 @@ interface ListSnapshot {
  * An in-process datastore with etcd-like semantics: one global revision bumped by every write,
  * lists at past revisions, watches that replay history, compaction, and fault injection.
  * Values are stored and handed out by reference: do not mutate a value after `put`.
+ *
+ * It is the datastore itself, writes and faults included, and also its own client: it implements
+ * `DatastoreClient`, so a syncer is given the datastore (there is no separate client class).
  */
 export class MemoryDatastore implements DatastoreClient {
   readonly faults: MemoryFaults;
@@ -83,7 +58,8 @@ export class MemoryDatastore implements DatastoreClient {
     onPage: OnPage,
   ) => Promise<{ revision: Revision }>;
   private readonly store: MvccStore;
-  private readonly watches = new Set<MemoryWatch>();
+  /** Closed by `close()`: that is what makes the datastore closed (see `checkUsable`). */
+  private readonly watches = new OpenWatches<MemoryWatch>();
   private readonly plan: FaultPlan;
   private readonly gate = new StallGate();
   private readonly clock: Clock;
@@ -91,7 +67,6 @@ export class MemoryDatastore implements DatastoreClient {
   private readonly keyPrefix: KeyPrefix;
   private readonly logger: Logger;
   private readonly schedule: Schedule | undefined;
-  private closed = false;
 
   constructor(options: MemoryDatastoreOptions = {}) {
     const bookmarkInterval = options.bookmarkInterval ?? MEMORY_DATASTORE_DEFAULTS.bookmarkInterval;
@@ -209,8 +184,7 @@ export class MemoryDatastore implements DatastoreClient {
 
   /** Ends every watch and rejects held lists; later lists and watches reject. Data stays readable. */
   close(): Promise<void> {
-    this.closed = true;
-    for (const watch of [...this.watches]) watch.stop();
+    this.watches.close();
     this.gate.cancelAll(new DatastoreError("memory datastore closed"));
     return Promise.resolve();
   }
@@ -308,8 +282,8 @@ export class MemoryDatastore implements DatastoreClient {
   }
 
   private checkUsable(signal: AbortSignal): void {
-    if (signal.aborted) throw signal.reason;
-    if (this.closed) throw new DatastoreError("memory datastore closed");
+    throwIfAborted(signal);
+    if (this.watches.closed) throw new DatastoreError("memory datastore closed");
   }
 
   private publish(event: LogEvent): Revision {

@@ -49,7 +49,8 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
   private readonly highWaterMark: number;
   private readonly options: WatchQueueOptions<E>;
   private isClosed = false;
-  private isStopped = false;
+  /** Stopped, or the end already handed to a consumer: every `next()` is done at once. */
+  private isFinished = false;
   private paused = false;
   private held = false;
   private readonly onAbort = () => this.stop();
@@ -71,6 +72,11 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
   /** Events queued and not yet read. */
   get size(): number {
     return this.queue.length;
+  }
+
+  /** Consumers waiting in `next()`, e.g. for events that `hold()` keeps back. */
+  get waiting(): number {
+    return this.waiters.length;
   }
 
   /** Queues an event for the consumer; ignored once the watch is closed. */
@@ -100,14 +106,17 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
 
   /** The consumer is done: queued events are dropped and the iteration ends. Idempotent. */
   stop(): void {
-    if (this.isStopped) return;
-    this.isStopped = true;
+    if (this.isFinished) return;
+    this.finish();
     this.queue.clear();
     this.close();
     this.handOut();
   }
 
-  /** Queued events stay queued until `release()`, however far the consumer has got. */
+  /**
+   * Queued events stay queued until `release()`, however far the consumer has got. A consumer
+   * that has already had the end is not held: the watch is over for it.
+   */
   hold(): void {
     this.held = true;
   }
@@ -119,10 +128,13 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
   }
 
   next(): Promise<IteratorResult<E>> {
-    if (this.isStopped) return this.ready(DONE);
+    if (this.isFinished) return this.ready(DONE);
     if (this.waiters.length === 0 && !this.held) {
       if (this.queue.length > 0) return this.ready({ value: this.take()!, done: false });
-      if (this.isClosed) return this.ready(DONE);
+      if (this.isClosed) {
+        this.finish();
+        return this.ready(DONE);
+      }
     }
     return new Promise<IteratorResult<E>>((resolve) => {
       this.waiters.push(resolve);
@@ -141,8 +153,16 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
   private close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    this.options.signal?.removeEventListener("abort", this.onAbort);
     this.options.onClose?.();
+  }
+
+  /**
+   * From now on every `next()` is done. Until then an abort still stops the watch, also after the
+   * remote ended it: what is queued is dropped, as `stop()` drops it.
+   */
+  private finish(): void {
+    this.isFinished = true;
+    this.options.signal?.removeEventListener("abort", this.onAbort);
   }
 
   private take(): E | undefined {
@@ -156,12 +176,13 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
 
   /** Hands queued events (or the end) to consumers already waiting. */
   private handOut(): void {
-    // A stopped watch ends for its consumers at once, held or not.
-    if (this.held && !this.isStopped) return;
+    // A finished watch ends for its consumers at once, held or not.
+    if (this.held && !this.isFinished) return;
     while (this.waiters.length > 0) {
       if (this.queue.length > 0) {
         this.waiters.shift()!(this.wrap({ value: this.take()!, done: false }));
       } else if (this.isClosed) {
+        this.finish();
         this.waiters.shift()!(this.wrap(DONE));
       } else {
         return;

@@ -94,6 +94,16 @@ describe("WatchQueue", () => {
     expect(late.closed).toBe(true);
   });
 
+  it("an abort after the remote's end still stops it: what is queued is dropped", async () => {
+    const controller = new AbortController();
+    const queue = new WatchQueue({ signal: controller.signal });
+    queue.push(added("/a", "1"));
+    queue.end();
+    controller.abort();
+    expect(await queue.next()).toEqual({ done: true, value: undefined });
+    expect(queue.size).toBe(0);
+  });
+
   it("pauses the source at the high-water mark and resumes it at half", async () => {
     const calls: string[] = [];
     const queue = new WatchQueue({
@@ -144,6 +154,56 @@ describe("WatchQueue", () => {
     const waiting = queue.next();
     queue.stop();
     await expect(waiting).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("counts the consumers waiting, held ones included", async () => {
+    const queue = new WatchQueue();
+    queue.hold();
+    queue.push(added("/a", "1"));
+    const first = queue.next();
+    const second = queue.next();
+    expect(queue.waiting).toBe(2);
+    queue.release();
+    expect(queue.waiting).toBe(1);
+    expect((await first).value).toEqual(added("/a", "1"));
+    queue.end();
+    expect(queue.waiting).toBe(0);
+    await expect(second).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("once the end was handed out, next() is done at once even while held", async () => {
+    for (const waitForEnd of [false, true]) {
+      const queue = new WatchQueue();
+      const end = waitForEnd ? queue.next() : undefined;
+      queue.end();
+      expect(await (end ?? queue.next())).toEqual({ done: true, value: undefined });
+      queue.hold();
+      let settled = false;
+      const after = queue.next().then((result) => {
+        settled = true;
+        return result;
+      });
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(settled).toBe(true);
+      expect(await after).toEqual({ done: true, value: undefined });
+    }
+  });
+
+  it("holds the end itself until release() when no consumer has had it yet", async () => {
+    const queue = new WatchQueue();
+    queue.end();
+    queue.hold();
+    let settled = false;
+    const end = queue.next().then((result) => {
+      settled = true;
+      return result;
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    queue.release();
+    expect(await end).toEqual({ done: true, value: undefined });
   });
 
   it("passes every result through schedule when one is given", async () => {
