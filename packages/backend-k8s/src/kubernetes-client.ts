@@ -145,6 +145,7 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
       revision,
       pageSize: this.settings.pageSize,
       requestTimeoutMs: this.settings.requestTimeoutMs,
+      maxWatchLineBytes: this.settings.maxWatchLineBytes,
       signal,
       logger: this.logger,
     };
@@ -189,6 +190,7 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
       resource,
       operation,
       stallTimeoutMs,
+      maxLineBytes: this.settings.maxWatchLineBytes,
       signal,
       logger: this.logger,
       clock: this.clock,

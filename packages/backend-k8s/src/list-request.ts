@@ -20,6 +20,8 @@ export interface ListRequest {
   pageSize: number;
   /** Fails a page when the server sends nothing for this long. */
   requestTimeoutMs: number;
+  /** Bounds one event of a streaming list (WatchList). Default 16 MiB. */
+  maxWatchLineBytes?: number;
   signal: AbortSignal;
   logger: Logger;
 }

@@ -20,6 +20,11 @@ export interface KubernetesClientOptions {
   stallTimeoutMs?: number;
   /** A list request that receives nothing for this long fails. Default 60 000. */
   requestTimeoutMs?: number;
+  /**
+   * A watch line (one event) longer than this ends the watch with an error, so a server that never
+   * sends a newline cannot grow this process without end. Default 16 MiB.
+   */
+  maxWatchLineBytes?: number;
   /** Bounds of the random `timeoutSeconds` of each watch, spreading reconnects. Default 300–600. */
   watchTimeoutSeconds?: { min: number; max: number };
   /**
@@ -40,6 +45,7 @@ export const KUBERNETES_CLIENT_DEFAULTS = {
   pageSize: 5000,
   stallTimeoutMs: 30_000,
   requestTimeoutMs: 60_000,
+  maxWatchLineBytes: 16 * 1024 * 1024,
   watchTimeoutSeconds: { min: 300, max: 600 },
   userAgent: "watchersyncer-backend-k8s",
   watchList: false,
@@ -47,7 +53,10 @@ export const KUBERNETES_CLIENT_DEFAULTS = {
 
 /** The options a client runs with, defaults filled in and checked. */
 export type KubernetesClientSettings = Required<
-  Pick<KubernetesClientOptions, "pageSize" | "stallTimeoutMs" | "requestTimeoutMs" | "watchTimeoutSeconds">
+  Pick<
+    KubernetesClientOptions,
+    "pageSize" | "stallTimeoutMs" | "requestTimeoutMs" | "maxWatchLineBytes" | "watchTimeoutSeconds"
+  >
 >;
 
 /** `options`' settings with the defaults filled in; throws a `RangeError` for one out of range. */
@@ -56,6 +65,7 @@ export function clientSettings(options: KubernetesClientOptions): KubernetesClie
     pageSize: options.pageSize ?? KUBERNETES_CLIENT_DEFAULTS.pageSize,
     stallTimeoutMs: options.stallTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.stallTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.requestTimeoutMs,
+    maxWatchLineBytes: options.maxWatchLineBytes ?? KUBERNETES_CLIENT_DEFAULTS.maxWatchLineBytes,
     watchTimeoutSeconds: options.watchTimeoutSeconds ?? KUBERNETES_CLIENT_DEFAULTS.watchTimeoutSeconds,
   };
   validateSettings(settings);
@@ -68,6 +78,9 @@ function validateSettings(settings: KubernetesClientSettings): void {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0`);
   }
   if (settings.requestTimeoutMs === 0) throw new RangeError("requestTimeoutMs must be > 0");
+  if (!Number.isInteger(settings.maxWatchLineBytes) || settings.maxWatchLineBytes < 1) {
+    throw new RangeError("maxWatchLineBytes must be an integer >= 1");
+  }
   const { min, max } = settings.watchTimeoutSeconds;
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {
     throw new RangeError("watchTimeoutSeconds needs integers 1 <= min <= max");

@@ -46,6 +46,7 @@ export async function watchListResource(request: ListRequest): Promise<KVPairLis
     resource,
     operation,
     stallTimeoutMs: request.requestTimeoutMs,
+    maxLineBytes: request.maxWatchLineBytes,
     signal: request.signal,
     logger: request.logger,
   });

@@ -12,6 +12,7 @@ import { StallTimer, WatchQueue } from "@watchersyncer/core/backend";
 import { decodeObject, type KubernetesObject } from "./decode.js";
 import { type KubernetesStatus, statusToDatastoreError } from "./errors.js";
 import type { KubernetesResource } from "./resources.js";
+import { WatchLines } from "./watch-lines.js";
 
 export interface KubernetesWatchOptions {
   /** The 200 response of a `?watch=1` request; the watch takes ownership of it. */
@@ -26,7 +27,12 @@ export interface KubernetesWatchOptions {
   clock?: Clock;
   /** Queued events at which reading pauses until the consumer catches up. Default 1000. */
   highWaterMark?: number;
+  /** A line (one event) longer than this ends the watch with an error. Default 16 MiB. */
+  maxLineBytes?: number;
 }
+
+/** The default bound of one watch line: far above any object the API server stores (1.5 MiB in etcd). */
+export const DEFAULT_MAX_WATCH_LINE_BYTES = 16 * 1024 * 1024;
 
 /** The annotation the API server puts on the bookmark that closes a WatchList's initial events. */
 export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
@@ -54,10 +60,11 @@ interface RawWatchEvent {
 export class KubernetesWatch implements Watch<KubernetesObject> {
   private readonly queue: WatchQueue<KubernetesObject, KubernetesWatchEvent>;
   private readonly stall: StallTimer;
-  private buffer = "";
+  private readonly lines: WatchLines;
 
   constructor(private readonly options: KubernetesWatchOptions) {
     const { response, operation, stallTimeoutMs } = options;
+    this.lines = new WatchLines(options.maxLineBytes ?? DEFAULT_MAX_WATCH_LINE_BYTES);
     this.stall = new StallTimer({
       clock: options.clock ?? systemClock,
       timeoutMs: stallTimeoutMs,
@@ -96,8 +103,7 @@ export class KubernetesWatch implements Watch<KubernetesObject> {
   }
 
   private read(response: IncomingMessage): void {
-    response.setEncoding("utf8");
-    response.on("data", (chunk: string) => this.onData(chunk));
+    response.on("data", (chunk: Buffer) => this.onData(chunk));
     response.on("end", () => this.onEnd());
     response.on("close", () => this.onEnd());
     response.on("error", (err) => {
@@ -111,16 +117,22 @@ export class KubernetesWatch implements Watch<KubernetesObject> {
     });
   }
 
-  private onData(chunk: string): void {
+  private onData(chunk: Buffer): void {
     if (this.queue.closed) return;
     this.stall.heard();
-    this.buffer += chunk;
-    let newline = this.buffer.indexOf("\n");
-    while (newline >= 0 && !this.queue.closed) {
-      const line = this.buffer.slice(0, newline);
-      this.buffer = this.buffer.slice(newline + 1);
+    const fits = this.lines.feed(chunk, (line) => {
       this.onLine(line);
-      newline = this.buffer.indexOf("\n");
+      return !this.queue.closed;
+    });
+    if (!fits) {
+      // Holding more would let a server that never ends a line take all memory; the core
+      // re-watches (S9), and a server that sends the same line again leads to a relist.
+      const max = this.options.maxLineBytes ?? DEFAULT_MAX_WATCH_LINE_BYTES;
+      this.queue.fail(
+        new DatastoreError(
+          `${this.options.operation}: a watch line exceeded ${max} bytes; the watch is ended`,
+        ),
+      );
     }
   }
 
@@ -128,7 +140,7 @@ export class KubernetesWatch implements Watch<KubernetesObject> {
     if (this.queue.closed) return;
     // A final fragment without its newline was cut off in transit; it was never applied, so
     // re-watching from the last good revision brings it back. Only a complete line is an event.
-    const rest = this.buffer.trim();
+    const rest = this.lines.rest().trim();
     if (rest !== "" && isJson(rest)) this.onLine(rest);
     this.queue.end();
   }
