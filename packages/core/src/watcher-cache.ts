@@ -1,3 +1,4 @@
+import { CacheObservation } from "./cache-observation.js";
 import { type Clock, sleep } from "./clock.js";
 import {
   ConnectionRefusedError,
@@ -10,8 +11,8 @@ import {
 } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { ResourceTypeStats, ResyncCause, SyncerObserver, WatchEndReason } from "./observer.js";
-import { oldGenerationKey } from "./old-generation-key.js";
 import type { ResolvedOptions } from "./options.js";
+import { RevisionTable } from "./revision-table.js";
 import {
   type DatastoreClient,
   type KVPair,
@@ -46,15 +47,6 @@ export interface WatcherCacheDeps<V> {
   observer?: SyncerObserver;
 }
 
-const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
-  "added",
-  "modified",
-  "deleted",
-  "bookmark",
-  "parse-error",
-  "error",
-]);
-
 type ListOutcome = "listed" | "retry" | "not-installed" | "stopped";
 
 /** A list whose pairs are applied, waiting for {@link WatcherCache.finishList}. */
@@ -66,13 +58,10 @@ interface ListResult {
 
 /**
  * Keeps one resource type in sync: lists, then watches from the list's revision, and re-lists
- * whenever the watch cannot be resumed. Only key → revision is kept per entry (S17), which is all
- * that is needed to tell New from Updated, drop repeats, and find what vanished during a resync.
+ * whenever the watch cannot be resumed. What it knows of the entries is a {@link RevisionTable}.
  */
 export class WatcherCache<V> {
-  private resources = new Map<string, Revision>();
-  /** During a resync: the entries the new list has not confirmed yet. */
-  private oldResources: Map<string, Revision> | null = null;
+  private readonly table = new RevisionTable();
   private currentRevision: Revision = "";
   private errorsAtCurrentRevision = 0;
   private resyncBlockedUntil: number;
@@ -80,11 +69,12 @@ export class WatcherCache<V> {
   private watch: Watch | null = null;
   /** Mirrors the run's signal: a plain field is cheaper to read on every event than `signal.aborted`. */
   private stopping = false;
-  /** Why the next full resync happens, for the observer. */
+  /** Why the next full resync happens, for the log and the observer. */
   private resyncCause: ResyncCause = "initial";
-  private lastEventAt: number | undefined;
+  /** Present only with an observer: an unobserved cache pays one undefined check per call site. */
+  private readonly observation: CacheObservation | undefined;
+  /** The kind, with `/namespace` when the type is namespaced. */
   private readonly resourceTypeName: string;
-  private readonly observer: SyncerObserver | undefined;
 
   private readonly client: DatastoreClient;
   private readonly resourceType: ResourceType<V>;
@@ -100,9 +90,12 @@ export class WatcherCache<V> {
     this.options = deps.options;
     this.clock = deps.clock;
     this.logger = deps.logger;
-    this.observer = deps.observer;
     const { kind, namespace } = deps.resourceType.listOptions;
     this.resourceTypeName = namespace ? `${kind}/${namespace}` : kind;
+    this.observation =
+      deps.observer === undefined
+        ? undefined
+        : new CacheObservation(deps.observer, this.resourceTypeName, deps.clock);
     this.resyncBlockedUntil = this.clock.now();
   }
 
@@ -110,8 +103,8 @@ export class WatcherCache<V> {
     return {
       resourceType: this.resourceTypeName,
       currentRevision: this.currentRevision,
-      cachedKeys: this.resources.size + (this.oldResources?.size ?? 0),
-      lastEventAt: this.lastEventAt,
+      cachedKeys: this.table.size,
+      lastEventAt: this.observation?.lastEventAt,
       synced: this.hasSynced,
     };
   }
@@ -170,30 +163,18 @@ export class WatcherCache<V> {
 
   private async resync(signal: AbortSignal): Promise<ListOutcome> {
     this.logger.info("full resync", { ...this.logFields(), cause: this.resyncCause });
-    const observer = this.observer;
-    observer?.({ type: "resync", resourceType: this.resourceTypeName, cause: this.resyncCause });
-    const startedAt = this.clock.now();
+    this.observation?.listStarted(this.resyncCause);
     this.guardProcessor("onSyncerStarting", () => this.resourceType.updateProcessor?.onSyncerStarting());
     let list: ListResult;
     try {
       list = await this.list(signal);
     } catch (err) {
       if (signal.aborted) return "stopped";
-      if (observer !== undefined) {
-        const error = toError(err);
-        const durationMs = this.clock.now() - startedAt;
-        observer({
-          type: "list-failed",
-          resourceType: this.resourceTypeName,
-          durationMs,
-          error,
-          errorName: error.name,
-        });
-      }
+      this.observation?.listFailed(err);
       if (ResourceDoesNotExistError.is(err)) {
         // The API is not installed: nothing of this type exists. Poll until it appears (S10).
         this.logger.info("resource type not installed; polling", { ...this.logFields(), error: err });
-        this.beginList();
+        this.table.beginList();
         this.finishList(undefined);
         this.resyncBlockedUntil = this.clock.now() + this.options.watchPollInterval;
         this.resyncCause = "not-installed";
@@ -206,17 +187,10 @@ export class WatcherCache<V> {
       return "retry";
     }
     if (signal.aborted) {
-      this.abandonList();
+      this.table.abandonList();
       return "stopped";
     }
-    observer?.({
-      type: "list-finished",
-      resourceType: this.resourceTypeName,
-      durationMs: this.clock.now() - startedAt,
-      items: list.items,
-      parseErrors: list.parseErrors?.length ?? 0,
-      revision: list.revision,
-    });
+    this.observation?.listFinished(list.items, list.parseErrors?.length ?? 0, list.revision);
     this.finishList(list.parseErrors, list.revision);
     this.currentRevision = list.revision;
     this.errorsAtCurrentRevision = 0;
@@ -234,7 +208,7 @@ export class WatcherCache<V> {
     if (client.listInPages === undefined) {
       const list = await abortable(client.list(options, this.currentRevision, signal), signal);
       if (signal.aborted) return { revision: list.revision, items: 0, parseErrors: undefined };
-      this.beginList();
+      this.table.beginList();
       for (const kv of list.kvPairs) this.applyRaw(kv);
       return { revision: list.revision, items: list.kvPairs.length, parseErrors: list.parseErrors };
     }
@@ -254,7 +228,7 @@ export class WatcherCache<V> {
       // Lets the backend wait for the consumer instead of reading (and holding) ever more.
       return this.sink.backlog();
     };
-    this.beginList();
+    this.table.beginList();
     try {
       const { revision } = await abortable(
         client.listInPages(options, this.currentRevision, signal, onPage),
@@ -262,26 +236,10 @@ export class WatcherCache<V> {
       );
       return { revision, items, parseErrors };
     } catch (err) {
-      this.abandonList();
+      this.table.abandonList();
       throw err;
     } finally {
       accepting = false;
-    }
-  }
-
-  /** S6: the cached entries are put aside until the new list confirms them. */
-  private beginList(): void {
-    this.oldResources = this.resources.size > 0 ? this.resources : null;
-    this.resources = new Map();
-  }
-
-  /** A list that did not finish: the entries it did not reach are kept as they were. */
-  private abandonList(): void {
-    const unconfirmed = this.oldResources;
-    this.oldResources = null;
-    if (unconfirmed === null) return;
-    for (const [key, revision] of unconfirmed) {
-      if (!this.resources.has(key)) this.resources.set(key, revision);
     }
   }
 
@@ -290,13 +248,8 @@ export class WatcherCache<V> {
     if (parseErrors !== undefined) {
       for (const parseError of parseErrors) this.applyParseError(parseError, revision);
     }
-    const vanished = this.oldResources;
-    this.oldResources = null;
-    if (vanished !== null) {
-      for (const [key, revision] of vanished) {
-        this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision } });
-      }
-    }
+    const vanished = this.table.finishList();
+    if (vanished !== null) this.sendDeletes(vanished);
     if (!this.hasSynced) {
       this.hasSynced = true;
       this.sink.synced();
@@ -317,26 +270,14 @@ export class WatcherCache<V> {
       );
     } catch (err) {
       if (signal.aborted) return "stopped";
-      if (this.observer !== undefined) {
-        const error = toError(err);
-        this.observer({
-          type: "watch-failed",
-          resourceType: this.resourceTypeName,
-          error,
-          errorName: error.name,
-        });
-      }
+      this.observation?.watchFailed(err);
       return this.onWatchCreateFailed(err);
     }
     if (signal.aborted) {
       watch.stop();
       return "stopped";
     }
-    this.observer?.({
-      type: "watch-started",
-      resourceType: this.resourceTypeName,
-      revision: this.currentRevision,
-    });
+    this.observation?.watchStarted(this.currentRevision);
     return watch;
   }
 
@@ -370,7 +311,7 @@ export class WatcherCache<V> {
 
   /** Reads events until the watch ends or must be restarted. */
   private async consumeWatch(watch: Watch, signal: AbortSignal): Promise<void> {
-    const startedAt = this.clock.now();
+    this.observation?.watchReading();
     let reason: WatchEndReason = "closed";
     let errorName: string | undefined;
     try {
@@ -396,21 +337,12 @@ export class WatcherCache<V> {
       this.stopWatch();
     }
     if (signal.aborted) reason = "stopped";
-    if (this.observer !== undefined) {
-      const durationMs = this.clock.now() - startedAt;
-      this.observer({
-        type: "watch-ended",
-        resourceType: this.resourceTypeName,
-        reason,
-        durationMs,
-        errorName,
-      });
-    }
+    this.observation?.watchEnded(reason, errorName);
   }
 
   /** Applies one watch event. Returns true when the watch must be restarted. */
   private handleEvent(event: WatchEvent): boolean {
-    if (this.observer !== undefined) this.observeEvent(event);
+    this.observation?.event(event);
     switch (event.type) {
       case "added":
       case "modified":
@@ -446,13 +378,6 @@ export class WatcherCache<V> {
     }
   }
 
-  private observeEvent(event: WatchEvent): void {
-    const eventType = KNOWN_EVENT_TYPES.has((event as { type?: string } | null)?.type ?? "")
-      ? event.type
-      : "unknown";
-    this.observer!({ type: "event", resourceType: this.resourceTypeName, eventType });
-  }
-
   /** S9: an error ended the watch. Decide whether the next watch resumes or re-lists. */
   private onWatchError(error: Error): void {
     const fields = { ...this.logFields(), error };
@@ -481,8 +406,7 @@ export class WatcherCache<V> {
   private trackRevision(revision: Revision): void {
     this.currentRevision = revision;
     this.errorsAtCurrentRevision = 0;
-    // Only observed syncers pay for reading the clock on every event.
-    if (this.observer !== undefined) this.lastEventAt = this.clock.now();
+    this.observation?.revisionSeen();
   }
 
   private resetRevision(): void {
@@ -527,34 +451,25 @@ export class WatcherCache<V> {
     this.sink.parseFailed(error.rawKey, error.rawValue);
   }
 
-  /** S5 for one converted pair. */
+  /** S5 for one converted pair: the consumer hears of what changes the table. */
   private applyConverted(kv: KVPair<V>): void {
-    const key = kv.key;
-    let known = this.resources.get(key);
-    if (known === undefined && this.oldResources !== null) {
-      known = this.oldResources.get(key);
-      if (known !== undefined) {
-        // Seen again by the resync: it survives, whatever happens to it next.
-        this.oldResources.delete(key);
-        this.resources.set(key, known);
-      }
-    }
     if (kv.value === null || kv.value === undefined) {
-      if (known === undefined) return;
-      this.resources.delete(key);
+      const key = kv.key;
+      if (!this.table.delete(key)) return;
       this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision: kv.revision } });
       return;
     }
-    if (known === kv.revision) return;
-    this.resources.set(known === undefined ? oldGenerationKey(key) : key, kv.revision);
-    this.sink.update({ type: known === undefined ? UpdateType.New : UpdateType.Updated, kv });
+    const type = this.table.apply(kv.key, kv.revision);
+    if (type !== undefined) this.sink.update({ type, kv });
   }
 
+  /** S15: the run is over; every key the consumer knows of is deleted. */
   private deleteEverything(): void {
-    this.abandonList();
-    const everything = this.resources;
-    this.resources = new Map();
-    for (const [key, revision] of everything) {
+    this.sendDeletes(this.table.clear());
+  }
+
+  private sendDeletes(entries: ReadonlyMap<string, Revision>): void {
+    for (const [key, revision] of entries) {
       this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision } });
     }
   }

@@ -16,20 +16,22 @@ interface PlantedBug {
   file: string;
   find: string;
   replace: string;
+  /** How often `find` occurs in `file`; each occurrence is replaced. One unless told. */
+  occurrences?: number;
 }
 
 const PLANTED_BUGS: PlantedBug[] = [
   {
     name: "no revision dedup",
-    file: "watcher-cache.js",
-    find: "if (known === kv.revision)\n            return;",
+    file: "revision-table.js",
+    find: "if (known === revision)\n            return undefined;",
     replace: "",
   },
   {
     name: "no resync deletes",
     file: "watcher-cache.js",
-    find: "for (const [key, revision] of vanished) {",
-    replace: "for (const [key, revision] of []) {",
+    find: "if (vanished !== null)\n            this.sendDeletes(vanished);",
+    replace: "",
   },
   {
     name: "relist without throttle",
@@ -40,13 +42,13 @@ const PLANTED_BUGS: PlantedBug[] = [
   {
     name: "deletes delivered before the list's updates",
     file: "watcher-cache.js",
-    find: "this.beginList();\n            for (const kv of list.kvPairs)",
+    find: "this.table.beginList();\n            for (const kv of list.kvPairs)",
     replace: [
-      "this.beginList();",
+      "this.table.beginList();",
       "const listed = new Set(list.kvPairs.map((kv) => kv.key));",
-      "for (const [key, revision] of [...(this.oldResources ?? [])]) {",
+      "for (const [key, revision] of [...(this.table.oldResources ?? [])]) {",
       "  if (listed.has(key)) continue;",
-      "  this.oldResources.delete(key);",
+      "  this.table.oldResources.delete(key);",
       "  this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision } });",
       "}",
       "for (const kv of list.kvPairs)",
@@ -55,9 +57,10 @@ const PLANTED_BUGS: PlantedBug[] = [
   {
     name: "InSync before the last list's updates",
     file: "watcher-cache.js",
-    find: "this.oldResources = this.resources.size > 0 ? this.resources : null;",
-    replace:
-      "if (!this.hasSynced) { this.hasSynced = true; this.sink.synced(); }\nthis.oldResources = this.resources.size > 0 ? this.resources : null;",
+    // Every place a list begins (not installed, a list, a list in parts).
+    find: "this.table.beginList();",
+    replace: "if (!this.hasSynced) { this.hasSynced = true; this.sink.synced(); }\nthis.table.beginList();",
+    occurrences: 3,
   },
   {
     name: "onUpdates called again before its promise settles",
@@ -86,13 +89,13 @@ const PLANTED_BUGS: PlantedBug[] = [
   {
     name: "a list in parts that fails midway deletes the keys it had not reached",
     file: "watcher-cache.js",
-    find: "catch (err) {\n            this.abandonList();\n            throw err;",
+    find: "catch (err) {\n            this.table.abandonList();\n            throw err;",
     replace: [
       "catch (err) {",
-      "for (const [key, revision] of this.oldResources ?? []) {",
+      "for (const [key, revision] of this.table.oldResources ?? []) {",
       "  this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision } });",
       "}",
-      "this.oldResources = null;",
+      "this.table.oldResources = null;",
       "throw err;",
     ].join("\n"),
   },
@@ -111,8 +114,8 @@ const PLANTED_BUGS: PlantedBug[] = [
   {
     name: "stop() without the final deletes",
     file: "watcher-cache.js",
-    find: "for (const [key, revision] of everything) {",
-    replace: "for (const [key, revision] of []) {",
+    find: "this.sendDeletes(this.table.clear());",
+    replace: "this.table.clear();",
   },
 ];
 
@@ -142,14 +145,17 @@ async function load(dir: string): Promise<SyncerFactory> {
   return mod.createWatcherSyncer;
 }
 
-/** A copy of core's dist with `bug` planted; fails if the text to replace is not there. */
+/** A copy of core's dist with `bug` planted; fails if the text to replace is not there as often as said. */
 async function plant(bug: PlantedBug, index: number): Promise<SyncerFactory> {
   const dir = copyCore(String(index));
   const file = join(dir, bug.file);
   const source = readFileSync(file, "utf8");
   const occurrences = source.split(bug.find).length - 1;
-  expect(occurrences, `planting "${bug.name}": the text to replace occurs once in ${bug.file}`).toBe(1);
-  writeFileSync(file, source.replace(bug.find, bug.replace));
+  const expected = bug.occurrences ?? 1;
+  expect(occurrences, `planting "${bug.name}": the text to replace occurs ${expected}x in ${bug.file}`).toBe(
+    expected,
+  );
+  writeFileSync(file, source.split(bug.find).join(bug.replace));
   return load(dir);
 }
 
