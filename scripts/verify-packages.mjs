@@ -4,6 +4,7 @@
 //
 //   metadata   each package.json has the packaging fields; its jsr.json names the same package,
 //              version and entry point and maps every runtime dependency; a README with "## Install"
+//              (scripts/verify-packages/metadata.mjs)
 //   pack       `pnpm pack` of every package (rewrites workspace:^ to real versions)
 //   publint    `publint --strict` on every tarball
 //   attw       `attw --profile esm-only` on every tarball (the packages are ESM only, on purpose)
@@ -31,22 +32,14 @@
 //
 // Options: --keep (keep the temporary directory and print its path), --no-build (trust dist/).
 import { spawn } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { jsrDryRun } from "./verify-packages/jsr-dry-run.mjs";
+import { metadataProblems } from "./verify-packages/metadata.mjs";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const fixtures = join(repoRoot, "scripts", "verify-packages");
@@ -69,14 +62,22 @@ const JSR_DIRS = PACKAGE_DIRS;
 const MINIMAL = ["@watchersyncer/core", "@watchersyncer/backend-memory"];
 
 const STEP_TIMEOUT_MS = 240_000;
+/** The checks that need the installed projects, in the order they are reported as not run. */
+const INSTALLED_STEPS = ["node", "types", "testkit", "readme", "cli", "deno", "minimal"];
 
-const args = new Set(process.argv.slice(2));
-for (const arg of args) {
-  if (arg !== "--keep" && arg !== "--no-build") {
-    console.error(`verify-packages: unknown argument ${arg} (use --keep, --no-build)`);
-    process.exit(2);
+/** The command line's options; an unknown one exits 2 before anything runs. */
+function parseArgs(argv) {
+  const parsed = new Set(argv);
+  for (const arg of parsed) {
+    if (arg !== "--keep" && arg !== "--no-build") {
+      console.error(`verify-packages: unknown argument ${arg} (use --keep, --no-build)`);
+      process.exit(2);
+    }
   }
+  return parsed;
 }
+
+const args = parseArgs(process.argv.slice(2));
 
 const results = [];
 
@@ -173,106 +174,7 @@ const tail = (text, lines = 40) =>
 const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
 const writeJson = (path, value) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 
-// ---------------------------------------------------------------- metadata
-
-/** The problems in one package's packaging metadata, README and jsr.json. */
-function metadataProblems(dir) {
-  const problems = [];
-  const pkg = readJson(join(repoRoot, dir, "package.json"));
-  const want = (condition, message) => {
-    if (!condition) problems.push(`${dir}: ${message}`);
-  };
-  want(pkg.type === "module", `"type" must be "module"`);
-  want(pkg.license === "Apache-2.0", `"license" must be Apache-2.0`);
-  want(existsSync(join(repoRoot, dir, "LICENSE")), "LICENSE file missing");
-  const root = pkg.exports?.["."];
-  want(
-    root?.types === "./dist/index.d.ts" && root?.default === "./dist/index.js",
-    `exports["."] needs types + default`,
-  );
-  want(
-    pkg.main === "./dist/index.js" && pkg.types === "./dist/index.d.ts",
-    `"main"/"types" must match exports["."]`,
-  );
-  want(Array.isArray(pkg.files) && pkg.files.includes("dist"), `"files" must list dist`);
-  want(pkg.sideEffects !== undefined, `"sideEffects" must be declared`);
-  want(typeof pkg.engines?.node === "string", `"engines.node" must be set`);
-  want(pkg.publishConfig?.access === "public", `"publishConfig.access" must be "public"`);
-  want(Array.isArray(pkg.keywords) && pkg.keywords.length > 0, `"keywords" must be set`);
-  const coreRange =
-    pkg.dependencies?.["@watchersyncer/core"] ?? pkg.peerDependencies?.["@watchersyncer/core"];
-  if (pkg.name !== "@watchersyncer/core" && coreRange !== undefined) {
-    want(
-      coreRange.startsWith("workspace:"),
-      `@watchersyncer/core must come from the workspace (${coreRange})`,
-    );
-  }
-  const readme = existsSync(join(repoRoot, dir, "README.md"))
-    ? readFileSync(join(repoRoot, dir, "README.md"), "utf8")
-    : "";
-  want(/^## Install$/m.test(readme), `README.md needs an "## Install" section`);
-  want(readme.includes("```ts") || readme.includes("```sh"), "README.md needs a runnable example");
-
-  const jsrPath = join(repoRoot, dir, "jsr.json");
-  if (!existsSync(jsrPath)) {
-    problems.push(`${dir}: jsr.json missing`);
-    return problems;
-  }
-  const jsr = readJson(jsrPath);
-  const jsrName = pkg.name.startsWith("@")
-    ? pkg.name
-    : `@watchersyncer/${pkg.name === "watchersyncer" ? "cli" : pkg.name}`;
-  want(jsr.name === jsrName, `jsr.json name ${jsr.name} should be ${jsrName}`);
-  want(
-    jsr.version === pkg.version,
-    `jsr.json version ${jsr.version} differs from package.json ${pkg.version}`,
-  );
-  want(jsr.license === pkg.license, "jsr.json license differs from package.json");
-  const jsrExports = typeof jsr.exports === "string" ? { ".": jsr.exports } : (jsr.exports ?? {});
-  const npmEntries = Object.keys(pkg.exports ?? {}).filter((key) => key !== "./package.json");
-  want(
-    JSON.stringify(Object.keys(jsrExports).sort()) === JSON.stringify(npmEntries.sort()),
-    `jsr.json exports ${Object.keys(jsrExports)} differ from package.json exports ${npmEntries}`,
-  );
-  for (const [entry, source] of Object.entries(jsrExports)) {
-    const built = pkg.exports?.[entry]?.default?.replace(/^\.\/dist\//, "./src/").replace(/\.js$/, ".ts");
-    want(
-      source === built,
-      `jsr.json exports["${entry}"] ${source} should be the source of ${pkg.exports?.[entry]?.default}`,
-    );
-    want(existsSync(join(repoRoot, dir, source)), `jsr.json exports["${entry}"] ${source} does not exist`);
-  }
-  // deno.json (where a package has one, for its Deno tests) must describe the same package.
-  const denoPath = join(repoRoot, dir, "deno.json");
-  if (existsSync(denoPath)) {
-    const denoConfig = readJson(denoPath);
-    const denoExports =
-      typeof denoConfig.exports === "string" ? { ".": denoConfig.exports } : denoConfig.exports;
-    want(
-      denoConfig.name === jsr.name && denoConfig.version === jsr.version,
-      "deno.json name/version differ from jsr.json",
-    );
-    want(
-      JSON.stringify(denoExports) === JSON.stringify(jsrExports),
-      "deno.json exports differ from jsr.json",
-    );
-  }
-  const runtimeDeps = { ...pkg.dependencies, ...pkg.peerDependencies };
-  for (const [name, range] of Object.entries(runtimeDeps)) {
-    const mapped = jsr.imports?.[name] ?? "nothing";
-    // Deno's npm: specifiers take plain semver ranges only, so a peer range may be narrowed there.
-    const ok = range.startsWith("workspace:")
-      ? mapped === `jsr:${name}@^${pkg.version}`
-      : mapped.startsWith(`npm:${name}@`);
-    want(ok, `jsr.json imports["${name}"] is ${mapped}; package.json depends on it (${range})`);
-  }
-  for (const name of Object.keys(jsr.imports ?? {})) {
-    // "pkg/" maps the package's subpaths (deep imports) and belongs to the dependency "pkg".
-    const dependency = name.endsWith("/") ? name.slice(0, -1) : name;
-    want(dependency in runtimeDeps, `jsr.json imports ${name}, which package.json does not depend on`);
-  }
-  return problems;
-}
+// ---------------------------------------------------------------- README examples
 
 /** The README blocks marked `<!-- verify:run … -->`: each must type-check and run as it is. */
 function readmeExamples() {
@@ -360,7 +262,272 @@ function versionOf(packageName) {
   return readJson(join(repoRoot, "node_modules", packageName, "package.json")).version;
 }
 
+// ---------------------------------------------------------------- steps
+
+/** `pack`: one `pnpm pack` per package, a few at once; the tarballs in package order, or undefined. */
+async function packAll({ packages, tarballDir }) {
+  const packed = [];
+  const ok = await check("pack", async () => {
+    const slots = new Array(packages.length);
+    await inParallel(
+      packages.map(({ dir }, i) => async () => {
+        slots[i] = await packOne(dir, tarballDir);
+      }),
+      3,
+    );
+    packed.push(...slots);
+    return packed.map((p) => `${p.name}@${p.version} (${p.files} files)`).join(", ");
+  });
+  return ok ? packed : undefined;
+}
+
+async function packOne(dir, tarballDir) {
+  const { stdout } = await run("pnpm", ["pack", "--pack-destination", tarballDir, "--json"], {
+    cwd: join(repoRoot, dir),
+  });
+  const info = JSON.parse(stdout.slice(stdout.indexOf("{")));
+  const manifest = JSON.parse((await run("tar", ["-xzOf", info.filename, "package/package.json"])).stdout);
+  const leftover = Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies }).filter(
+    ([, range]) => String(range).startsWith("workspace:"),
+  );
+  if (leftover.length > 0) throw new Error(`${info.name}: workspace ranges left in the tarball: ${leftover}`);
+  return { name: info.name, version: info.version, tarball: info.filename, files: info.files.length };
+}
+
+/** The three projects under the work directory: full/ (all), minimal/ (MINIMAL) and cli/. */
+function writeProjects(workDir, packed) {
+  const projects = {
+    fullDir: join(workDir, "full"),
+    minimalDir: join(workDir, "minimal"),
+    cliDir: join(workDir, "cli"),
+  };
+  writeProject(projects.fullDir, packed, {
+    names: packed.map((p) => p.name),
+    devDependencies: {
+      typescript: versionOf("typescript"),
+      "@types/node": `^${versionOf("@types/node")}`,
+      // @kubernetes/client-node's declarations import "ws" (through isomorphic-ws) without its types.
+      "@types/ws": "^8.5.0",
+      vitest: `~${versionOf("vitest")}`,
+    },
+  });
+  writeProject(projects.minimalDir, packed, { names: MINIMAL });
+  // The CLI as `npm install watchersyncer` gets it: nothing else installed beside it.
+  writeProject(projects.cliDir, packed, { names: ["watchersyncer"], pinned: packed.map((p) => p.name) });
+  return projects;
+}
+
+/** `publint` and `attw` over every tarball, a few at a time; both report once all have run. */
+async function lintTarballs(packed) {
+  const failures = { publint: [], attw: [] };
+  const jobs = packed.flatMap(({ name, tarball }) => [
+    async () => {
+      const { output } = await run(bin("publint"), ["run", tarball, "--strict"]).catch((error) => ({
+        output: error.message,
+      }));
+      if (!/All good!/.test(output)) failures.publint.push(`${name}:\n${output}`);
+    },
+    async () => {
+      await run(bin("attw"), [tarball, "--profile", "esm-only", "--format", "ascii"]).catch((error) =>
+        failures.attw.push(`${name}:\n${error.message}`),
+      );
+    },
+  ]);
+  const lintStarted = Date.now();
+  await inParallel(jobs, 3);
+  const elapsed = `${packed.length} tarballs in ${seconds(Date.now() - lintStarted)}, alongside the install`;
+  await check("publint", () => {
+    if (failures.publint.length > 0) throw new Error(failures.publint.join("\n"));
+    return `--strict: ${elapsed}`;
+  });
+  await check("attw", () => {
+    if (failures.attw.length > 0) throw new Error(failures.attw.join("\n"));
+    return `--profile esm-only: ${elapsed}`;
+  });
+}
+
+/** `install`: npm installs each project; our packages must all come from the tarballs. */
+function installProjects({ fullDir, minimalDir, cliDir }, tarballDir, packed) {
+  return check("install", async () => {
+    await npmInstall(fullDir);
+    const full = assertOwnPackagesFromTarballs(fullDir, tarballDir, packed.length);
+    await npmInstall(minimalDir);
+    assertOwnPackagesFromTarballs(minimalDir, tarballDir, MINIMAL.length);
+    await npmInstall(cliDir);
+    const cli = assertOwnPackagesFromTarballs(cliDir, tarballDir);
+    return `from the tarballs with npm: full/ (${full} packages), minimal/ (${MINIMAL.length}), cli/ (watchersyncer + ${cli - 1} it depends on)`;
+  });
+}
+
+/** `types`: the fixtures and README examples against every package's declarations. */
+async function typeCheck(fullDir, exampleCount) {
+  await run("node", [join(fullDir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
+    cwd: fullDir,
+  });
+  return `tsc --noEmit, NodeNext, strict, skipLibCheck off (with ${exampleCount} README examples)`;
+}
+
+/** `testkit`: the same suite through each runner's entry point; each must pass every case, and run as many. */
+async function testkitRunners(fullDir, cliDir, deno) {
+  const vitest = await run(
+    "node",
+    [join(fullDir, "node_modules", "vitest", "vitest.mjs"), "run", "conformance.test.mjs"],
+    { cwd: fullDir },
+  );
+  const nodeTest = await run("node", ["--test", "--test-reporter=tap", "conformance.node-test.mjs"], {
+    cwd: fullDir,
+  });
+  const denoTest = await run(deno, ["test", "conformance.deno-test.ts"], { cwd: fullDir });
+  const counts = {
+    vitest: passedCount(vitest.output, /Tests\s+(\d+) passed/),
+    "node:test": passedCount(nodeTest.output, /^# pass (\d+)$/m, /^# fail 0$/m),
+    "Deno.test": passedCount(denoTest.output, /^ok \| (\d+) passed \| 0 failed/m),
+  };
+  if (new Set(Object.values(counts)).size !== 1)
+    throw new Error(`the runners ran different numbers of cases: ${JSON.stringify(counts)}`);
+  const withoutVitest = tail((await run("node", ["no-vitest.mjs"], { cwd: cliDir })).stdout, 1);
+  const passed = Object.entries(counts).map(([runner, count]) => `${runner} ${count} passed`);
+  return `conformance suite on the installed memory backend: ${passed.join(", ")}; ${withoutVitest}`;
+}
+
+/** `cli`: the installed binary's --help, --version, demo and (where it has one) fuzz command. */
+async function cliCommands(cliDir, packed) {
+  const npx = (...cliArgs) => run("npx", ["--no-install", "watchersyncer", ...cliArgs], { cwd: cliDir });
+  const help = (await npx("--help")).stdout;
+  if (!/^Usage:/m.test(help) || !help.includes("watchersyncer watch"))
+    throw new Error(`unexpected --help:\n${help}`);
+  const version = (await npx("--version")).stdout.trim();
+  const expected = packed.find((p) => p.name === "watchersyncer")?.version;
+  if (!version.includes(expected)) throw new Error(`--version printed "${version}", expected ${expected}`);
+  const demo = (await npx("watch", "--duration", "2", "--output", "summary", "--seed", "1")).stdout;
+  const verified = demo.split("\n").find((line) => line.startsWith("verified:"));
+  if (verified === undefined) throw new Error(`the demo did not verify its view:\n${demo}`);
+  let fuzz = "";
+  if (/^\s+fuzz\s/m.test(help)) {
+    // The fuzz loads the testkit: it must work without the workspace's dev tools around it.
+    const verdict = (await npx("fuzz", "--runs", "3", "--seed", "1")).stdout.trim().split("\n").pop();
+    fuzz = `, fuzz: ${verdict}`;
+  }
+  return `--help, --version (${version}), demo: ${verified}${fuzz}`;
+}
+
+/** `readme`: type-stripped by the project's own TypeScript, then run by Node as the reader would. */
+async function runReadmeExamples(fullDir, examples) {
+  const ts = createRequire(join(fullDir, "package.json"))("typescript");
+  const ran = [];
+  for (const { source, file, code } of examples) {
+    const { outputText } = ts.transpileModule(code, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
+    writeFileSync(join(fullDir, `${file}.mjs`), outputText);
+    await run("node", [`${file}.mjs`], { cwd: fullDir, timeoutMs: 60_000 }).catch((error) => {
+      throw new Error(`${source}: ${error.message}`);
+    });
+    ran.push(source.replace(/\/README\.md$/, ""));
+  }
+  if (ran.length === 0) throw new Error("no README block is marked <!-- verify:run -->");
+  return `${ran.length} marked examples ran: ${ran.join(", ")}`;
+}
+
+/** `minimal`: only core and the memory backend installed; a missing backend is named. */
+async function minimalProject(minimalDir) {
+  const installedNames = readdirSync(join(minimalDir, "node_modules", "@watchersyncer"));
+  if (installedNames.length !== MINIMAL.length) throw new Error(`unexpected packages: ${installedNames}`);
+  return tail((await run("node", ["missing-backend.mjs"], { cwd: minimalDir })).stdout, 1);
+}
+
+/** The checks on the installed projects; `types` runs beside the others. */
+async function installedProjectSteps({ deno }, { fullDir, minimalDir, cliDir }, packed) {
+  cpSync(join(fixtures, "node"), fullDir, { recursive: true });
+  cpSync(join(fixtures, "deno"), fullDir, { recursive: true });
+  cpSync(join(fixtures, "cli"), cliDir, { recursive: true });
+  const examples = readmeExamples();
+  for (const { file, code } of examples) writeFileSync(join(fullDir, `${file}.ts`), `${code}\n`);
+  await check("node", async () => tail((await run("node", ["smoke.mjs"], { cwd: fullDir })).stdout, 1));
+  const types = check("types", () => typeCheck(fullDir, examples.length));
+  await check("testkit", () => testkitRunners(fullDir, cliDir, deno));
+  await check("cli", () => cliCommands(cliDir, packed));
+  await check("readme", () => runReadmeExamples(fullDir, examples));
+  await check("deno", async () => {
+    const { stdout } = await run(deno, ["run", "--no-remote", "smoke.ts"], { cwd: fullDir });
+    return tail(stdout, 1);
+  });
+  await types;
+  cpSync(join(fixtures, "minimal"), minimalDir, { recursive: true });
+  await check("minimal", () => minimalProject(minimalDir));
+}
+
+/** Everything that needs the tarballs: the linters beside the install, then the installed projects. */
+async function tarballSteps(context, packed) {
+  const projects = writeProjects(context.workDir, packed);
+  // The linters only read the tarballs: run them while npm installs, a few at a time.
+  const [, projectsInstalled] = await Promise.all([
+    lintTarballs(packed),
+    installProjects(projects, context.tarballDir, packed),
+  ]);
+  if (!projectsInstalled) {
+    for (const name of INSTALLED_STEPS) skip(name, "install failed");
+    return;
+  }
+  await installedProjectSteps(context, projects, packed);
+}
+
+/** `changesets`: `pnpm changeset status`, and no package bumped above what a changeset asks for. */
+async function changesetStatus(workDir) {
+  const statusFile = join(workDir, "changeset-status.json");
+  await run("pnpm", ["changeset", "status", "--output", statusFile], { cwd: repoRoot });
+  const status = readJson(statusFile);
+  // A dependent's bump may be raised by changesets' own rules (a peer dependency leaving its
+  // range makes the dependent major): a first "minor" release must not come out as 1.0.0.
+  const rank = { none: 0, patch: 1, minor: 2, major: 3 };
+  const highestAsked = Math.max(
+    0,
+    ...status.changesets.flatMap((c) => c.releases.map((r) => rank[r.type] ?? 0)),
+  );
+  const raised = status.releases.filter((r) => rank[r.type] > highestAsked);
+  if (raised.length > 0) {
+    const list = raised.map((r) => `${r.name} ${r.oldVersion} -> ${r.newVersion} (${r.type})`).join(", ");
+    throw new Error(`changeset status: bumps above what any changeset asks for: ${list}`);
+  }
+  return `${status.changesets.length} changeset(s) -> ${status.releases.length} releases (${[...new Set(status.releases.map((r) => r.newVersion))].join(", ")})`;
+}
+
+/** Every check in order; a failed build or pack reports the checks that need it as not run. */
+async function runSteps(context) {
+  await check("metadata", () => {
+    const problems = PACKAGE_DIRS.flatMap((dir) => metadataProblems(repoRoot, dir));
+    if (problems.length > 0) throw new Error(problems.join("\n"));
+    return `${PACKAGE_DIRS.length} package.json + jsr.json + README`;
+  });
+  const built =
+    args.has("--no-build") ||
+    (await check("build", async () => {
+      await run("pnpm", ["turbo", "run", "build", "--output-logs=errors-only"], {
+        cwd: repoRoot,
+        env: cleanEnv({ TURBO_TELEMETRY_DISABLED: "1" }),
+      });
+    }));
+  const packed = built ? await packAll(context) : undefined;
+  if (packed === undefined) {
+    if (!built) skip("pack", "build failed");
+    for (const name of ["publint", "attw", "install", ...INSTALLED_STEPS]) skip(name, "no tarballs");
+  } else await tarballSteps(context, packed);
+  const { workDir, deno } = context;
+  await check("jsr", () => jsrDryRun({ repoRoot, dirs: JSR_DIRS, workDir, deno, run }));
+  await check("changesets", () => changesetStatus(workDir));
+}
+
 // ---------------------------------------------------------------- main
+
+/** Prints the summary line (and which checks failed); returns the exit code. */
+function summarize(started) {
+  const failed = results.filter((r) => !r.ok);
+  console.log(
+    `verify:packages: ${results.length - failed.length} ok, ${failed.length} failed (${seconds(Date.now() - started)})`,
+  );
+  if (failed.length > 0) console.log(`failed: ${failed.map((r) => r.name).join(", ")}`);
+  return failed.length > 0 ? 1 : 0;
+}
 
 async function main() {
   const started = Date.now();
@@ -372,250 +539,13 @@ async function main() {
     name: readJson(join(repoRoot, dir, "package.json")).name,
   }));
   const deno = join(repoRoot, "node_modules", ".bin", "deno");
-
   try {
-    await check("metadata", () => {
-      const problems = PACKAGE_DIRS.flatMap(metadataProblems);
-      if (problems.length > 0) throw new Error(problems.join("\n"));
-      return `${PACKAGE_DIRS.length} package.json + jsr.json + README`;
-    });
-
-    const built =
-      args.has("--no-build") ||
-      (await check("build", async () => {
-        await run("pnpm", ["turbo", "run", "build", "--output-logs=errors-only"], {
-          cwd: repoRoot,
-          env: cleanEnv({ TURBO_TELEMETRY_DISABLED: "1" }),
-        });
-      }));
-
-    const packed = [];
-    const packOk =
-      built &&
-      (await check("pack", async () => {
-        const packOne = async (dir) => {
-          const { stdout } = await run("pnpm", ["pack", "--pack-destination", tarballDir, "--json"], {
-            cwd: join(repoRoot, dir),
-          });
-          const info = JSON.parse(stdout.slice(stdout.indexOf("{")));
-          const manifest = JSON.parse(
-            (await run("tar", ["-xzOf", info.filename, "package/package.json"])).stdout,
-          );
-          const leftover = Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies }).filter(
-            ([, range]) => String(range).startsWith("workspace:"),
-          );
-          if (leftover.length > 0)
-            throw new Error(`${info.name}: workspace ranges left in the tarball: ${leftover}`);
-          return { name: info.name, version: info.version, tarball: info.filename, files: info.files.length };
-        };
-        const slots = new Array(packages.length);
-        await inParallel(
-          packages.map(({ dir }, i) => async () => {
-            slots[i] = await packOne(dir);
-          }),
-          3,
-        );
-        packed.push(...slots);
-        return packed.map((p) => `${p.name}@${p.version} (${p.files} files)`).join(", ");
-      }));
-    if (!packOk) {
-      if (!built) skip("pack", "build failed");
-      for (const name of [
-        "publint",
-        "attw",
-        "install",
-        "node",
-        "types",
-        "testkit",
-        "readme",
-        "cli",
-        "deno",
-        "minimal",
-      ])
-        skip(name, "no tarballs");
-    } else {
-      const fullDir = join(workDir, "full");
-      const minimalDir = join(workDir, "minimal");
-      const cliDir = join(workDir, "cli");
-      writeProject(fullDir, packed, {
-        names: packed.map((p) => p.name),
-        devDependencies: {
-          typescript: versionOf("typescript"),
-          "@types/node": `^${versionOf("@types/node")}`,
-          // @kubernetes/client-node's declarations import "ws" (through isomorphic-ws) without its types.
-          "@types/ws": "^8.5.0",
-          vitest: `~${versionOf("vitest")}`,
-        },
-      });
-      writeProject(minimalDir, packed, { names: MINIMAL });
-      // The CLI as `npm install watchersyncer` gets it: nothing else installed beside it.
-      writeProject(cliDir, packed, { names: ["watchersyncer"], pinned: packed.map((p) => p.name) });
-
-      // The linters only read the tarballs: run them while npm installs, a few at a time.
-      const lint = (async () => {
-        const failures = { publint: [], attw: [] };
-        const jobs = packed.flatMap(({ name, tarball }) => [
-          async () => {
-            const { output } = await run(bin("publint"), ["run", tarball, "--strict"]).catch((error) => ({
-              output: error.message,
-            }));
-            if (!/All good!/.test(output)) failures.publint.push(`${name}:\n${output}`);
-          },
-          async () => {
-            await run(bin("attw"), [tarball, "--profile", "esm-only", "--format", "ascii"]).catch((error) =>
-              failures.attw.push(`${name}:\n${error.message}`),
-            );
-          },
-        ]);
-        const lintStarted = Date.now();
-        await inParallel(jobs, 3);
-        const elapsed = `${packed.length} tarballs in ${seconds(Date.now() - lintStarted)}, alongside the install`;
-        await check("publint", () => {
-          if (failures.publint.length > 0) throw new Error(failures.publint.join("\n"));
-          return `--strict: ${elapsed}`;
-        });
-        await check("attw", () => {
-          if (failures.attw.length > 0) throw new Error(failures.attw.join("\n"));
-          return `--profile esm-only: ${elapsed}`;
-        });
-      })();
-      const installed = check("install", async () => {
-        await npmInstall(fullDir);
-        const full = assertOwnPackagesFromTarballs(fullDir, tarballDir, packed.length);
-        await npmInstall(minimalDir);
-        assertOwnPackagesFromTarballs(minimalDir, tarballDir, MINIMAL.length);
-        await npmInstall(cliDir);
-        const cli = assertOwnPackagesFromTarballs(cliDir, tarballDir);
-        return `from the tarballs with npm: full/ (${full} packages), minimal/ (${MINIMAL.length}), cli/ (watchersyncer + ${cli - 1} it depends on)`;
-      });
-      const [, projectsInstalled] = await Promise.all([lint, installed]);
-
-      if (!projectsInstalled) {
-        for (const name of ["node", "types", "testkit", "readme", "cli", "deno", "minimal"])
-          skip(name, "install failed");
-      } else {
-        cpSync(join(fixtures, "node"), fullDir, { recursive: true });
-        cpSync(join(fixtures, "deno"), fullDir, { recursive: true });
-        cpSync(join(fixtures, "cli"), cliDir, { recursive: true });
-        const examples = readmeExamples();
-        for (const { file, code } of examples) writeFileSync(join(fullDir, `${file}.ts`), `${code}\n`);
-        await check("node", async () => tail((await run("node", ["smoke.mjs"], { cwd: fullDir })).stdout, 1));
-        const types = check("types", async () => {
-          await run(
-            "node",
-            [join(fullDir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"],
-            { cwd: fullDir },
-          );
-          return `tsc --noEmit, NodeNext, strict, skipLibCheck off (with ${examples.length} README examples)`;
-        });
-        await check("testkit", async () => {
-          // The same suite through each runner's entry point; each must pass every case, and run as many.
-          const vitest = await run(
-            "node",
-            [join(fullDir, "node_modules", "vitest", "vitest.mjs"), "run", "conformance.test.mjs"],
-            { cwd: fullDir },
-          );
-          const nodeTest = await run("node", ["--test", "--test-reporter=tap", "conformance.node-test.mjs"], {
-            cwd: fullDir,
-          });
-          const denoTest = await run(deno, ["test", "conformance.deno-test.ts"], { cwd: fullDir });
-          const counts = {
-            vitest: passedCount(vitest.output, /Tests\s+(\d+) passed/),
-            "node:test": passedCount(nodeTest.output, /^# pass (\d+)$/m, /^# fail 0$/m),
-            "Deno.test": passedCount(denoTest.output, /^ok \| (\d+) passed \| 0 failed/m),
-          };
-          if (new Set(Object.values(counts)).size !== 1)
-            throw new Error(`the runners ran different numbers of cases: ${JSON.stringify(counts)}`);
-          const withoutVitest = tail((await run("node", ["no-vitest.mjs"], { cwd: cliDir })).stdout, 1);
-          const passed = Object.entries(counts).map(([runner, count]) => `${runner} ${count} passed`);
-          return `conformance suite on the installed memory backend: ${passed.join(", ")}; ${withoutVitest}`;
-        });
-        await check("cli", async () => {
-          const npx = (...cliArgs) =>
-            run("npx", ["--no-install", "watchersyncer", ...cliArgs], { cwd: cliDir });
-          const help = (await npx("--help")).stdout;
-          if (!/^Usage:/m.test(help) || !help.includes("watchersyncer watch"))
-            throw new Error(`unexpected --help:\n${help}`);
-          const version = (await npx("--version")).stdout.trim();
-          const expected = packed.find((p) => p.name === "watchersyncer")?.version;
-          if (!version.includes(expected))
-            throw new Error(`--version printed "${version}", expected ${expected}`);
-          const demo = (await npx("watch", "--duration", "2", "--output", "summary", "--seed", "1")).stdout;
-          const verified = demo.split("\n").find((line) => line.startsWith("verified:"));
-          if (verified === undefined) throw new Error(`the demo did not verify its view:\n${demo}`);
-          let fuzz = "";
-          if (/^\s+fuzz\s/m.test(help)) {
-            // The fuzz loads the testkit: it must work without the workspace's dev tools around it.
-            const verdict = (await npx("fuzz", "--runs", "3", "--seed", "1")).stdout.trim().split("\n").pop();
-            fuzz = `, fuzz: ${verdict}`;
-          }
-          return `--help, --version (${version}), demo: ${verified}${fuzz}`;
-        });
-        await check("readme", async () => {
-          // Type-stripped by the project's own TypeScript, then run by Node as the reader would.
-          const ts = createRequire(join(fullDir, "package.json"))("typescript");
-          const ran = [];
-          for (const { source, file, code } of examples) {
-            const { outputText } = ts.transpileModule(code, {
-              compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-            });
-            writeFileSync(join(fullDir, `${file}.mjs`), outputText);
-            await run("node", [`${file}.mjs`], { cwd: fullDir, timeoutMs: 60_000 }).catch((error) => {
-              throw new Error(`${source}: ${error.message}`);
-            });
-            ran.push(source.replace(/\/README\.md$/, ""));
-          }
-          if (ran.length === 0) throw new Error("no README block is marked <!-- verify:run -->");
-          return `${ran.length} marked examples ran: ${ran.join(", ")}`;
-        });
-        await check("deno", async () => {
-          const { stdout } = await run(deno, ["run", "--no-remote", "smoke.ts"], { cwd: fullDir });
-          return tail(stdout, 1);
-        });
-        await types;
-      }
-      if (projectsInstalled) {
-        cpSync(join(fixtures, "minimal"), minimalDir, { recursive: true });
-        await check("minimal", async () => {
-          const installedNames = readdirSync(join(minimalDir, "node_modules", "@watchersyncer"));
-          if (installedNames.length !== MINIMAL.length)
-            throw new Error(`unexpected packages: ${installedNames}`);
-          return tail((await run("node", ["missing-backend.mjs"], { cwd: minimalDir })).stdout, 1);
-        });
-      }
-    }
-
-    await check("jsr", () => jsrDryRun({ repoRoot, dirs: JSR_DIRS, workDir, deno, run }));
-
-    await check("changesets", async () => {
-      const statusFile = join(workDir, "changeset-status.json");
-      await run("pnpm", ["changeset", "status", "--output", statusFile], { cwd: repoRoot });
-      const status = readJson(statusFile);
-      // A dependent's bump may be raised by changesets' own rules (a peer dependency leaving its
-      // range makes the dependent major): a first "minor" release must not come out as 1.0.0.
-      const rank = { none: 0, patch: 1, minor: 2, major: 3 };
-      const highestAsked = Math.max(
-        0,
-        ...status.changesets.flatMap((c) => c.releases.map((r) => rank[r.type] ?? 0)),
-      );
-      const raised = status.releases.filter((r) => rank[r.type] > highestAsked);
-      if (raised.length > 0) {
-        const list = raised.map((r) => `${r.name} ${r.oldVersion} -> ${r.newVersion} (${r.type})`).join(", ");
-        throw new Error(`changeset status: bumps above what any changeset asks for: ${list}`);
-      }
-      return `${status.changesets.length} changeset(s) -> ${status.releases.length} releases (${[...new Set(status.releases.map((r) => r.newVersion))].join(", ")})`;
-    });
+    await runSteps({ workDir, tarballDir, packages, deno });
   } finally {
     if (args.has("--keep")) console.log(`verify-packages: kept ${workDir}`);
     else rmSync(workDir, { recursive: true, force: true });
   }
-
-  const failed = results.filter((r) => !r.ok);
-  console.log(
-    `verify:packages: ${results.length - failed.length} ok, ${failed.length} failed (${seconds(Date.now() - started)})`,
-  );
-  if (failed.length > 0) console.log(`failed: ${failed.map((r) => r.name).join(", ")}`);
-  return failed.length > 0 ? 1 : 0;
+  return summarize(started);
 }
 
 process.exitCode = await main();
