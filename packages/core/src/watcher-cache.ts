@@ -1,3 +1,4 @@
+import { abortable } from "./backend/abortable.js";
 import { CacheObservation } from "./cache-observation.js";
 import { type Clock, sleep } from "./clock.js";
 import {
@@ -509,33 +510,4 @@ export class WatcherCache<V> {
       revision: this.currentRevision,
     };
   }
-}
-
-/**
- * Settles with `promise`, or rejects as soon as `signal` aborts, so a backend that ignores the
- * signal cannot hold up `stop()`. A result that arrives after the abort goes to `discard`.
- */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal, discard?: (late: T) => void): Promise<T> {
-  if (signal.aborted) {
-    promise.then(discard, () => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.then(discard, () => {});
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        if (signal.aborted) discard?.(value);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(err);
-      },
-    );
-  });
 }

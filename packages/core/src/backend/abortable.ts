@@ -1,7 +1,8 @@
 /**
- * `promise`, but rejected with `signal.reason` as soon as `signal` aborts. A value that arrives
- * after the abort is handed to `discard` (a watch that opened too late is stopped there), since
- * nobody else will ever see it; a late failure is swallowed, not left unhandled.
+ * `promise`, but rejected with `signal.reason` as soon as `signal` aborts, so a backend that ignores
+ * the signal cannot hold up `stop()`. A value that arrives after the abort is handed to `discard`
+ * (a watch that opened too late is stopped there), since nobody else will ever see it; a late
+ * failure is swallowed, not left unhandled.
  */
 export function abortable<T>(
   promise: Promise<T>,
