@@ -164,7 +164,10 @@ describe("RevisionTable: what it keeps (S17)", () => {
     expect(isInterned(key)).toBe(false);
     expect(table.apply(key, "1")).toBe(UpdateType.New);
     gc();
-    expect(isInterned(key)).toBe(true);
-    expect(entriesOf(table.clear())).toEqual([[key, "1"]]);
+    // The key the table holds is the interned copy (whether the caller's own string has been
+    // redirected to it yet is up to V8's collector, and differs between V8 versions).
+    const entries = entriesOf(table.clear())!;
+    expect(entries).toEqual([[key, "1"]]);
+    expect(isInterned(entries[0]![0])).toBe(true);
   });
 });
