@@ -7,10 +7,10 @@ import {
   type Update,
   type WatchEvent,
 } from "@watchersyncer/core";
+import { NEVER_ABORTED } from "@watchersyncer/testkit";
 import { collectGarbage, median, medianOf, type Row } from "./measure.js";
 
 const KIND: ListOptions = { kind: "networkpolicies" };
-const never = new AbortController().signal;
 
 function seededStore(keys: number): MemoryDatastore {
   const store = new MemoryDatastore();
@@ -62,7 +62,7 @@ async function initialSync(keys: number, runs: number): Promise<Row> {
   });
   const floor = await medianOf(runs, 2, async () => {
     const start = performance.now();
-    const list = await store.list(KIND, "", never);
+    const list = await store.list(KIND, "", NEVER_ABORTED);
     const view = new Map<string, string>();
     for (const kv of list.kvPairs) view.set(kv.key, kv.revision);
     if (view.size !== keys) throw new Error("floor saw the wrong number of keys");
@@ -123,7 +123,11 @@ export async function eventSamples(side: EventSide, events: number, rounds: numb
   };
   const floorOnce = async () => {
     const store = new MemoryDatastore();
-    const watch = await store.watch(KIND, { revision: store.revision, allowWatchBookmarks: false }, never);
+    const watch = await store.watch(
+      KIND,
+      { revision: store.revision, allowWatchBookmarks: false },
+      NEVER_ABORTED,
+    );
     writeBurst(store);
     const start = performance.now();
     const view = new Map<string, string>();
@@ -177,7 +181,11 @@ async function eventThroughput(events: number, runs: number, runSide: EventSideR
 async function retainedPerKey(keys: number): Promise<Row> {
   const store = seededStore(keys);
   // The bare-Map floor first: key -> revision for the same keys, built from the same list.
-  let list: Awaited<ReturnType<MemoryDatastore["list"]>> | undefined = await store.list(KIND, "", never);
+  let list: Awaited<ReturnType<MemoryDatastore["list"]>> | undefined = await store.list(
+    KIND,
+    "",
+    NEVER_ABORTED,
+  );
   collectGarbage();
   const floorBefore = process.memoryUsage().heapUsed;
   let view: Map<string, string> | undefined = new Map<string, string>();

@@ -2,15 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { eventually } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CLI_OUTPUT_WAIT,
   ensureBuilt,
   expectOneLineFailure,
   jsonLines,
   nonEmptyLines,
   runCli,
   startCli,
-  waitUntil,
 } from "./backend-run.js";
 
 /** The part of the backend's test helper these tests use. */
@@ -84,10 +85,10 @@ describe("watch --backend etcd", () => {
       ...["--backend", "etcd", "--endpoints", server.endpoint, "--kind", "networkpolicies"],
       ...["--namespace", "ns1", "--output", "jsonl"],
     ]);
-    await waitUntil(() => cli.stdout().includes('"in-sync"'), "in-sync");
+    await eventually("in-sync", () => cli.stdout().includes('"in-sync"'), CLI_OUTPUT_WAIT);
     await server.etcdctl(["put", P1, policy("p1", 10)]);
     await server.etcdctl(["put", P2, policy("p2", 20)]); // another namespace: not printed
-    await waitUntil(() => cli.stdout().includes('"updated"'), "the update");
+    await eventually("the update", () => cli.stdout().includes('"updated"'), CLI_OUTPUT_WAIT);
     cli.child.kill("SIGTERM");
     const result = await cli.done;
     expect(result.code).toBe(0);

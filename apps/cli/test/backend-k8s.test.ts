@@ -2,15 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderKubeconfig, startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
+import { eventually } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CLI_OUTPUT_WAIT,
   ensureBuilt,
   expectOneLineFailure,
   jsonLines,
   nonEmptyLines,
   runCli,
   startCli,
-  waitUntil,
 } from "./backend-run.js";
 
 const POLICIES = { group: "crd.projectcalico.org", version: "v1", plural: "networkpolicies" };
@@ -66,10 +67,10 @@ describe("watch --backend k8s", () => {
       ...["--backend", "k8s", "--kubeconfig", kubeconfig, "--kind", "networkpolicy", "--namespace", "ns2"],
       ...["--output", "jsonl"],
     ]);
-    await waitUntil(() => cli.stdout().includes('"in-sync"'), "in-sync");
+    await eventually("in-sync", () => cli.stdout().includes('"in-sync"'), CLI_OUTPUT_WAIT);
     createPolicy("p3", "ns1", 3); // another namespace: not printed
     createPolicy("p4", "ns2", 4);
-    await waitUntil(() => cli.stdout().includes("/ns2/p4"), "the new object");
+    await eventually("the new object", () => cli.stdout().includes("/ns2/p4"), CLI_OUTPUT_WAIT);
     cli.child.kill("SIGTERM");
     const result = await cli.done;
     expect(result.code).toBe(0);

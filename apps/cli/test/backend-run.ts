@@ -55,13 +55,8 @@ export function nonEmptyLines(text: string): string[] {
   return text.split("\n").filter((line) => line !== "");
 }
 
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** How long the tests wait for the CLI's output: it starts a process and syncs a real datastore. */
+export const CLI_OUTPUT_WAIT = { timeoutMs: 30_000, intervalMs: 50 };
 
 /** Exit 2 with exactly one line on stderr (no usage, no stack trace) that starts as expected. */
 export function expectOneLineFailure(result: Exit, start: string): void {

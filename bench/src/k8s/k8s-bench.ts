@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { KUBERNETES_CLIENT_DEFAULTS } from "@watchersyncer/backend-k8s";
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
+import { eventually } from "@watchersyncer/testkit";
 import { median, printTable, type Row } from "../measure.js";
 import { calicoPolicy, NAMESPACES, NETWORK_POLICIES } from "./calico-policy.js";
 import { compileContender } from "./compile-contender.js";
@@ -58,13 +59,8 @@ function seed(server: TestServer): number {
   return bytes / OBJECTS;
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** How long and how often the bench polls the server's state between measurements. */
+const POLL = { timeoutMs: 30_000, intervalMs: 5 };
 
 /**
  * Contenders are fresh processes, so only the server can be warmed: it serves a few pages and one
@@ -95,7 +91,7 @@ async function measure(contender: ContenderProcess) {
  */
 async function runContender(name: ContenderName, round: Round): Promise<Sample> {
   const { server } = round;
-  await until("the previous contender's watch to close", () => server.openWatches === 0);
+  await eventually("the previous contender's watch to close", () => server.openWatches === 0, POLL);
   const contender = new ContenderProcess(name, { ...round, objects: OBJECTS });
   try {
     await contender.next("ready");
@@ -107,7 +103,7 @@ async function runContender(name: ContenderName, round: Round): Promise<Sample> 
     const syncedAt = performance.now();
     const serverLoop = performance.eventLoopUtilization(serverBefore);
     if (synced.objects !== OBJECTS) throw new Error(`${name} synced ${synced.objects} of ${OBJECTS} objects`);
-    await until(`${name}'s watch`, () => server.openWatches === 1);
+    await eventually(`${name}'s watch`, () => server.openWatches === 1, POLL);
     const memory = await measure(contender);
     await new Promise((resolve) =>
       setTimeout(resolve, Math.max(0, syncedAt + SETTLE_MS - performance.now())),

@@ -7,6 +7,7 @@ import {
   type WatchEvent,
 } from "@watchersyncer/core";
 import { ManualClock } from "@watchersyncer/core/testing";
+import { drain, eventually, NEVER_ABORTED, take } from "@watchersyncer/testkit";
 import type { IEvent, IWatchRequest, IWatchResponse, WatchClient } from "etcd3";
 import { describe, expect, it } from "vitest";
 import { rangeFor } from "./key-layout.js";
@@ -70,7 +71,7 @@ function setup(overrides: Partial<WatchStreamRequest> = {}) {
     allowWatchBookmarks: true,
     stallTimeoutMs: 60_000,
     progressRequestIntervalMs: 60_000,
-    signal: new AbortController().signal,
+    signal: NEVER_ABORTED,
     logger: silentLogger,
     ...overrides,
   });
@@ -79,28 +80,9 @@ function setup(overrides: Partial<WatchStreamRequest> = {}) {
 
 async function opened(overrides: Partial<WatchStreamRequest> = {}) {
   const { stream, opening } = setup(overrides);
-  await until(() => stream.written.length > 0);
+  await eventually("the create request", () => stream.written.length > 0);
   stream.respond({ created: true, header: { revision: "20" } as never });
   return { stream, watch: await opening };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-async function take(watch: Watch, count: number): Promise<WatchEvent[]> {
-  const iterator = watch[Symbol.asyncIterator]();
-  const events: WatchEvent[] = [];
-  while (events.length < count) {
-    const next = await iterator.next();
-    if (next.done) break;
-    events.push(next.value);
-  }
-  return events;
 }
 
 describe("openWatch", () => {
@@ -202,7 +184,7 @@ describe("openWatch", () => {
   it("reports a compacted start revision as ResourceExpiredError, then ends", async () => {
     const { stream, watch } = await opened();
     stream.respond({ canceled: true, compact_revision: "15", cancel_reason: "" });
-    const events = await take(watch, 2);
+    const events = await drain(watch);
     expect(events).toHaveLength(1);
     expect(events[0]?.type === "error" && ResourceExpiredError.is(events[0].error)).toBe(true);
     expect(stream.ended && stream.canceled).toBe(true);
@@ -210,7 +192,7 @@ describe("openWatch", () => {
 
   it("rejects when etcd refuses to create the watch", async () => {
     const { stream, opening } = setup();
-    await until(() => stream.written.length > 0);
+    await eventually("the create request", () => stream.written.length > 0);
     stream.respond({ created: true, canceled: true, compact_revision: "15" });
     await expect(opening).rejects.toSatisfy((err: unknown) => ResourceExpiredError.is(err));
   });
@@ -218,20 +200,22 @@ describe("openWatch", () => {
   it("ends with ConnectionRefusedError when the stream breaks, and quietly when etcd closes it", async () => {
     const broken = await opened();
     broken.stream.emit("error", Object.assign(new Error("14 UNAVAILABLE: Connection dropped"), { code: 14 }));
-    const events = await take(broken.watch, 2);
+    const events = await drain(broken.watch);
     expect(events).toHaveLength(1);
     expect(events[0]?.type === "error" && ConnectionRefusedError.is(events[0].error)).toBe(true);
 
     const closed = await opened();
     closed.stream.emit("end");
-    expect(await take(closed.watch, 1)).toEqual([]);
+    expect(await drain(closed.watch)).toEqual([]);
   });
 
   it("asks for progress while idle and ends a watch that hears nothing for stallTimeoutMs", async () => {
     const { stream, watch } = await opened({ stallTimeoutMs: 300, progressRequestIntervalMs: 50 });
-    await until(() => stream.written.some((m) => m.progress_request !== undefined));
+    await eventually("a progress request", () =>
+      stream.written.some((m) => m.progress_request !== undefined),
+    );
     const started = Date.now();
-    const events = await take(watch, 2);
+    const events = await drain(watch);
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     expect(events).toHaveLength(1);
     expect(events[0]?.type === "error" && ConnectionRefusedError.is(events[0].error)).toBe(true);
@@ -271,13 +255,13 @@ describe("openWatch", () => {
 
   it("stop() is idempotent, ends the iteration and closes the stream", async () => {
     const { stream, watch } = await opened();
-    const pending = take(watch, 1);
+    const pending = drain(watch);
     watch.stop();
     watch.stop();
     expect(await pending).toEqual([]);
     expect(stream.ended && stream.canceled).toBe(true);
     stream.respond({ events: [put("late", 40)] });
-    expect(await take(watch, 1)).toEqual([]);
+    expect(await drain(watch)).toEqual([]);
   });
 
   it("a deleted event carries the previous value and the delete's revision", async () => {
@@ -358,7 +342,7 @@ describe("openWatch", () => {
       expect(watch.isEnded).toBe(false);
       await clock.advance(1); // t = 1300
       expect(watch.isEnded).toBe(true);
-      const [event] = await take(watch, 2);
+      const [event] = await drain(watch);
       expect(event?.type === "error" && ConnectionRefusedError.is(event.error)).toBe(true);
     });
 
@@ -366,7 +350,7 @@ describe("openWatch", () => {
       const clock = new ManualClock();
       const { stream, opening } = setup({ clock, stallTimeoutMs: 300, progressRequestIntervalMs: 100 });
       const failure = opening.catch((err: unknown) => err);
-      await until(() => stream.written.length > 0);
+      await eventually("the create request", () => stream.written.length > 0);
       await clock.advance(299);
       expect(stream.ended).toBe(false);
       await clock.advance(1);

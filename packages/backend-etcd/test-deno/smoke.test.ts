@@ -4,9 +4,10 @@
  * process from the same helper the Node tests use.
  */
 import { createWatcherSyncer, type SyncStatus, type Update } from "@watchersyncer/core";
+import { eventually, NEVER_ABORTED } from "@watchersyncer/testkit";
 import { describe, expect, it } from "vitest";
 import { calicoKey, createEtcdClient } from "../src/index.ts";
-import { EtcdServer, waitFor } from "../test/etcd-server.ts";
+import { ETCD_WAIT, EtcdServer } from "../test/etcd-server.ts";
 
 const SYNC_TIMEOUT_MS = 60_000;
 
@@ -32,13 +33,13 @@ describe("backend-etcd under Deno", () => {
         await server.etcdctl(["put", first, policy(1)]);
         await server.etcdctl(["put", second, policy(2)]);
 
-        const listed = await client.list({ kind: "NetworkPolicy" }, "", new AbortController().signal);
+        const listed = await client.list({ kind: "NetworkPolicy" }, "", NEVER_ABORTED);
         expect(listed.kvPairs.map((kv) => kv.key).sort()).toEqual([first, second]);
 
         syncer.start();
-        await waitFor(() => statuses.includes("in-sync" as SyncStatus), {
+        await eventually("the syncer to be in sync", () => statuses.includes("in-sync" as SyncStatus), {
+          ...ETCD_WAIT,
           timeoutMs: SYNC_TIMEOUT_MS,
-          what: "the syncer to be in sync",
         });
         expect(statuses).toEqual(["wait-for-datastore", "resync-in-progress", "in-sync"]);
         expect(updates.map((u) => [u.type, u.kv.key]).sort()).toEqual([
@@ -47,10 +48,11 @@ describe("backend-etcd under Deno", () => {
         ]);
 
         await server.etcdctl(["put", first, policy(3)]);
-        await waitFor(() => updates.some((u) => u.type === "updated" && u.kv.key === first), {
-          timeoutMs: SYNC_TIMEOUT_MS,
-          what: "the put to arrive as an update",
-        });
+        await eventually(
+          "the put to arrive as an update",
+          () => updates.some((u) => u.type === "updated" && u.kv.key === first),
+          { ...ETCD_WAIT, timeoutMs: SYNC_TIMEOUT_MS },
+        );
         const updated = updates.find((u) => u.type === "updated")!;
         expect(updated.kv.value).toEqual({ kind: "NetworkPolicy", spec: { order: 3, selector: "all()" } });
         expect(Number(updated.kv.revision)).toBeGreaterThan(Number(listed.revision));

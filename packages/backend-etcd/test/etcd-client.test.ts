@@ -4,10 +4,11 @@ import {
   type KVPairListPage,
   ResourceExpiredError,
 } from "@watchersyncer/core";
+import { eventually, NEVER_ABORTED } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEtcdClient, type EtcdDatastoreClient, UnknownKindError } from "../src/index.js";
-import { EtcdControl, freePort, waitFor } from "./etcd-server.js";
-import { adminClient, type Etcd3, EventCollector, keysAndRevisions, never, uniquePrefix } from "./helpers.js";
+import { ETCD_WAIT, EtcdControl, freePort } from "./etcd-server.js";
+import { adminClient, type Etcd3, EventCollector, keysAndRevisions, uniquePrefix } from "./helpers.js";
 
 const endpoint = inject("etcdEndpoint");
 const ctl = new EtcdControl(endpoint);
@@ -35,7 +36,7 @@ describe("Calico's v3 key layout", () => {
     await ctl.etcdctl(["put", `${root}/globalnetworkpolicies/g-${ns}`, JSON.stringify({ g: 1 })]);
     const stored = await ctl.revisions(`${root}/networkpolicies/${ns}`);
 
-    const inNamespace = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", never);
+    const inNamespace = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
     expect(inNamespace.kvPairs).toEqual([
       {
         key: `${root}/networkpolicies/${ns}/p1`,
@@ -46,30 +47,30 @@ describe("Calico's v3 key layout", () => {
     expect(Number(inNamespace.revision)).toBeGreaterThanOrEqual(Number(await ctl.currentRevision()) - 0);
 
     // Without a namespace, a namespaced kind covers every namespace; the plural names it too.
-    const everywhere = await client.list({ kind: "networkpolicies" }, "", never);
+    const everywhere = await client.list({ kind: "networkpolicies" }, "", NEVER_ABORTED);
     const keys = everywhere.kvPairs.map((kv) => kv.key);
     expect(keys).toContain(`${root}/networkpolicies/${ns}/p1`);
     expect(keys).toContain(`${root}/networkpolicies/${ns}-other/p2`);
     expect(keys.every((k) => k.startsWith(`${root}/networkpolicies/`))).toBe(true);
 
-    const global = await client.list({ kind: "GlobalNetworkPolicy" }, "", never);
+    const global = await client.list({ kind: "GlobalNetworkPolicy" }, "", NEVER_ABORTED);
     expect(global.kvPairs.find((kv) => kv.key === `${root}/globalnetworkpolicies/g-${ns}`)?.value).toEqual({
       g: 1,
     });
   });
 
   it("rejects a kind it cannot place, and takes a raw prefix for any other layout", async () => {
-    await expect(client.list({ kind: "Widget" }, "", never)).rejects.toSatisfy(
+    await expect(client.list({ kind: "Widget" }, "", NEVER_ABORTED)).rejects.toSatisfy(
       (err: unknown) => UnknownKindError.is(err) && String((err as Error).message).includes("Widget"),
     );
     const prefix = uniquePrefix("raw");
     await ctl.etcdctl(["put", `${prefix}a`, '{"a":1}']);
-    const list = await client.list({ kind: "Widget", prefix }, "", never);
+    const list = await client.list({ kind: "Widget", prefix }, "", NEVER_ABORTED);
     expect(list.kvPairs.map((kv) => [kv.key, kv.value])).toEqual([[`${prefix}a`, { a: 1 }]]);
 
     const configured = createEtcdClient({ endpoints: endpoint, kindPrefixes: { Widget: prefix } });
     try {
-      expect((await configured.list({ kind: "Widget" }, "", never)).kvPairs).toHaveLength(1);
+      expect((await configured.list({ kind: "Widget" }, "", NEVER_ABORTED)).kvPairs).toHaveLength(1);
     } finally {
       await configured.close();
     }
@@ -119,7 +120,7 @@ describe("list", () => {
       let checked = 0;
       try {
         for (let round = 0; round < 3; round++) {
-          const list = await paged.list({ kind: "any", prefix }, "", never);
+          const list = await paged.list({ kind: "any", prefix }, "", NEVER_ABORTED);
           const snapshot = await admin.getAll().prefix(prefix).revision(list.revision).exec();
           expect(String(snapshot.header.revision)).not.toBe("");
           expect(keysAndRevisions(list)).toEqual(
@@ -163,8 +164,8 @@ describe("list", () => {
       let result: { revision: string };
       try {
         // Let the writer get going, so the snapshot is taken in the middle of writes.
-        await waitFor(() => writes > 5, { timeoutMs: 10_000, what: "writes" });
-        result = await paged.listInPages({ kind: "x", prefix }, "", never, (page) => {
+        await eventually("writes", () => writes > 5, { ...ETCD_WAIT, timeoutMs: 10_000 });
+        result = await paged.listInPages({ kind: "x", prefix }, "", NEVER_ABORTED, (page) => {
           pages.push(page);
         });
       } finally {
@@ -223,19 +224,19 @@ describe("list", () => {
   it("lists at exactly a given revision", async () => {
     const prefix = uniquePrefix("at");
     await admin.put(`${prefix}a`).value('{"v":1}');
-    const before = await client.list({ kind: "x", prefix }, "", never);
+    const before = await client.list({ kind: "x", prefix }, "", NEVER_ABORTED);
     await admin.put(`${prefix}a`).value('{"v":2}');
     await admin.put(`${prefix}b`).value('{"v":3}');
-    const old = await client.list({ kind: "x", prefix }, before.revision, never);
+    const old = await client.list({ kind: "x", prefix }, before.revision, NEVER_ABORTED);
     expect(old.revision).toBe(before.revision);
     expect(old.kvPairs).toEqual(before.kvPairs);
-    const now = await client.list({ kind: "x", prefix }, "", never);
+    const now = await client.list({ kind: "x", prefix }, "", NEVER_ABORTED);
     expect(now.kvPairs.map((kv) => kv.value)).toEqual([{ v: 2 }, { v: 3 }]);
   });
 
   it("calls a future revision expired", async () => {
     const current = Number(await ctl.currentRevision());
-    await expect(client.list({ kind: "Node" }, String(current + 1_000_000), never)).rejects.toSatisfy(
+    await expect(client.list({ kind: "Node" }, String(current + 1_000_000), NEVER_ABORTED)).rejects.toSatisfy(
       (err: unknown) => ResourceExpiredError.is(err),
     );
   });
@@ -244,7 +245,7 @@ describe("list", () => {
     const prefix = uniquePrefix("big");
     const blob = "x".repeat(700 * 1024);
     for (let i = 0; i < 8; i++) await admin.put(`${prefix}${i}`).value(JSON.stringify({ blob }));
-    const list = await client.list({ kind: "x", prefix }, "", never);
+    const list = await client.list({ kind: "x", prefix }, "", NEVER_ABORTED);
     expect(list.kvPairs).toHaveLength(8);
     await admin.delete().prefix(prefix);
   });
@@ -253,7 +254,7 @@ describe("list", () => {
     const prefix = uniquePrefix("malformed");
     await ctl.etcdctl(["put", `${prefix}good`, '{"ok":true}']);
     await ctl.etcdctl(["put", `${prefix}bad`, "{not json"]);
-    const list = await client.list({ kind: "x", prefix }, "", never);
+    const list = await client.list({ kind: "x", prefix }, "", NEVER_ABORTED);
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([`${prefix}good`]);
     expect(list.parseErrors?.map((e) => [e.rawKey, e.rawValue])).toEqual([[`${prefix}bad`, "{not json"]]);
   });
@@ -269,12 +270,12 @@ describe("watch", () => {
   it("delivers events strictly after the revision: added, modified with old, deleted with the old value", async () => {
     const prefix = uniquePrefix("watch");
     await admin.put(`${prefix}before`).value('{"n":0}');
-    const start = await client.list({ kind: "x", prefix }, "", never);
+    const start = await client.list({ kind: "x", prefix }, "", NEVER_ABORTED);
     await admin.put(`${prefix}a`).value('{"n":1}');
     const watch = await client.watch(
       { kind: "x", prefix },
       { revision: start.revision, allowWatchBookmarks: false },
-      never,
+      NEVER_ABORTED,
     );
     const events = new EventCollector(watch);
     await admin.put(`${prefix}a`).value('{"n":2}');
@@ -306,11 +307,11 @@ describe("watch", () => {
     try {
       const prefix = uniquePrefix("lean");
       await admin.put(`${prefix}a`).value('{"n":1}');
-      const start = await lean.list({ kind: "x", prefix }, "", never);
+      const start = await lean.list({ kind: "x", prefix }, "", NEVER_ABORTED);
       const watch = await lean.watch(
         { kind: "x", prefix },
         { revision: start.revision, allowWatchBookmarks: false },
-        never,
+        NEVER_ABORTED,
       );
       const events = new EventCollector(watch);
       await admin.put(`${prefix}a`).value('{"n":2}');
@@ -337,7 +338,7 @@ describe("watch", () => {
     const watch = await client.watch(
       { kind: "x", prefix },
       { revision: "", allowWatchBookmarks: true },
-      never,
+      NEVER_ABORTED,
     );
     const events = new EventCollector(watch);
     await admin.put(`${prefix}new`).value("{}");
@@ -355,7 +356,7 @@ describe("watch", () => {
     const watch = await client.watch(
       { kind: "x", prefix },
       { revision: "", allowWatchBookmarks: false },
-      never,
+      NEVER_ABORTED,
     );
     const events = new EventCollector(watch);
     await ctl.etcdctl(["put", `${prefix}bad`, "<xml/>"]);
@@ -390,19 +391,19 @@ describe("close", () => {
     const closing = createEtcdClient({ endpoints: endpoint });
     const prefix = uniquePrefix("close");
     const options = { kind: "x", prefix };
-    const ended = await closing.watch(options, { revision: "", allowWatchBookmarks: false }, never);
+    const ended = await closing.watch(options, { revision: "", allowWatchBookmarks: false }, NEVER_ABORTED);
     ended.stop();
     const running = [
-      await closing.watch(options, { revision: "", allowWatchBookmarks: false }, never),
-      await closing.watch(options, { revision: "", allowWatchBookmarks: false }, never),
+      await closing.watch(options, { revision: "", allowWatchBookmarks: false }, NEVER_ABORTED),
+      await closing.watch(options, { revision: "", allowWatchBookmarks: false }, NEVER_ABORTED),
     ].map((watch) => new EventCollector(watch));
     await admin.put(`${prefix}a`).value("{}");
     for (const events of running) await events.waitFor((e) => e.length === 1, "the put");
     await closing.close();
     await Promise.all(running.map((events) => events.done));
     expect(running.map((events) => events.ended)).toEqual([true, true]);
-    await expect(closing.list(options, "", never)).rejects.toThrow(/closed/);
-    await expect(closing.listInPages(options, "", never, () => {})).rejects.toThrow(/closed/);
+    await expect(closing.list(options, "", NEVER_ABORTED)).rejects.toThrow(/closed/);
+    await expect(closing.listInPages(options, "", NEVER_ABORTED, () => {})).rejects.toThrow(/closed/);
   });
 });
 
@@ -415,11 +416,11 @@ describe("connection failures", () => {
       stallTimeoutMs: 5_000,
     });
     try {
-      await expect(nowhere.list({ kind: "Node" }, "", never)).rejects.toSatisfy((err: unknown) =>
+      await expect(nowhere.list({ kind: "Node" }, "", NEVER_ABORTED)).rejects.toSatisfy((err: unknown) =>
         ConnectionRefusedError.is(err),
       );
       await expect(
-        nowhere.watch({ kind: "Node" }, { revision: "", allowWatchBookmarks: false }, never),
+        nowhere.watch({ kind: "Node" }, { revision: "", allowWatchBookmarks: false }, NEVER_ABORTED),
       ).rejects.toSatisfy((err: unknown) => ConnectionRefusedError.is(err));
     } finally {
       await nowhere.close();

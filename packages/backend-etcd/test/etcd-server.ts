@@ -8,6 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type EventuallyOptions, eventually } from "@watchersyncer/testkit";
 
 export interface EtcdServerTls {
   caFile: string;
@@ -101,22 +102,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  { timeoutMs = 30_000, intervalMs = 50, what = "condition" } = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await condition()) return;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
-}
+/**
+ * How these tests wait on etcd and on what a syncer saw of it, with testkit's `eventually`: a real
+ * etcd on a loaded machine can take seconds, and a check that asks etcd fails while it restarts.
+ */
+export const ETCD_WAIT: EventuallyOptions = { timeoutMs: 30_000, intervalMs: 50, retryErrors: true };
 
 /** etcdctl against any endpoint, e.g. the shared server the global setup provides. */
 export class EtcdControl {
@@ -285,17 +275,18 @@ export class EtcdServer extends EtcdControl {
       });
     });
     try {
-      await waitFor(
+      await eventually(
+        `etcd on ${this.endpoint} to be healthy`,
         async () => {
           if (this.process !== child) throw new Error(`etcd exited:\n${this.recentLog()}`);
           await this.etcdctl(["endpoint", "health"]);
           return true;
         },
-        { timeoutMs: 30_000, intervalMs: 100, what: `etcd on ${this.endpoint} to be healthy` },
+        { ...ETCD_WAIT, intervalMs: 100 },
       );
     } catch (err) {
       child.kill("SIGKILL");
-      throw new Error(`etcd did not become healthy: ${String(err)}\n${this.recentLog()}`);
+      throw new Error(`etcd did not become healthy: ${String(err)}\n${this.recentLog()}`, { cause: err });
     }
   }
 

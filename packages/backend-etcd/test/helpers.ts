@@ -1,17 +1,7 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
-import {
-  type KVPairList,
-  type LogFields,
-  type Logger,
-  type SyncerCallbacks,
-  type SyncStatus,
-  type Update,
-  UpdateType,
-  type Watch,
-  type WatchEvent,
-} from "@watchersyncer/core";
+import type { KVPairList, LogFields, Logger, Watch, WatchEvent } from "@watchersyncer/core";
+import { eventually } from "@watchersyncer/testkit";
 import etcd3 from "etcd3";
-import { waitFor } from "./etcd-server.js";
 
 export type Etcd3 = InstanceType<typeof etcd3.Etcd3>;
 
@@ -49,38 +39,12 @@ export class EventCollector {
     what: string,
     timeoutMs = 20_000,
   ): Promise<void> {
-    await waitFor(() => predicate(this.events), { timeoutMs, what });
+    await eventually(what, () => predicate(this.events), { timeoutMs, intervalMs: 50 });
   }
 }
 
 export function keysAndRevisions(list: KVPairList): Map<string, string> {
   return new Map(list.kvPairs.map((kv) => [kv.key, kv.revision]));
-}
-
-export const never = new AbortController().signal;
-
-/** Records what a syncer reports, and keeps the consumer's view (key → revision). */
-export class Recorder implements SyncerCallbacks {
-  readonly statuses: SyncStatus[] = [];
-  readonly updates: Update[] = [];
-  readonly parseFailures: [string, string][] = [];
-  readonly view = new Map<string, string>();
-
-  onStatusUpdated(status: SyncStatus): void {
-    this.statuses.push(status);
-  }
-
-  onUpdates(updates: Update[]): void {
-    for (const update of updates) {
-      this.updates.push(update);
-      if (update.type === UpdateType.Deleted) this.view.delete(update.kv.key);
-      else this.view.set(update.kv.key, update.kv.revision);
-    }
-  }
-
-  onParseFailed(rawKey: string, rawValue: string): void {
-    this.parseFailures.push([rawKey, rawValue]);
-  }
 }
 
 /** A logger that keeps every message, so tests can see what the syncer and client went through. */

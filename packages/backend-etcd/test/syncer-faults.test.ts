@@ -10,17 +10,16 @@ import {
   type Update,
   UpdateType,
 } from "@watchersyncer/core";
+import { eventually, NEVER_ABORTED, RecordingCallbacks } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEtcdClient, type EtcdClientOptions, type EtcdDatastoreClient } from "../src/index.js";
-import { EtcdServer, waitFor } from "./etcd-server.js";
+import { ETCD_WAIT, EtcdServer } from "./etcd-server.js";
 import {
   CuttableProxy,
   type Etcd3,
   EventCollector,
   MemoryLogger,
-  never,
   plainAdminClient,
-  Recorder,
   uniquePrefix,
 } from "./helpers.js";
 
@@ -47,7 +46,7 @@ afterAll(async () => {
 interface Running {
   client: EtcdDatastoreClient;
   syncer: Syncer;
-  recorder: Recorder;
+  recorder: RecordingCallbacks;
   logger: MemoryLogger;
   stop(): Promise<void>;
 }
@@ -55,7 +54,7 @@ interface Running {
 function startSyncer(endpoint: string, prefix: string): Running {
   const logger = new MemoryLogger();
   const client = createEtcdClient({ endpoints: endpoint, ...fastRecovery, logger });
-  const recorder = new Recorder();
+  const recorder = new RecordingCallbacks();
   const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "test", prefix } }], recorder, {
     ...syncerOptions,
     logger,
@@ -74,13 +73,14 @@ function startSyncer(endpoint: string, prefix: string): Running {
 }
 
 async function viewMatchesEtcd(
-  recorder: Recorder,
+  recorder: RecordingCallbacks,
   prefix: string,
   target: EtcdServer = server,
 ): Promise<boolean> {
   const stored = await target.revisions(prefix);
-  if (stored.size !== recorder.view.size) return false;
-  for (const [key, revision] of stored) if (recorder.view.get(key) !== revision) return false;
+  const view = recorder.view();
+  if (stored.size !== view.size) return false;
+  for (const [key, revision] of stored) if (view.get(key) !== revision) return false;
   return true;
 }
 
@@ -91,7 +91,7 @@ async function history(prefix: string): Promise<Map<string, string[]>> {
   const watch = await client.watch(
     { kind: "h", prefix },
     { revision: "0", allowWatchBookmarks: false },
-    never,
+    NEVER_ABORTED,
   );
   const events = new EventCollector(watch);
   const revisionOf = (e: (typeof events.events)[number]) =>
@@ -101,12 +101,13 @@ async function history(prefix: string): Promise<Map<string, string[]>> {
         ? e.old.revision
         : "0";
   try {
-    await waitFor(
+    await eventually(
+      "the whole history",
       async () => {
         const last = events.events[events.events.length - 1];
         return last !== undefined && Number(revisionOf(last)) >= current;
       },
-      { what: "the whole history", timeoutMs: 20_000 },
+      { ...ETCD_WAIT, timeoutMs: 20_000 },
     ).catch(() => {});
   } finally {
     watch.stop();
@@ -154,28 +155,32 @@ describe("kill -9 and restart (same data dir) while writes go on", () => {
       }
     })();
     try {
-      await waitFor(() => running.recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
+      await eventually("in sync", () => running.recorder.statuses.includes(SyncStatus.InSync), ETCD_WAIT);
       for (let cycle = 0; cycle < 20; cycle++) {
         const seen = running.recorder.updates.length;
-        await waitFor(() => running.recorder.updates.length >= seen + 5, {
-          what: `updates to flow again (cycle ${cycle})`,
-          timeoutMs: 30_000,
-        });
+        await eventually(
+          `updates to flow again (cycle ${cycle})`,
+          () => running.recorder.updates.length >= seen + 5,
+          ETCD_WAIT,
+        );
         await server.kill9();
         await server.restart();
       }
       const seen = running.recorder.updates.length;
-      await waitFor(() => running.recorder.updates.length >= seen + 5, {
-        what: "updates after the last restart",
-      });
+      await eventually(
+        "updates after the last restart",
+        () => running.recorder.updates.length >= seen + 5,
+        ETCD_WAIT,
+      );
     } finally {
       writing = false;
       await writer;
     }
-    await waitFor(() => viewMatchesEtcd(running.recorder, prefix), {
-      what: "the consumer's view to equal etcd's",
-      timeoutMs: 30_000,
-    });
+    await eventually(
+      "the consumer's view to equal etcd's",
+      () => viewMatchesEtcd(running.recorder, prefix),
+      ETCD_WAIT,
+    );
     expect(running.recorder.statuses).toEqual([
       SyncStatus.WaitForDatastore,
       SyncStatus.ResyncInProgress,
@@ -202,6 +207,7 @@ describe("kill -9 and restart (same data dir) while writes go on", () => {
       if (resyncs === 1) expect(seenRevisions, key).toEqual(revisions);
       else for (const r of seenRevisions) expect(revisions, key).toContain(r);
     }
+    expect(running.recorder.violations).toEqual([]);
     await running.stop();
   }, 150_000);
 });
@@ -212,20 +218,25 @@ describe("a stalled etcd (SIGSTOP)", () => {
     await admin.put(`${prefix}a`).value("{}");
     const running = startSyncer(server.endpoint, prefix);
     try {
-      await waitFor(() => running.recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
-      await waitFor(() => running.recorder.view.size === 1, { what: "the first key" });
+      await eventually("in sync", () => running.recorder.statuses.includes(SyncStatus.InSync), ETCD_WAIT);
+      await eventually("the first key", () => running.recorder.view().size === 1, ETCD_WAIT);
       server.pause();
       try {
-        await waitFor(() => running.logger.errorsMatching("stalled") > 0, {
-          what: "the stall to be detected",
+        await eventually("the stall to be detected", () => running.logger.errorsMatching("stalled") > 0, {
+          ...ETCD_WAIT,
           timeoutMs: 15_000,
         });
       } finally {
         server.resume();
       }
       await admin.put(`${prefix}b`).value("{}");
-      await waitFor(() => viewMatchesEtcd(running.recorder, prefix), { what: "catching up after SIGCONT" });
-      expect([...running.recorder.view.keys()].sort()).toEqual([`${prefix}a`, `${prefix}b`]);
+      await eventually(
+        "catching up after SIGCONT",
+        () => viewMatchesEtcd(running.recorder, prefix),
+        ETCD_WAIT,
+      );
+      expect([...running.recorder.view().keys()].sort()).toEqual([`${prefix}a`, `${prefix}b`]);
+      expect(running.recorder.violations).toEqual([]);
     } finally {
       server.resume();
       await running.stop();
@@ -239,11 +250,11 @@ describe("compaction", () => {
     const client = createEtcdClient({ endpoints: server.endpoint, ...fastRecovery });
     try {
       await admin.put(`${prefix}a`).value('{"v":1}');
-      const start = await client.list({ kind: "x", prefix }, "", never);
+      const start = await client.list({ kind: "x", prefix }, "", NEVER_ABORTED);
       const watch = await client.watch(
         { kind: "x", prefix },
         { revision: start.revision, allowWatchBookmarks: false },
-        never,
+        NEVER_ABORTED,
       );
       const events = new EventCollector(watch);
       await admin.put(`${prefix}a`).value('{"v":2}');
@@ -260,7 +271,7 @@ describe("compaction", () => {
         const late = await client.watch(
           { kind: "x", prefix },
           { revision: start.revision, allowWatchBookmarks: false },
-          never,
+          NEVER_ABORTED,
         );
         const lateEvents = new EventCollector(late);
         await lateEvents.done;
@@ -270,7 +281,7 @@ describe("compaction", () => {
         expired = err;
       }
       expect(ResourceExpiredError.is(expired), String(expired)).toBe(true);
-      await expect(client.list({ kind: "x", prefix }, start.revision, never)).rejects.toSatisfy(
+      await expect(client.list({ kind: "x", prefix }, start.revision, NEVER_ABORTED)).rejects.toSatisfy(
         (err: unknown) => ResourceExpiredError.is(err),
       );
     } finally {
@@ -284,20 +295,28 @@ describe("compaction", () => {
     for (const name of ["a", "b", "c"]) await admin.put(`${prefix}${name}`).value(JSON.stringify({ name }));
     const running = startSyncer(proxy.endpoint, prefix);
     try {
-      await waitFor(() => running.recorder.view.size === 3, { what: "the first three keys" });
-      await waitFor(() => running.recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
+      await eventually("the first three keys", () => running.recorder.view().size === 3, ETCD_WAIT);
+      await eventually("in sync", () => running.recorder.statuses.includes(SyncStatus.InSync), ETCD_WAIT);
       // A change seen through the watch proves the watch is up before the outage starts.
       await admin.put(`${prefix}c`).value('{"name":"c2"}');
-      await waitFor(() => running.recorder.updates.length === 4, { what: "the watch to deliver" });
+      await eventually("the watch to deliver", () => running.recorder.updates.length === 4, ETCD_WAIT);
       proxy.cut();
-      await waitFor(() => running.logger.count("restarting the watch") > 0, { what: "the watch to break" });
+      await eventually(
+        "the watch to break",
+        () => running.logger.count("restarting the watch") > 0,
+        ETCD_WAIT,
+      );
       await admin.delete().key(`${prefix}a`);
       await admin.put(`${prefix}b`).value('{"name":"b2"}');
       await admin.put(`${prefix}d`).value('{"name":"d"}');
       await server.compact();
       const before = running.recorder.updates.length;
       proxy.restore();
-      await waitFor(() => viewMatchesEtcd(running.recorder, prefix), { what: "the view after the outage" });
+      await eventually(
+        "the view after the outage",
+        () => viewMatchesEtcd(running.recorder, prefix),
+        ETCD_WAIT,
+      );
       const after = running.recorder.updates.slice(before);
       expect(after.map((u) => [u.type, u.kv.key]).sort()).toEqual(
         [
@@ -307,6 +326,7 @@ describe("compaction", () => {
         ].sort(),
       );
       expect(running.logger.count("watch revision expired")).toBeGreaterThan(0);
+      expect(running.recorder.violations).toEqual([]);
     } finally {
       await running.stop();
       await proxy.close();

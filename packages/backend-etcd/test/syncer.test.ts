@@ -1,8 +1,9 @@
 import { createWatcherSyncer, SyncStatus, UpdateType } from "@watchersyncer/core";
+import { eventually, RecordingCallbacks } from "@watchersyncer/testkit";
 import { describe, expect, inject, it } from "vitest";
 import { calicoKey, createEtcdClient } from "../src/index.js";
-import { EtcdControl, freePort, waitFor } from "./etcd-server.js";
-import { Recorder, uniquePrefix } from "./helpers.js";
+import { ETCD_WAIT, EtcdControl, freePort } from "./etcd-server.js";
+import { uniquePrefix } from "./helpers.js";
 
 const endpoint = inject("etcdEndpoint");
 const ctl = new EtcdControl(endpoint);
@@ -13,27 +14,28 @@ describe("a core syncer over this client", () => {
     await ctl.etcdctl(["put", `${prefix}good`, '{"v":1}']);
     await ctl.etcdctl(["put", `${prefix}bad`, "not json"]);
     const client = createEtcdClient({ endpoints: endpoint });
-    const recorder = new Recorder();
+    const recorder = new RecordingCallbacks();
     const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } }], recorder);
     syncer.start();
     try {
-      await waitFor(() => recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
-      expect([...recorder.view.keys()]).toEqual([`${prefix}good`]);
-      expect(recorder.parseFailures).toEqual([[`${prefix}bad`, "not json"]]);
+      await eventually("in sync", () => recorder.statuses.includes(SyncStatus.InSync), ETCD_WAIT);
+      expect([...recorder.view().keys()]).toEqual([`${prefix}good`]);
+      expect(recorder.parseFailures).toEqual([{ rawKey: `${prefix}bad`, rawValue: "not json" }]);
 
       // A key that turns undecodable in a watch is deleted for the consumer, then reported.
       await ctl.etcdctl(["put", `${prefix}good`, "{broken"]);
-      await waitFor(() => recorder.parseFailures.length === 2, { what: "the watch's parse failure" });
-      expect(recorder.parseFailures[1]).toEqual([`${prefix}good`, "{broken"]);
-      expect(recorder.view.size).toBe(0);
+      await eventually("the watch's parse failure", () => recorder.parseFailures.length === 2, ETCD_WAIT);
+      expect(recorder.parseFailures[1]).toEqual({ rawKey: `${prefix}good`, rawValue: "{broken" });
+      expect(recorder.view().size).toBe(0);
       expect(recorder.updates.at(-1)).toMatchObject({
         type: UpdateType.Deleted,
         kv: { key: `${prefix}good` },
       });
 
       await ctl.etcdctl(["put", `${prefix}good`, '{"v":2}']);
-      await waitFor(() => recorder.view.has(`${prefix}good`), { what: "the repaired key" });
+      await eventually("the repaired key", () => recorder.view().has(`${prefix}good`), ETCD_WAIT);
       expect(recorder.updates.at(-1)).toMatchObject({ type: UpdateType.New, kv: { value: { v: 2 } } });
+      expect(recorder.violations).toEqual([]);
     } finally {
       await syncer.stop();
       await client.close();
@@ -50,7 +52,7 @@ describe("a core syncer over this client", () => {
     ];
     for (const key of written) await ctl.etcdctl(["put", key, JSON.stringify({ key })]);
     const client = createEtcdClient({ endpoints: endpoint });
-    const recorder = new Recorder();
+    const recorder = new RecordingCallbacks();
     const syncer = createWatcherSyncer(
       client,
       ["NetworkPolicy", "ippools", "FelixConfiguration"].map((kind) => ({ listOptions: { kind } })),
@@ -58,12 +60,13 @@ describe("a core syncer over this client", () => {
     );
     syncer.start();
     try {
-      await waitFor(() => recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
-      for (const key of written) expect(recorder.view.has(key), key).toBe(true);
+      await eventually("in sync", () => recorder.statuses.includes(SyncStatus.InSync), ETCD_WAIT);
+      for (const key of written) expect(recorder.view().has(key), key).toBe(true);
       const stored = await ctl.revisions("/calico/resources/v3/projectcalico.org/");
-      for (const key of written) expect(recorder.view.get(key)).toBe(stored.get(key));
+      for (const key of written) expect(recorder.view().get(key)).toBe(stored.get(key));
       await ctl.etcdctl(["del", written[0]!]);
-      await waitFor(() => !recorder.view.has(written[0]!), { what: "the delete" });
+      await eventually("the delete", () => !recorder.view().has(written[0]!), ETCD_WAIT);
+      expect(recorder.violations).toEqual([]);
     } finally {
       await syncer.stop();
       await client.close();
@@ -81,16 +84,17 @@ describe("several endpoints", () => {
       requestTimeoutMs: 2_000,
       stallTimeoutMs: 2_000,
     });
-    const recorder = new Recorder();
+    const recorder = new RecordingCallbacks();
     const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } }], recorder, {
       minResyncInterval: 50,
       listRetryInterval: 100,
     });
     syncer.start();
     try {
-      await waitFor(() => recorder.statuses.includes(SyncStatus.InSync), { what: "in sync" });
+      await eventually("in sync", () => recorder.statuses.includes(SyncStatus.InSync), ETCD_WAIT);
       await ctl.etcdctl(["put", `${prefix}b`, "{}"]);
-      await waitFor(() => recorder.view.size === 2, { what: "the watched put" });
+      await eventually("the watched put", () => recorder.view().size === 2, ETCD_WAIT);
+      expect(recorder.violations).toEqual([]);
     } finally {
       await syncer.stop();
       await client.close();

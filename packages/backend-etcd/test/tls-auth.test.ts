@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { ConnectionRefusedError, createWatcherSyncer, DatastoreError, SyncStatus } from "@watchersyncer/core";
+import { eventually, NEVER_ABORTED, RecordingCallbacks } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEtcdClient } from "../src/index.js";
-import { EtcdServer, type EtcdServerTls, waitFor } from "./etcd-server.js";
-import { EventCollector, never, Recorder, uniquePrefix } from "./helpers.js";
+import { ETCD_WAIT, EtcdServer, type EtcdServerTls } from "./etcd-server.js";
+import { EventCollector, uniquePrefix } from "./helpers.js";
 
 const run = promisify(execFile);
 
@@ -93,12 +94,12 @@ describe("TLS", () => {
     });
     try {
       await server.etcdctl(["put", `${prefix}a`, '{"secure":true}']);
-      const list = await client.list({ kind: "x", prefix }, "", never);
+      const list = await client.list({ kind: "x", prefix }, "", NEVER_ABORTED);
       expect(list.kvPairs.map((kv) => kv.value)).toEqual([{ secure: true }]);
       const watch = await client.watch(
         { kind: "x", prefix },
         { revision: list.revision, allowWatchBookmarks: false },
-        never,
+        NEVER_ABORTED,
       );
       const events = new EventCollector(watch);
       await server.etcdctl(["put", `${prefix}b`, "{}"]);
@@ -120,7 +121,7 @@ describe("TLS", () => {
         requestTimeoutMs: 5_000,
       });
       try {
-        await expect(client.list({ kind: "Node" }, "", never)).rejects.toSatisfy((err: unknown) =>
+        await expect(client.list({ kind: "Node" }, "", NEVER_ABORTED)).rejects.toSatisfy((err: unknown) =>
           ConnectionRefusedError.is(err),
         );
       } finally {
@@ -138,7 +139,7 @@ describe("TLS", () => {
       requestTimeoutMs: 5_000,
     });
     try {
-      await expect(client.list({ kind: "Node" }, "", never)).rejects.toSatisfy((err: unknown) =>
+      await expect(client.list({ kind: "Node" }, "", NEVER_ABORTED)).rejects.toSatisfy((err: unknown) =>
         DatastoreError.is(err),
       );
     } finally {
@@ -165,12 +166,12 @@ describe("username and password", () => {
     const client = createEtcdClient({ endpoints: server.endpoint, username: "root", password });
     try {
       await server.etcdctl(["put", `${prefix}a`, "{}"]);
-      const list = await client.list({ kind: "x", prefix }, "", never);
+      const list = await client.list({ kind: "x", prefix }, "", NEVER_ABORTED);
       expect(list.kvPairs.map((kv) => kv.key)).toEqual([`${prefix}a`]);
       const watch = await client.watch(
         { kind: "x", prefix },
         { revision: list.revision, allowWatchBookmarks: false },
-        never,
+        NEVER_ABORTED,
       );
       const events = new EventCollector(watch);
       await server.etcdctl(["put", `${prefix}b`, "{}"]);
@@ -189,7 +190,7 @@ describe("username and password", () => {
         requestTimeoutMs: 5_000,
       });
       try {
-        await expect(client.list({ kind: "Node" }, "", never)).rejects.toSatisfy((err: unknown) =>
+        await expect(client.list({ kind: "Node" }, "", NEVER_ABORTED)).rejects.toSatisfy((err: unknown) =>
           DatastoreError.is(err),
         );
       } finally {
@@ -208,7 +209,7 @@ describe("username and password", () => {
       requestTimeoutMs: 2_000,
       grpcOptions: { "grpc.initial_reconnect_backoff_ms": 100, "grpc.max_reconnect_backoff_ms": 500 },
     });
-    const recorder = new Recorder();
+    const recorder = new RecordingCallbacks();
     const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "x", prefix } }], recorder, {
       minResyncInterval: 50,
       listRetryInterval: 200,
@@ -216,11 +217,16 @@ describe("username and password", () => {
     syncer.start();
     try {
       await server.etcdctl(["put", `${prefix}before`, "{}"]);
-      await waitFor(() => recorder.view.has(`${prefix}before`), { what: "the first key" });
+      await eventually("the first key", () => recorder.view().has(`${prefix}before`), ETCD_WAIT);
       await server.restart();
       await server.etcdctl(["put", `${prefix}after`, "{}"]);
-      await waitFor(() => recorder.view.has(`${prefix}after`), { what: "the key written after the restart" });
+      await eventually(
+        "the key written after the restart",
+        () => recorder.view().has(`${prefix}after`),
+        ETCD_WAIT,
+      );
       expect(recorder.statuses.at(-1)).toBe(SyncStatus.InSync);
+      expect(recorder.violations).toEqual([]);
     } finally {
       await syncer.stop();
       await client.close();

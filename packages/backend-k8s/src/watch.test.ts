@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Clock, DatastoreError, silentLogger, type WatchEvent } from "@watchersyncer/core";
 import { ManualClock } from "@watchersyncer/core/testing";
+import { NEVER_ABORTED } from "@watchersyncer/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import type { KubernetesObject } from "./decode.js";
 import { KIND_TABLE } from "./resources.js";
@@ -32,7 +33,7 @@ async function streamFrom(script: Script): Promise<IncomingMessage> {
   });
 }
 
-function open(response: IncomingMessage, stallTimeoutMs = 10_000, signal = new AbortController().signal) {
+function open(response: IncomingMessage, stallTimeoutMs = 10_000, signal = NEVER_ABORTED) {
   return new KubernetesWatch({
     response,
     resource: KIND_TABLE.NetworkPolicy!,
@@ -71,7 +72,7 @@ async function liveWatch(clock: Clock) {
     resource: KIND_TABLE.NetworkPolicy!,
     operation: "watch networkpolicies",
     stallTimeoutMs: 1000,
-    signal: new AbortController().signal,
+    signal: NEVER_ABORTED,
     logger: silentLogger,
     clock,
   });

@@ -16,12 +16,15 @@ import {
   type Update,
   UpdateType,
 } from "@watchersyncer/core";
+import { eventually, NEVER_ABORTED } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const SERVER_BIN = new URL("../../k8s-test-server/dist/bin.js", import.meta.url);
 const POLICIES_PATH = "/apis/crd.projectcalico.org/v1";
 const KEY_PREFIX = "/calico/resources/v3/projectcalico.org/networkpolicies";
 const TEST_TIMEOUT_MS = 30_000;
+/** For `eventually`: within TEST_TIMEOUT_MS, with room for what follows. */
+const WAIT = { timeoutMs: 20_000, intervalMs: 25 };
 
 let server: Deno.ChildProcess | undefined;
 let serverUrl = "";
@@ -117,14 +120,6 @@ function keyOf(namespace: string, name: string): string {
   return `${KEY_PREFIX}/${namespace}/${name}`;
 }
 
-async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** A loopback port nothing listens on: bound, then released. */
 function closedPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -177,11 +172,7 @@ describe("backend-k8s under Deno", () => {
       for (const pageSize of [500, 2]) {
         const client = createKubernetesClient({ kubeconfigPath, pageSize });
         expect(client.server).toBe(serverUrl);
-        const list = await client.list(
-          { kind: "NetworkPolicy", namespace },
-          "",
-          new AbortController().signal,
-        );
+        const list = await client.list({ kind: "NetworkPolicy", namespace }, "", NEVER_ABORTED);
         const byKey = new Map(list.kvPairs.map((kv) => [kv.key, kv]));
         expect([...byKey.keys()].sort()).toEqual(
           created.map((o) => keyOf(namespace, o.metadata.name)).sort(),
@@ -223,7 +214,7 @@ describe("backend-k8s under Deno", () => {
       );
       try {
         syncer.start();
-        await eventually("InSync", () => statuses.includes(SyncStatus.InSync));
+        await eventually("InSync", () => statuses.includes(SyncStatus.InSync), WAIT);
         expect(statuses).toEqual([
           SyncStatus.WaitForDatastore,
           SyncStatus.ResyncInProgress,
@@ -237,13 +228,15 @@ describe("backend-k8s under Deno", () => {
           seeded.map((o) => [UpdateType.New, keyOf(namespace, o.metadata.name), o.metadata.resourceVersion]),
         );
 
-        await eventually("the syncer's watch", async () => (await openWatchesOnServer()) >= 1);
+        await eventually("the syncer's watch", async () => (await openWatchesOnServer()) >= 1, WAIT);
         const updated = (await api("PUT", `${POLICIES_PATH}/namespaces/${namespace}/networkpolicies/a`, {
           ...policyBody(namespace, "a", 42),
         })) as unknown as StoredObject;
         const keyA = keyOf(namespace, "a");
-        await eventually("the update of a", () =>
-          updates.some((u) => u.kv.key === keyA && u.kv.revision === updated.metadata.resourceVersion),
+        await eventually(
+          "the update of a",
+          () => updates.some((u) => u.kv.key === keyA && u.kv.revision === updated.metadata.resourceVersion),
+          WAIT,
         );
         const update = updates.find((u) => u.kv.revision === updated.metadata.resourceVersion)!;
         expect(update.type).toBe(UpdateType.Updated);
@@ -251,15 +244,21 @@ describe("backend-k8s under Deno", () => {
 
         await api("DELETE", `${POLICIES_PATH}/namespaces/${namespace}/networkpolicies/b`);
         const keyB = keyOf(namespace, "b");
-        await eventually("the deletion of b", () =>
-          updates.some((u) => u.kv.key === keyB && u.type === UpdateType.Deleted),
+        await eventually(
+          "the deletion of b",
+          () => updates.some((u) => u.kv.key === keyB && u.type === UpdateType.Deleted),
+          WAIT,
         );
         expect(updates.filter((u) => u.type === UpdateType.Deleted).map((u) => u.kv.key)).toEqual([keyB]);
         expect(statuses.at(-1)).toBe(SyncStatus.InSync);
 
         await syncer.stop();
         syncer = undefined;
-        await eventually("the watch to close on the server", async () => (await openWatchesOnServer()) === 0);
+        await eventually(
+          "the watch to close on the server",
+          async () => (await openWatchesOnServer()) === 0,
+          WAIT,
+        );
       } finally {
         await syncer?.stop();
         await client.close();
@@ -270,16 +269,15 @@ describe("backend-k8s under Deno", () => {
   it(
     "maps a refused connection and a missing resource to the core's errors",
     async () => {
-      const signal = new AbortController().signal;
       const refusedPath = `${tempDir}/kubeconfig-refused`;
       await Deno.writeTextFile(refusedPath, kubeconfigText(`http://127.0.0.1:${closedPort()}`));
       const refused = createKubernetesClient({ kubeconfigPath: refusedPath });
-      const connectionError = await rejectionOf(refused.list({ kind: "NetworkPolicy" }, "", signal));
+      const connectionError = await rejectionOf(refused.list({ kind: "NetworkPolicy" }, "", NEVER_ABORTED));
       expect(ConnectionRefusedError.is(connectionError)).toBe(true);
 
       const client = createKubernetesClient({ kubeconfigPath });
       const missing = { kind: "Widget", group: "widgets.example.com", version: "v1", resource: "widgets" };
-      const notFound = await rejectionOf(client.list(missing, "", signal));
+      const notFound = await rejectionOf(client.list(missing, "", NEVER_ABORTED));
       expect(ResourceDoesNotExistError.is(notFound)).toBe(true);
       expect(String((notFound as Error).message)).toContain("widgets");
       await client.close();

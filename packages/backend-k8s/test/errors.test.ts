@@ -7,13 +7,13 @@ import {
   type WatchEvent,
 } from "@watchersyncer/core";
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
+import { NEVER_ABORTED } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient, type KubernetesDatastoreClient } from "../src/index.js";
 import { clientFor, freshNamespace, kubeConfigFor, putPolicy, startStandIn } from "./support.js";
 
 let server: TestServer;
 let client: KubernetesDatastoreClient;
-const signal = new AbortController().signal;
 
 beforeAll(async () => {
   server = await startTestServer({ port: 0, bookmarkIntervalMs: 200 });
@@ -55,17 +55,17 @@ describe("status mapping against the test server", () => {
   it("429 maps to TooManyRequestsError with retryAfterMs from Retry-After, for list and watch", async () => {
     const ns = freshNamespace();
     server.faults.tooManyRequests({ count: 1, retryAfterSeconds: 3, path: `/namespaces/${ns}/` });
-    const listErr = await rejection(client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal));
+    const listErr = await rejection(client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED));
     expect(TooManyRequestsError.is(listErr)).toBe(true);
     expect((listErr as TooManyRequestsError).retryAfterMs).toBe(3000);
 
-    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
     server.faults.tooManyRequests({ count: 1, retryAfterSeconds: 2, path: `/namespaces/${ns}/` });
     const watchErr = await rejection(
       client.watch(
         { kind: "NetworkPolicy", namespace: ns },
         { revision: list.revision, allowWatchBookmarks: true },
-        signal,
+        NEVER_ABORTED,
       ),
     );
     expect(TooManyRequestsError.is(watchErr)).toBe(true);
@@ -75,11 +75,13 @@ describe("status mapping against the test server", () => {
   it("504 'Too large resource version' maps to ResourceExpiredError; a plain 504 does not", async () => {
     const ns = freshNamespace();
     server.faults.gatewayTimeout({ count: 1, tooLargeResourceVersion: true, path: `/namespaces/${ns}/` });
-    const tooLarge = await rejection(client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal));
+    const tooLarge = await rejection(
+      client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED),
+    );
     expect(ResourceExpiredError.is(tooLarge)).toBe(true);
 
     server.faults.gatewayTimeout({ count: 1, tooLargeResourceVersion: false, path: `/namespaces/${ns}/` });
-    const plain = await rejection(client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal));
+    const plain = await rejection(client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED));
     expect(DatastoreError.is(plain)).toBe(true);
     expect(ResourceExpiredError.is(plain)).toBe(false);
   });
@@ -87,7 +89,7 @@ describe("status mapping against the test server", () => {
   it("a list at a revision far in the future ends in ResourceExpiredError (504 too large)", async () => {
     const future = String(Number(server.resourceVersion) + 1_000_000);
     const err = await rejection(
-      client.list({ kind: "NetworkPolicy", namespace: freshNamespace() }, future, signal),
+      client.list({ kind: "NetworkPolicy", namespace: freshNamespace() }, future, NEVER_ABORTED),
     );
     expect(ResourceExpiredError.is(err)).toBe(true);
   }, 20_000);
@@ -98,7 +100,11 @@ describe("status mapping against the test server", () => {
     putPolicy(server, ns, "a", { spec: { order: 2 } });
     server.compact();
     const watch = await client
-      .watch({ kind: "NetworkPolicy", namespace: ns }, { revision: first, allowWatchBookmarks: true }, signal)
+      .watch(
+        { kind: "NetworkPolicy", namespace: ns },
+        { revision: first, allowWatchBookmarks: true },
+        NEVER_ABORTED,
+      )
       .catch((err: unknown) => err);
     if (watch instanceof Error) {
       // An HTTP 410 on the request is the other way a server may say it.
@@ -111,11 +117,11 @@ describe("status mapping against the test server", () => {
 
   it("expireWatches (in-stream ERROR 410) ends the watch with a ResourceExpiredError event", async () => {
     const ns = freshNamespace();
-    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
     const watch = await client.watch(
       { kind: "NetworkPolicy", namespace: ns },
       { revision: list.revision, allowWatchBookmarks: false },
-      signal,
+      NEVER_ABORTED,
     );
     const reading = readEvents(watch, 10);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -126,9 +132,9 @@ describe("status mapping against the test server", () => {
 
   it("a resource that is not installed maps to ResourceDoesNotExistError", async () => {
     const options = { kind: "Widget", group: "example.com", version: "v1", resource: "widgets" };
-    expect(ResourceDoesNotExistError.is(await rejection(client.list(options, "", signal)))).toBe(true);
+    expect(ResourceDoesNotExistError.is(await rejection(client.list(options, "", NEVER_ABORTED)))).toBe(true);
     const watchErr = await rejection(
-      client.watch(options, { revision: "1", allowWatchBookmarks: true }, signal),
+      client.watch(options, { revision: "1", allowWatchBookmarks: true }, NEVER_ABORTED),
     );
     expect(ResourceDoesNotExistError.is(watchErr)).toBe(true);
   });
@@ -137,10 +143,10 @@ describe("status mapping against the test server", () => {
     const closed = await startTestServer({ port: 0 });
     const refusing = createKubernetesClient({ kubeConfig: kubeConfigFor(closed) });
     await closed.close();
-    const listErr = await rejection(refusing.list({ kind: "NetworkPolicy" }, "", signal));
+    const listErr = await rejection(refusing.list({ kind: "NetworkPolicy" }, "", NEVER_ABORTED));
     expect(ConnectionRefusedError.is(listErr)).toBe(true);
     const watchErr = await rejection(
-      refusing.watch({ kind: "NetworkPolicy" }, { revision: "1", allowWatchBookmarks: true }, signal),
+      refusing.watch({ kind: "NetworkPolicy" }, { revision: "1", allowWatchBookmarks: true }, NEVER_ABORTED),
     );
     expect(ConnectionRefusedError.is(watchErr)).toBe(true);
   });
@@ -157,14 +163,18 @@ describe("status mapping against the test server", () => {
       const kubeConfig = denying.kubeConfig();
       const denied = createKubernetesClient({ kubeConfig });
       const unauthorized = (await rejection(
-        denied.list({ kind: "GlobalNetworkPolicy" }, "", signal),
+        denied.list({ kind: "GlobalNetworkPolicy" }, "", NEVER_ABORTED),
       )) as Error;
       expect(DatastoreError.is(unauthorized)).toBe(true);
       expect(unauthorized.message).toMatch(/unauthorized/);
       expect(unauthorized.message).toMatch(/globalnetworkpolicies/);
       code = 403;
       const forbidden = (await rejection(
-        denied.watch({ kind: "Pod", namespace: "x" }, { revision: "1", allowWatchBookmarks: true }, signal),
+        denied.watch(
+          { kind: "Pod", namespace: "x" },
+          { revision: "1", allowWatchBookmarks: true },
+          NEVER_ABORTED,
+        ),
       )) as Error;
       expect(forbidden.message).toMatch(/forbidden/);
       expect(forbidden.message).toMatch(/pods/);
@@ -177,11 +187,11 @@ describe("status mapping against the test server", () => {
   it("a stalled watch ends with an error event after stallTimeoutMs", async () => {
     const stallClient = clientFor(server, { stallTimeoutMs: 800 });
     const ns = freshNamespace();
-    const list = await stallClient.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+    const list = await stallClient.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
     const watch = await stallClient.watch(
       { kind: "NetworkPolicy", namespace: ns },
       { revision: list.revision, allowWatchBookmarks: true },
-      signal,
+      NEVER_ABORTED,
     );
     server.faults.stall();
     try {
@@ -194,11 +204,11 @@ describe("status mapping against the test server", () => {
 
   it("a corrupted watch line ends the watch with a DatastoreError event, guessing nothing", async () => {
     const ns = freshNamespace();
-    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
     const watch = await client.watch(
       { kind: "NetworkPolicy", namespace: ns },
       { revision: list.revision, allowWatchBookmarks: false },
-      signal,
+      NEVER_ABORTED,
     );
     const reading = readEvents(watch, 10);
     await new Promise((resolve) => setTimeout(resolve, 100));

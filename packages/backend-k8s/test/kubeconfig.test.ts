@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatastoreError } from "@watchersyncer/core";
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
+import { NEVER_ABORTED } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient } from "../src/index.js";
 import { freshNamespace, policyKey, putPolicy } from "./support.js";
 
 let server: TestServer;
 let dir: string;
-const signal = new AbortController().signal;
 
 beforeAll(async () => {
   server = await startTestServer({ port: 0 });
@@ -28,7 +28,7 @@ describe("kubeconfig loading", () => {
     putPolicy(server, ns, "a");
     const client = createKubernetesClient({ kubeconfigPath: path });
     expect(client.server).toBe(server.url);
-    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([policyKey(ns, "a")]);
   });
 
@@ -60,7 +60,7 @@ current-context: dead
     putPolicy(server, ns, "b");
     const client = createKubernetesClient({ kubeconfigPath: path, context: "live" });
     expect(client.server).toBe(server.url);
-    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([policyKey(ns, "b")]);
     expect(createKubernetesClient({ kubeconfigPath: path }).server).toBe("http://127.0.0.1:1");
     expect(() => createKubernetesClient({ kubeconfigPath: path, context: "nope" })).toThrowError(

@@ -1,4 +1,5 @@
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
+import { NEVER_ABORTED } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient, type KubernetesDatastoreClient } from "../src/index.js";
 import {
@@ -13,7 +14,6 @@ import {
 } from "./support.js";
 
 let server: TestServer;
-const signal = new AbortController().signal;
 
 beforeAll(async () => {
   server = await startTestServer({ port: 0, bookmarkIntervalMs: 200 });
@@ -64,7 +64,7 @@ describe("list", () => {
     }, 1);
     let list: Awaited<ReturnType<KubernetesDatastoreClient["list"]>>;
     try {
-      list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+      list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
     } finally {
       clearInterval(writer);
     }
@@ -79,7 +79,7 @@ describe("list", () => {
 
   it("falls back to one unpaginated list when the continue token expires", async () => {
     const { messages } = await listWhileCompacting(async (ns, client) => {
-      const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+      const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
       const keys = list.kvPairs.map((kv) => kv.key);
       for (let i = 0; i < 20; i++) expect(keys).toContain(policyKey(ns, `p${i}`));
       expect(new Set(keys).size).toBe(keys.length);
@@ -99,7 +99,7 @@ describe("list", () => {
     const list = await clientFor(server, { pageSize: 1 }).list(
       { kind: "NetworkPolicy", namespace: ns },
       "",
-      signal,
+      NEVER_ABORTED,
     );
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([policyKey(ns, "good")]);
     expect(list.kvPairs[0]!.value).toMatchObject({
@@ -114,7 +114,7 @@ describe("list", () => {
     const ns = freshNamespace();
     const rv = putPolicy(server, ns, "a");
     const client = clientFor(server);
-    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, rv, signal);
+    const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, rv, NEVER_ABORTED);
     expect(Number(list.revision)).toBeGreaterThanOrEqual(Number(rv));
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([policyKey(ns, "a")]);
   });
@@ -137,15 +137,15 @@ describe("list", () => {
       },
     );
     const client = clientFor(server);
-    const pods = await client.list({ kind: "Pod", namespace: ns }, "", signal);
+    const pods = await client.list({ kind: "Pod", namespace: ns }, "", NEVER_ABORTED);
     expect(pods.kvPairs.map((kv) => kv.key)).toEqual([`/k8s/core/v1/pods/${ns}/web`]);
     const explicit = await client.list(
       { kind: "x", group: "", version: "v1", resource: "pods", namespace: ns },
       "",
-      signal,
+      NEVER_ABORTED,
     );
     expect(explicit.kvPairs.map((kv) => kv.key)).toEqual([`/k8s/core/v1/pods/${ns}/web`]);
-    const sets = await client.list({ kind: "GlobalNetworkSet" }, "", signal);
+    const sets = await client.list({ kind: "GlobalNetworkSet" }, "", NEVER_ABORTED);
     expect(sets.kvPairs.map((kv) => kv.key)).toContain(
       `/calico/resources/v3/projectcalico.org/globalnetworksets/gns-${ns}`,
     );
@@ -159,12 +159,12 @@ describe("list", () => {
     const streamed = await clientFor(server, { watchList: true, logger }).list(
       { kind: "NetworkPolicy", namespace: ns },
       "",
-      signal,
+      NEVER_ABORTED,
     );
     const paged = await clientFor(server, { pageSize: 2 }).list(
       { kind: "NetworkPolicy", namespace: ns },
       "",
-      signal,
+      NEVER_ABORTED,
     );
     const sorted = (l: typeof paged) => l.kvPairs.map((kv) => `${kv.key}@${kv.revision}`).sort();
     expect(sorted(streamed)).toEqual(sorted(paged));
@@ -205,7 +205,7 @@ describe("list", () => {
       const { logger, messages } = infoRecorder();
       const client = createKubernetesClient({ kubeConfig, watchList: true, logger });
       for (let i = 0; i < 2; i++) {
-        const list = await client.list({ kind: "NetworkPolicy", namespace: "n" }, "", signal);
+        const list = await client.list({ kind: "NetworkPolicy", namespace: "n" }, "", NEVER_ABORTED);
         expect(list.revision).toBe("5");
         expect(list.kvPairs.map((kv) => kv.key)).toEqual([policyKey("n", "a")]);
       }
@@ -230,7 +230,7 @@ describe("list", () => {
     try {
       const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig() });
       const pages: string[][] = [];
-      const listed = client.listInPages({ kind: "NetworkPolicy" }, "", signal, (page) => {
+      const listed = client.listInPages({ kind: "NetworkPolicy" }, "", NEVER_ABORTED, (page) => {
         pages.push(page.kvPairs.map((kv) => kv.key));
         if (pages.length === 1) sendRest();
       });
@@ -264,7 +264,7 @@ describe("list", () => {
       try {
         const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig(), pageSize: 2 });
         const keys: string[] = [];
-        const listed = await client.listInPages({ kind: "NetworkPolicy" }, "", signal, (page) => {
+        const listed = await client.listInPages({ kind: "NetworkPolicy" }, "", NEVER_ABORTED, (page) => {
           keys.push(...page.kvPairs.map((kv) => kv.key));
         });
         expect(listed).toEqual({ revision: "5" });
@@ -294,14 +294,14 @@ describe("list", () => {
         const { logger, messages } = infoRecorder();
         const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig(), pageSize: 2, logger });
         const keys = new Set<string>();
-        await client.listInPages({ kind: "NetworkPolicy" }, "", signal, (page) => {
+        await client.listInPages({ kind: "NetworkPolicy" }, "", NEVER_ABORTED, (page) => {
           for (const kv of page.kvPairs) keys.add(kv.key);
         });
         expect([...keys]).toEqual(["a", "b", "c", "d"].map((name) => policyKey("n", name)));
         expect(messages).toContain("a page asked for ahead failed; asking for it again");
         secondPageRequests = 0;
         // list() returns a snapshot: each key once, although "c" was read twice.
-        const list = await client.list({ kind: "NetworkPolicy" }, "", signal);
+        const list = await client.list({ kind: "NetworkPolicy" }, "", NEVER_ABORTED);
         expect(list.kvPairs.map((kv) => kv.key)).toEqual(
           ["a", "b", "c", "d"].map((name) => policyKey("n", name)),
         );
@@ -323,7 +323,9 @@ describe("list", () => {
       });
       try {
         const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig(), pageSize: 1 });
-        await expect(client.list({ kind: "NetworkPolicy" }, "", signal)).rejects.toThrow(/closed before/);
+        await expect(client.list({ kind: "NetworkPolicy" }, "", NEVER_ABORTED)).rejects.toThrow(
+          /closed before/,
+        );
       } finally {
         await standIn.close();
       }
@@ -379,13 +381,13 @@ describe("list", () => {
       putPolicy(server, ns, `p${i}`, { spec: { order: i, note: "x".repeat(200) } });
     for (const pageSize of [0, 150]) {
       const client = clientFor(server, { pageSize });
-      const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", signal);
+      const list = await client.list({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED);
       let parts = 0;
       const handedOver: typeof list.kvPairs = [];
       const { revision } = await client.listInPages(
         { kind: "NetworkPolicy", namespace: ns },
         "",
-        signal,
+        NEVER_ABORTED,
         (page) => {
           parts++;
           handedOver.push(...page.kvPairs);
@@ -401,7 +403,7 @@ describe("list", () => {
   it("listInPages after an expired continue token: objects may come twice, the final list is complete", async () => {
     const seen = new Map<string, number>();
     const { ns, messages } = await listWhileCompacting(async (ns, client) => {
-      await client.listInPages({ kind: "NetworkPolicy", namespace: ns }, "", signal, (page) => {
+      await client.listInPages({ kind: "NetworkPolicy", namespace: ns }, "", NEVER_ABORTED, (page) => {
         for (const kv of page.kvPairs) seen.set(kv.key, (seen.get(kv.key) ?? 0) + 1);
       });
     });
@@ -424,7 +426,7 @@ describe("list", () => {
     });
     try {
       const client = createKubernetesClient({ kubeConfig: standIn.kubeConfig() });
-      await expect(client.list({ kind: "NetworkPolicy" }, "", signal)).rejects.toThrow(
+      await expect(client.list({ kind: "NetworkPolicy" }, "", NEVER_ABORTED)).rejects.toThrow(
         /list networkpolicies.*(response is not a list|closed before)/,
       );
     } finally {

@@ -87,15 +87,6 @@ export function serverView(
   return view;
 }
 
-/** Polls `check` until it holds or `timeoutMs` passes. */
-export async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** What a syncer asked of the client and which error events its watches produced. */
 export interface ClientTrace {
   lists: number;

@@ -6,11 +6,10 @@ import {
   UpdateType,
 } from "@watchersyncer/core";
 import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
-import { RecordingCallbacks } from "@watchersyncer/testkit";
+import { eventually, RecordingCallbacks } from "@watchersyncer/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   clientFor,
-  eventually,
   freshNamespace,
   NETWORK_POLICIES,
   policy,
@@ -102,7 +101,7 @@ describe("a core watcher-syncer over the Kubernetes client", () => {
     const { callbacks, trace } = startSyncer(ns);
     await callbacks.waitForStatus(SyncStatus.InSync, settle);
     await waitForServerView(callbacks, ns, all);
-    await eventually(() => trace.watchesOpened >= 1, 10_000, "the syncer's watch");
+    await eventually("the syncer's watch", () => trace.watchesOpened >= 1);
     const listsBefore = trace.lists;
 
     // Outage: nothing flows; meanwhile objects vanish and history is compacted away.
@@ -134,7 +133,7 @@ describe("a core watcher-syncer over the Kubernetes client", () => {
       for (const name of all) putPolicy(server, ns, name);
       const { callbacks, trace } = startSyncer(ns, listing);
       await callbacks.waitForStatus(SyncStatus.InSync, settle);
-      await eventually(() => trace.watchesOpened >= 1, 10_000, "the syncer's watch");
+      await eventually("the syncer's watch", () => trace.watchesOpened >= 1);
       server.faults.stall();
       server.remove(NETWORK_POLICIES, "q0", ns);
       server.remove(NETWORK_POLICIES, "q1", ns);
@@ -169,7 +168,7 @@ describe("a core watcher-syncer over the Kubernetes client", () => {
     const { callbacks, trace } = startSyncer(ns, { stallTimeoutMs: 700 });
     await callbacks.waitForStatus(SyncStatus.InSync, settle);
     await waitForServerView(callbacks, ns, all);
-    await eventually(() => trace.watchesOpened >= 1, 10_000, "the syncer's watch");
+    await eventually("the syncer's watch", () => trace.watchesOpened >= 1);
     server.faults.stall();
     for (const name of all.slice(1)) putPolicy(server, ns, name);
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -186,7 +185,7 @@ describe("a core watcher-syncer over the Kubernetes client", () => {
     const { callbacks, trace } = startSyncer(ns);
     await callbacks.waitForStatus(SyncStatus.InSync, settle);
     await waitForServerView(callbacks, ns, all);
-    await eventually(() => trace.watchesOpened >= 1, 10_000, "the syncer's watch");
+    await eventually("the syncer's watch", () => trace.watchesOpened >= 1);
     const listsBefore = trace.lists;
     server.faults.corruptNextWatchLine();
     for (const name of all.slice(1)) putPolicy(server, ns, name);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { DatastoreError } from "@watchersyncer/core";
+import { NEVER_ABORTED } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient, KUBERNETES_CLIENT_DEFAULTS } from "../src/index.js";
 import { TEST_CERT, TEST_KEY } from "./fixtures/tls.js";
@@ -19,7 +20,6 @@ const seen: {
   path?: string;
   sessionReused?: boolean;
 }[] = [];
-const signal = new AbortController().signal;
 
 beforeAll(async () => {
   server = https.createServer(
@@ -94,7 +94,7 @@ async function clientWith(options: { ca: boolean; clientCert: boolean }) {
 describe("TLS and auth through client-node's KubeConfig", () => {
   it("verifies the server with the kubeconfig's CA and presents the client certificate and token", async () => {
     const client = await clientWith({ ca: true, clientCert: true });
-    const list = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal);
+    const list = await client.list({ kind: "GlobalNetworkPolicy" }, "", NEVER_ABORTED);
     expect(list.revision).toBe("12");
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([
       "/calico/resources/v3/projectcalico.org/globalnetworkpolicies/g",
@@ -109,21 +109,25 @@ describe("TLS and auth through client-node's KubeConfig", () => {
 
   it("fails with a DatastoreError when the server's certificate is not trusted", async () => {
     const client = await clientWith({ ca: false, clientCert: true });
-    const err = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
+    const err = await client
+      .list({ kind: "GlobalNetworkPolicy" }, "", NEVER_ABORTED)
+      .catch((e: unknown) => e);
     expect(DatastoreError.is(err)).toBe(true);
     expect((err as Error).message).toMatch(/certificate/i);
   });
 
   it("fails with a DatastoreError when it has no client certificate to show", async () => {
     const client = await clientWith({ ca: true, clientCert: false });
-    const err = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
+    const err = await client
+      .list({ kind: "GlobalNetworkPolicy" }, "", NEVER_ABORTED)
+      .catch((e: unknown) => e);
     expect(DatastoreError.is(err)).toBe(true);
   });
 
   it("does the same for a kubeconfig file this package loads and prepares without client-node", async () => {
     await withKubeconfigFile(kubeconfig({ ca: true, clientCert: true }), async (path) => {
       const client = createKubernetesClient({ kubeconfigPath: path });
-      const list = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal);
+      const list = await client.list({ kind: "GlobalNetworkPolicy" }, "", NEVER_ABORTED);
       expect(list.revision).toBe("12");
       const request = seen[seen.length - 1]!;
       expect(request.authorization).toBe("Bearer secret-token");
@@ -131,7 +135,9 @@ describe("TLS and auth through client-node's KubeConfig", () => {
 
       await writeFile(path, kubeconfig({ ca: false, clientCert: true }));
       const untrusted = createKubernetesClient({ kubeconfigPath: path });
-      const err = await untrusted.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
+      const err = await untrusted
+        .list({ kind: "GlobalNetworkPolicy" }, "", NEVER_ABORTED)
+        .catch((e: unknown) => e);
       expect(DatastoreError.is(err)).toBe(true);
       expect((err as Error).message).toMatch(/certificate/i);
     });
@@ -141,7 +147,7 @@ describe("TLS and auth through client-node's KubeConfig", () => {
     await withKubeconfigFile(kubeconfig({ ca: true, clientCert: true }), async (path) => {
       const client = createKubernetesClient({ kubeconfigPath: path });
       const from = seen.length;
-      for (let i = 0; i < 3; i++) await client.list({ kind: "GlobalNetworkPolicy" }, "", signal);
+      for (let i = 0; i < 3; i++) await client.list({ kind: "GlobalNetworkPolicy" }, "", NEVER_ABORTED);
       const reused = seen.slice(from).map((request) => request.sessionReused);
       expect(reused[0]).toBe(false);
       expect(reused.slice(1)).toContain(true);
@@ -157,7 +163,9 @@ describe("TLS and auth through client-node's KubeConfig", () => {
       exec: { apiVersion: "client.authentication.k8s.io/v1", command: "/nonexistent/credential-plugin" },
     } as (typeof kubeConfig.users)[number];
     const client = createKubernetesClient({ kubeConfig });
-    const err = await client.list({ kind: "GlobalNetworkPolicy" }, "", signal).catch((e: unknown) => e);
+    const err = await client
+      .list({ kind: "GlobalNetworkPolicy" }, "", NEVER_ABORTED)
+      .catch((e: unknown) => e);
     expect(DatastoreError.is(err)).toBe(true);
     expect((err as Error).message).toMatch(/list globalnetworkpolicies.*cannot prepare the request/);
   });

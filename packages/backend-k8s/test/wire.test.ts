@@ -1,3 +1,4 @@
+import { NEVER_ABORTED } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient, KUBERNETES_CLIENT_DEFAULTS } from "../src/index.js";
 import { type StandIn, startStandIn } from "./support.js";
@@ -7,7 +8,6 @@ const LIMIT = KUBERNETES_CLIENT_DEFAULTS.pageSize;
 // A stand-in API server that records every request URL, to pin down the query parameters.
 let server: StandIn;
 let requests: URL[] = [];
-const signal = new AbortController().signal;
 
 beforeAll(async () => {
   server = await startStandIn((req, res) => {
@@ -44,7 +44,11 @@ function client(options: Parameters<typeof createKubernetesClient>[0] = {}) {
 describe("query parameters on the wire", () => {
   it("a list at '' pages with limit and continue only (a consistent read)", async () => {
     requests = [];
-    const list = await client().list({ kind: "Pod", namespace: "ns", labelSelector: "app=web" }, "", signal);
+    const list = await client().list(
+      { kind: "Pod", namespace: "ns", labelSelector: "app=web" },
+      "",
+      NEVER_ABORTED,
+    );
     expect(list.revision).toBe("50");
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([
       "/k8s/core/v1/pods/ns/p0",
@@ -61,7 +65,7 @@ describe("query parameters on the wire", () => {
 
   it("a list at a revision asks for NotOlderThan on the first page only; pageSize sets the limit", async () => {
     requests = [];
-    await client({ pageSize: 7 }).list({ kind: "Pod" }, "42", signal);
+    await client({ pageSize: 7 }).list({ kind: "Pod" }, "42", NEVER_ABORTED);
     expect(requests[0]!.searchParams.get("resourceVersion")).toBe("42");
     expect(requests[0]!.searchParams.get("resourceVersionMatch")).toBe("NotOlderThan");
     expect(requests[0]!.searchParams.get("limit")).toBe("7");
@@ -78,7 +82,7 @@ describe("query parameters on the wire", () => {
       const watch = await client({ random: () => value }).watch(
         { kind: "NetworkPolicy", namespace: "ns" },
         { revision: "77", allowWatchBookmarks: true },
-        signal,
+        NEVER_ABORTED,
       );
       const events = [];
       for await (const event of watch) events.push(event);

@@ -5,6 +5,7 @@ import {
   SyncStatus,
   TooManyRequestsError,
 } from "@watchersyncer/core";
+import { eventually } from "@watchersyncer/testkit";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
@@ -16,14 +17,6 @@ function value(families: Family[], name: string, labels: Record<string, string> 
   const family = families.find((f) => f.name === name);
   const sample = family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
   return sample?.value === undefined ? undefined : Number(sample.value);
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -55,14 +48,14 @@ describe("Prometheus metrics", () => {
     metrics.track(syncer);
     syncer.start();
     cleanups.push(() => syncer.stop());
-    await until(() => status === SyncStatus.InSync && store.openWatches === 1, "in sync and watching");
+    await eventually("in sync and watching", () => status === SyncStatus.InSync && store.openWatches === 1);
 
     store.put(store.keyFor({ ...kind, namespace: "ns1", name: "p9" }), { i: 9 });
     store.faults.bookmarkNow();
     store.faults.failNextList(new TooManyRequestsError("slow down"));
     store.faults.injectWatchError(new ResourceExpiredError("compacted"));
-    await until(() => updates === 6 && store.openWatches === 1, "the relist and a new watch");
-    await until(() => syncer.stats().resourceTypes[0]!.currentRevision === store.revision, "caught up");
+    await eventually("the relist and a new watch", () => updates === 6 && store.openWatches === 1);
+    await eventually("caught up", () => syncer.stats().resourceTypes[0]!.currentRevision === store.revision);
 
     const server = await startMetricsServer(metrics.registry, { host: "127.0.0.1", port: 0 });
     cleanups.push(() => server.close());

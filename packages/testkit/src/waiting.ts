@@ -11,12 +11,18 @@ export interface EventuallyOptions {
   timeoutMs?: number;
   /** Between checks. Default 10 ms. */
   intervalMs?: number;
+  /**
+   * When true, a check that throws counts as "not yet" and is tried again; the timeout error keeps
+   * the last such error as its `cause`. For checks that ask something still starting up (a server
+   * that refuses connections until it is ready). Default false: a throwing check fails at once.
+   */
+  retryErrors?: boolean;
 }
 
 /**
  * Checks `check` until it holds; throws `timed out after N ms waiting for <what>` when it does not
  * within the timeout. For state that settles asynchronously (a server, a syncer's view); with an
- * injected clock, advance the clock instead.
+ * injected clock, advance the clock instead. See `retryErrors` for checks that may throw.
  */
 export async function eventually(
   what: string,
@@ -26,8 +32,20 @@ export async function eventually(
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 10;
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  let lastError: unknown;
+  let failed = false;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (error) {
+      if (!options.retryErrors) throw error;
+      lastError = error;
+      failed = true;
+    }
+    if (Date.now() > deadline) {
+      const message = `timed out after ${timeoutMs} ms waiting for ${what}`;
+      throw failed ? new Error(message, { cause: lastError }) : new Error(message);
+    }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

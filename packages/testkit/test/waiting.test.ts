@@ -19,6 +19,46 @@ describe("waiting helpers", () => {
     );
   });
 
+  it("eventually() fails at once on a throwing check, unless told to retry errors", async () => {
+    const refused = new Error("connection refused");
+    await expect(
+      eventually("a throwing check", () => {
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+
+    let calls = 0;
+    await eventually(
+      "a check that throws twice",
+      () => {
+        if (++calls < 3) throw refused;
+        return true;
+      },
+      { retryErrors: true, intervalMs: 1 },
+    );
+    expect(calls).toBe(3);
+  });
+
+  it("eventually() keeps the last error a retried check threw as the timeout's cause", async () => {
+    let calls = 0;
+    const failure = await eventually(
+      "a server that never answers",
+      () => {
+        throw new Error(`refused ${++calls}`);
+      },
+      { retryErrors: true, timeoutMs: 30, intervalMs: 5 },
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe("timed out after 30 ms waiting for a server that never answers");
+    expect((failure as Error).cause).toEqual(new Error(`refused ${calls}`));
+    const quiet = await eventually("nothing", () => false, {
+      retryErrors: true,
+      timeoutMs: 10,
+      intervalMs: 5,
+    }).catch((error: unknown) => error);
+    expect((quiet as Error).cause).toBeUndefined();
+  });
+
   it("take() reads exactly count events and fails on an early end; drain() reads to the end", async () => {
     const queue = new WatchQueue();
     for (const key of ["/a", "/b", "/c"]) queue.push(added(key));
