@@ -185,7 +185,8 @@ export class DeliveryQueue<V> {
   }
 
   private observeDelivery(updates: number, startedAt: number): void {
-    if (this.observer === undefined) return;
+    // A call that settles after close() (stop() gave up waiting for it) is observed no more.
+    if (this.observer === undefined || this.closed) return;
     this.observer({
       type: "delivered",
       updates,

@@ -11,6 +11,7 @@ describe("syncer options", () => {
       watchPollInterval: 5000,
       maxErrorsPerRevision: 5,
       maxUpdatesToConsolidate: 1000,
+      stopTimeoutMs: 10_000,
     });
     expect(resolved).toEqual(WATCHER_SYNCER_DEFAULTS);
     expect(DEFAULTS).toBe(WATCHER_SYNCER_DEFAULTS);
@@ -21,6 +22,7 @@ describe("syncer options", () => {
     expect(() => resolveOptions({ minResyncInterval: -1 })).toThrow(/minResyncInterval/);
     expect(() => resolveOptions({ listRetryInterval: Number.NaN })).toThrow(/listRetryInterval/);
     expect(() => resolveOptions({ maxUpdatesToConsolidate: 0 })).toThrow(/maxUpdatesToConsolidate/);
+    expect(() => resolveOptions({ stopTimeoutMs: Number.POSITIVE_INFINITY })).toThrow(/stopTimeoutMs/);
     expect(resolveOptions({ maxErrorsPerRevision: 0 }).resolved.maxErrorsPerRevision).toBe(0);
   });
 });

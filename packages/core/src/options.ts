@@ -13,6 +13,11 @@ export interface WatcherSyncerOptions {
   maxErrorsPerRevision?: number;
   /** Most updates handed to one `onUpdates` call. Default 1000. */
   maxUpdatesToConsolidate?: number;
+  /**
+   * ms; the longest `stop()` waits for the consumer to take the final updates (S15). Past it,
+   * `stop()` logs a warning, drops what is still undelivered and resolves. Default 10000.
+   */
+  stopTimeoutMs?: number;
   /** Time source for every interval above; tests inject a fake one. Default: the system clock. */
   clock?: Clock;
   /** Default: silent. */
@@ -21,13 +26,14 @@ export interface WatcherSyncerOptions {
   observer?: SyncerObserver;
 }
 
-/** The numeric defaults of `WatcherSyncerOptions` (Calico's values). */
+/** The numeric defaults of `WatcherSyncerOptions` (Calico's values, where Calico has the option). */
 export const WATCHER_SYNCER_DEFAULTS = {
   minResyncInterval: 500,
   listRetryInterval: 1000,
   watchPollInterval: 5000,
   maxErrorsPerRevision: 5,
   maxUpdatesToConsolidate: 1000,
+  stopTimeoutMs: 10_000,
 } as const;
 
 /** @deprecated Use `WATCHER_SYNCER_DEFAULTS`; this name clashes with other packages' `DEFAULTS`. */

@@ -310,35 +310,50 @@ export class WatcherCache<V> {
     return "retry";
   }
 
-  /** Reads events until the watch ends or must be restarted. */
+  /**
+   * Reads events until the watch ends or must be restarted. The read is raced against the abort
+   * once per watch, not once per event: a watch that ignores `stop()` and the signal cannot hold
+   * up `stop()`, and the per-event path stays a plain `for await`. The abandoned read goes on in
+   * the background until its backend lets go; it checks `stopping` before touching anything, so
+   * whatever it yields late is discarded.
+   */
   private async consumeWatch(watch: Watch, signal: AbortSignal): Promise<void> {
     this.observation?.watchReading();
-    let reason: WatchEndReason = "closed";
-    let errorName: string | undefined;
+    let end: { reason: WatchEndReason; errorName?: string };
+    try {
+      end = await abortable(this.readWatch(watch, signal), signal);
+    } catch {
+      // Only the abort rejects: readWatch catches what the watch throws.
+      end = { reason: "stopped" };
+    } finally {
+      this.stopWatch();
+    }
+    if (signal.aborted) end = { reason: "stopped" };
+    this.observation?.watchEnded(end.reason, end.errorName);
+  }
+
+  private async readWatch(
+    watch: Watch,
+    signal: AbortSignal,
+  ): Promise<{ reason: WatchEndReason; errorName?: string }> {
     try {
       for await (const event of watch) {
         if (this.stopping) break;
         if (this.handleEvent(event)) {
-          reason = "error";
-          errorName = event.type === "error" ? toError(event.error).name : undefined;
-          break;
+          return {
+            reason: "error",
+            errorName: event.type === "error" ? toError(event.error).name : undefined,
+          };
         }
       }
-      if (!signal.aborted && reason === "closed") {
-        this.logger.debug("watch closed by the remote; re-watching", this.logFields());
-      }
+      if (!signal.aborted) this.logger.debug("watch closed by the remote; re-watching", this.logFields());
+      return { reason: "closed" };
     } catch (err) {
-      if (!signal.aborted) {
-        const error = toError(err);
-        reason = "error";
-        errorName = error.name;
-        this.onWatchError(error);
-      }
-    } finally {
-      this.stopWatch();
+      if (signal.aborted) return { reason: "stopped" };
+      const error = toError(err);
+      this.onWatchError(error);
+      return { reason: "error", errorName: error.name };
     }
-    if (signal.aborted) reason = "stopped";
-    this.observation?.watchEnded(reason, errorName);
   }
 
   /** Applies one watch event. Returns true when the watch must be restarted. */

@@ -1,5 +1,7 @@
+import type { Clock } from "./clock.js";
 import { DeliveryQueue } from "./delivery-queue.js";
 import { toError } from "./errors.js";
+import type { Logger } from "./logger.js";
 import type { SyncerObserver, SyncerStats } from "./observer.js";
 import { resolveOptions, type WatcherSyncerOptions } from "./options.js";
 import {
@@ -69,10 +71,14 @@ class DefaultWatcherSyncer<V> implements WatcherSyncer {
         new WatcherCache<V>({ client, resourceType, sink, options: resolved, clock, logger, observer }),
     );
     this.logger = logger;
+    this.clock = clock;
+    this.stopTimeoutMs = resolved.stopTimeoutMs;
   }
 
-  private readonly logger: ReturnType<typeof resolveOptions>["logger"];
+  private readonly logger: Logger;
   private readonly observer: SyncerObserver | undefined;
+  private readonly clock: Clock;
+  private readonly stopTimeoutMs: number;
 
   stats(): SyncerStats {
     return {
@@ -110,13 +116,35 @@ class DefaultWatcherSyncer<V> implements WatcherSyncer {
     }
     this.lifecycle = "stopping";
     this.abort.abort();
-    this.stopped = (async () => {
+    this.stopped = this.finishStopping();
+    return this.stopped;
+  }
+
+  /**
+   * S15: waits for every cache to end and for the consumer to take what they produced, but no
+   * longer than `stopTimeoutMs`: a consumer whose `onUpdates` never settles must not hold
+   * `stop()` for ever. Closing the queue is what guarantees that no callback runs afterwards.
+   */
+  private async finishStopping(): Promise<void> {
+    let timer: unknown;
+    const timedOut = new Promise<true>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve(true), this.stopTimeoutMs);
+    });
+    const finished = (async () => {
       await Promise.all(this.running);
       await this.queue.flush();
-      this.queue.close();
-      this.lifecycle = "stopped";
+      return false as const;
     })();
-    return this.stopped;
+    if (await Promise.race([finished, timedOut])) {
+      this.logger.warn("stop() timed out waiting for the consumer; undelivered updates are dropped", {
+        stopTimeoutMs: this.stopTimeoutMs,
+        queuedUpdates: this.queue.queuedUpdates,
+      });
+    } else {
+      this.clock.clearTimeout(timer);
+    }
+    this.queue.close();
+    this.lifecycle = "stopped";
   }
 
   private onCacheUpdate(update: Update<V>): void {

@@ -60,9 +60,13 @@ export class PendingWatch extends Pending<Watch> {
   ) {
     super(options, watchOptions.revision, signal);
   }
-  /** Accepts the watch and returns the handle through which the test feeds it events. */
-  open(): ScriptedWatch {
-    const watch = new ScriptedWatch();
+  /**
+   * Accepts the watch and returns the handle through which the test feeds it events. With
+   * `ignoreStop`, the watch is a buggy backend's: `stop()` is recorded but ends nothing, and (as
+   * every scripted call) it ignores the signal; a pending read waits for the next event.
+   */
+  open(options: { ignoreStop?: boolean } = {}): ScriptedWatch {
+    const watch = new ScriptedWatch(options.ignoreStop ?? false);
     this.resolve(watch);
     return watch;
   }
@@ -71,8 +75,12 @@ export class PendingWatch extends Pending<Watch> {
 /** A watch fed by the test: `emit` events, `close` as the remote, `throwError` from the iterator. */
 export class ScriptedWatch implements Watch {
   stopped = false;
+  /** Events the iterator handed out. */
+  yielded = 0;
   private readonly buffered: (IteratorResult<WatchEvent> | { throw: unknown })[] = [];
   private wake: (() => void) | null = null;
+
+  constructor(private readonly ignoreStop = false) {}
 
   emit(...events: WatchEvent[]): void {
     for (const event of events) this.buffered.push({ value: event, done: false });
@@ -88,7 +96,7 @@ export class ScriptedWatch implements Watch {
   }
   stop(): void {
     this.stopped = true;
-    this.notify();
+    if (!this.ignoreStop) this.notify();
   }
 
   private notify(): void {
@@ -99,7 +107,7 @@ export class ScriptedWatch implements Watch {
 
   async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
     for (;;) {
-      if (this.stopped) return;
+      if (this.stopped && !this.ignoreStop) return;
       const next = this.buffered.shift();
       if (next === undefined) {
         await new Promise<void>((resolve) => {
@@ -109,6 +117,7 @@ export class ScriptedWatch implements Watch {
       }
       if ("throw" in next) throw next.throw;
       if (next.done) return;
+      this.yielded++;
       yield next.value;
     }
   }

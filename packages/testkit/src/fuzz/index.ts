@@ -15,6 +15,7 @@
 //   tap/attempt-timing.ts         tap: when the syncer lists and watches, checked against S10–S12
 //   tap/planned-failure.ts        tap: failed lists and watches injected in front of any backend
 //   tap/tapped-watch.ts           tap: a watch whose events are seen as the syncer takes them
+//   tap/deaf-watch.ts             tap: a watch that ignores stop() and the abort, as a buggy backend's would
 //   fuzz-kinds.ts                 the fuzz's resource types and their processors (shared by syncer and oracle)
 //   fuzz-driver.ts                the backend driver contract (FuzzDriver and its factory)
 //   memory-driver.ts              a FuzzDriver over backend-memory's datastore

@@ -73,6 +73,10 @@ export class FuzzWorld {
   /** Lists the syncer received, per kind. */
   private readonly listsReceived = new Map<string, number>();
   private plannedFailures: ({ call: "list" | "watch"; kind: string } & PlannedFailure)[] = [];
+  /** Kinds whose next watch ignores `stop()` and the abort. Kept past quiescence: harmless to it. */
+  private plannedDeafWatches: string[] = [];
+  /** Lets go of the deaf watches' client calls once the history is over. */
+  private readonly deafWatches = new AbortController();
 
   private constructor(
     readonly driver: FuzzDriver,
@@ -139,6 +143,8 @@ export class FuzzWorld {
       intervals: this.simulated ? FUZZ_SYNCER_OPTIONS : undefined,
       violation: (message) => this.violation(message),
       takeFailure: (call, kind) => this.takeFailure(call, kind),
+      takeDeafWatch: (kind) => this.takeDeafWatch(kind),
+      deafSignal: this.deafWatches.signal,
       schedule: this.schedule,
       onListed: (kind) => {
         this.listsReceived.set(kind, this.listsOf(kind) + 1);
@@ -177,6 +183,8 @@ export class FuzzWorld {
       },
     );
     await this.driveUntil(() => settled, "stop() to resolve");
+    // A stop() that never resolves is a violation already; waiting for it would hang the history.
+    if (!settled) return;
     await stopped;
     consumer.seal();
     this.retired.push(consumer);
@@ -203,6 +211,21 @@ export class FuzzWorld {
       afterPages: midway.afterPages ?? 0,
       lateParts: midway.lateParts ?? false,
     });
+  }
+
+  /**
+   * The next watch of `kind` ignores `stop()` and the abort signal, as a buggy backend's would:
+   * `stop()` must not wait for it, and nothing it yields after `stop()` may reach the consumer (S15).
+   */
+  planDeafWatch(kind: string): void {
+    this.plannedDeafWatches.push(kind);
+  }
+
+  private takeDeafWatch(kind: string): boolean {
+    const index = this.plannedDeafWatches.indexOf(kind);
+    if (index < 0) return false;
+    this.plannedDeafWatches.splice(index, 1);
+    return true;
   }
 
   private takeFailure(call: "list" | "watch", kind: string): PlannedFailure | undefined {
@@ -426,6 +449,7 @@ export class FuzzWorld {
       void syncer.stop().catch(() => {});
     }
     this.slow = false;
+    this.deafWatches.abort();
     await this.driver.close();
   }
 }

@@ -112,6 +112,12 @@ const PLANTED_BUGS: PlantedBug[] = [
     replace: "",
   },
   {
+    name: "stop() waits for a watch that ignores stop() and the abort",
+    file: "watcher-cache.js",
+    find: "await abortable(this.readWatch(watch, signal), signal);",
+    replace: "await this.readWatch(watch, signal);",
+  },
+  {
     name: "stop() without the final deletes",
     file: "watcher-cache.js",
     find: "this.sendDeletes(this.table.clear());",
@@ -130,7 +136,7 @@ function copyCore(name: string): string {
     recursive: true,
     filter: (path) => !path.endsWith(".map") && !path.endsWith(".d.ts"),
   });
-  for (const entry of readdirSync(dir)) {
+  for (const entry of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
     if (!entry.endsWith(".js")) continue;
     const file = join(dir, entry);
     writeFileSync(file, readFileSync(file, "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, ""));

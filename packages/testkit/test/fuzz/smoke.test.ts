@@ -27,7 +27,14 @@ describe("fuzz smoke set (fixed seeds, memory backend, simulated time)", () => {
         expect(report.commandCounts[`${call}:${error}`] ?? 0, `${call}:${error}`).toBeGreaterThan(0);
       }
     }
-    for (const command of ["putUndecodable", "bookmark", "slowConsumer", "resume", "start"]) {
+    for (const command of [
+      "putUndecodable",
+      "bookmark",
+      "slowConsumer",
+      "resume",
+      "start",
+      "watchIgnoresStop",
+    ]) {
       expect(report.commandCounts[command] ?? 0, command).toBeGreaterThan(0);
     }
   }, 60_000);

@@ -2,7 +2,15 @@ import fc from "fast-check";
 import type { FuzzDriver } from "../fuzz-driver.js";
 import { FUZZ_NAMES, type FuzzKind } from "../fuzz-kinds.js";
 import { Compact, Delete, Put, PutUndecodable } from "./datastore-commands.js";
-import { Bookmark, DropWatches, FailListMidway, Fault, Resume, Stall } from "./fault-commands.js";
+import {
+  Bookmark,
+  DropWatches,
+  FailListMidway,
+  Fault,
+  Resume,
+  Stall,
+  WatchIgnoresStop,
+} from "./fault-commands.js";
 import { FAULT_NAMES } from "./fault-errors.js";
 import type { CommandCounter, FuzzCommand } from "./fuzz-command.js";
 import { SlowConsumer, StartSyncer, StopSyncer } from "./syncer-commands.js";
@@ -52,6 +60,8 @@ export function fuzzCommands(
       fc.tuple(fc.constantFrom(...FAULT_NAMES), kind).map(([error, k]) => new Fault(count, call, error, k)),
     );
   }
+  // Planned in the tapped client too: any backend's watch can be made to ignore stop().
+  arbitraries.push(kind.map((k) => new WatchIgnoresStop(count, k)));
   if (driver.pagedLists) {
     arbitraries.push(
       fc

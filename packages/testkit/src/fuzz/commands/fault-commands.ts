@@ -1,4 +1,4 @@
-// Failures of the backend: dropped watches, failed calls, bookmarks, stalls.
+// Failures of the backend: dropped watches, failed calls, watches that ignore stop(), bookmarks, stalls.
 
 import type { FuzzWorld } from "../world.js";
 import { FAULT_ERRORS, type FaultError } from "./fault-errors.js";
@@ -63,6 +63,23 @@ export class FailListMidway extends BaseCommand {
   toString() {
     const parts = `after ${this.afterPages} part${this.afterPages === 1 ? "" : "s"}`;
     return `failNextList(${this.error}, ${this.kind}, ${parts}${this.lateParts ? ", then the rest late" : ""})`;
+  }
+}
+
+/** The next watch of `kind` ignores `stop()` and the abort signal (a third-party backend's bug). */
+export class WatchIgnoresStop extends BaseCommand {
+  readonly name = "watchIgnoresStop";
+  constructor(
+    count: CommandCounter,
+    private readonly kind: string,
+  ) {
+    super(count);
+  }
+  protected apply(_m: FuzzModel, world: FuzzWorld) {
+    world.planDeafWatch(this.kind);
+  }
+  toString() {
+    return `nextWatchIgnoresStop(${this.kind})`;
   }
 }
 

@@ -11,6 +11,7 @@ import {
 import type { Schedule } from "../fuzz-driver.js";
 import type { ReferenceCache } from "../oracle/reference-cache.js";
 import { AttemptTiming, type SyncerIntervals } from "./attempt-timing.js";
+import { deafWatch } from "./deaf-watch.js";
 import {
   type Fail,
   failMidway,
@@ -27,6 +28,10 @@ export interface TapOptions {
   violation(message: string): void;
   /** A failure planned for the next call of `call` on `kind`, taken off the plan. */
   takeFailure(call: "list" | "watch", kind: string): PlannedFailure | undefined;
+  /** Whether the next watch of `kind` is to ignore `stop()` and the abort (taken off the plan). */
+  takeDeafWatch(kind: string): boolean;
+  /** The signal a deaf watch's client call gets instead of the syncer's; aborted when the history ends. */
+  deafSignal: AbortSignal;
   /** Set in simulated time: planned failures reach the syncer through it too. */
   schedule: Schedule | undefined;
   /** A list result reached the syncer. */
@@ -99,16 +104,18 @@ class ClientTap {
   async watch(listOptions: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
     this.timing.watchStarts(listOptions.kind);
     const planned = this.options.takeFailure("watch", listOptions.kind);
+    const deaf = planned === undefined && this.options.takeDeafWatch(listOptions.kind);
     let watch: Watch;
     try {
       watch =
         planned === undefined
-          ? await this.client.watch(listOptions, watchOptions, signal)
+          ? await this.client.watch(listOptions, watchOptions, deaf ? this.options.deafSignal : signal)
           : await this.fail<Watch>(planned.error, `watch ${listOptions.kind} failure`);
     } catch (error) {
       if (!signal.aborted) this.timing.watchFailed(listOptions.kind, error);
       throw error;
     }
+    if (deaf) watch = deafWatch(watch);
     const reference = this.referenceOf(listOptions);
     return tapWatch(watch, (event) => {
       if (!signal.aborted) reference?.applyEvent(event);
