@@ -5,6 +5,14 @@ import {
   ResourceExpiredError,
   TooManyRequestsError,
 } from "@watchersyncer/core";
+import { clipServerText } from "./server-text.js";
+
+/**
+ * The most of a Status message (or of a body that is not one) quoted in an error. More than the
+ * usual bound on server text: the API server's own messages (forbidden: user … cannot list …)
+ * run to about 200 characters and are what tells the reader what went wrong.
+ */
+const MAX_STATUS_DETAIL = 240;
 
 /** The parts of a `metav1.Status` this backend looks at. */
 export interface KubernetesStatus {
@@ -80,8 +88,11 @@ export class KubernetesApiError extends DatastoreError {
 /** Maps an HTTP failure or an in-stream `ERROR` Status to the core's error classes. */
 export function statusToDatastoreError(context: StatusContext): DatastoreError {
   const { code, status, operation } = context;
-  const detail = status?.message ?? context.bodyText?.slice(0, 200) ?? "";
-  const message = `${operation}: HTTP ${code}${status?.reason ? ` ${status.reason}` : ""}${detail ? `: ${detail}` : ""}`;
+  const rawDetail = typeof status?.message === "string" ? status.message : (context.bodyText ?? "");
+  const detail = clipServerText(rawDetail, MAX_STATUS_DETAIL);
+  const reason =
+    typeof status?.reason === "string" && status.reason !== "" ? ` ${clipServerText(status.reason)}` : "";
+  const message = `${operation}: HTTP ${code}${reason}${detail ? `: ${detail}` : ""}`;
   if (code === 410 || status?.reason === "Expired" || status?.reason === "Gone") {
     return new ResourceExpiredError(message);
   }
