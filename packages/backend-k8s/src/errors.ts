@@ -5,6 +5,7 @@ import {
   ResourceExpiredError,
   TooManyRequestsError,
 } from "@watchersyncer/core";
+import { redactedUrl } from "./redacted-url.js";
 import { clipServerText } from "./server-text.js";
 
 /**
@@ -128,18 +129,18 @@ const UNREACHABLE_CODES: ReadonlySet<unknown> = new Set([
 /**
  * Maps a thrown error, a transport failure (no HTTP response) above all, to the core's error
  * classes; a `DatastoreError` is returned as it is. `context` is what was being done ("list
- * networkpolicies (…)"), `server` the API server it went to.
+ * networkpolicies (…)"), `server` the API server it went to (printed without its userinfo).
  */
 export function toDatastoreError(err: unknown, context: string, server?: string): DatastoreError {
   if (DatastoreError.is(err)) return err;
   const code = (err as { code?: unknown } | null)?.code;
   const text = err instanceof Error ? err.message : String(err);
   if (code === "ECONNREFUSED") {
-    const by = server === undefined ? "" : ` by ${server}`;
+    const by = server === undefined ? "" : ` by ${redactedUrl(server)}`;
     return new ConnectionRefusedError(`${context}: connection refused${by}`, { cause: err });
   }
   if (UNREACHABLE_CODES.has(code)) {
-    const where = server ?? "the server";
+    const where = server === undefined ? "the server" : redactedUrl(server);
     return new ConnectionRefusedError(`${context}: cannot reach ${where}: ${text}`, { cause: err });
   }
   return new DatastoreError(`${context}: ${text}`, { cause: err });

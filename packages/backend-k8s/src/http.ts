@@ -11,6 +11,7 @@ import {
   type RequestInit,
   TokenFiles,
 } from "./kubeconfig/request-init.js";
+import { redactedUrl } from "./redacted-url.js";
 
 export interface KubernetesRequest {
   /** API path, e.g. `/apis/crd.projectcalico.org/v1/networkpolicies`. */
@@ -121,7 +122,7 @@ export class KubernetesHttp {
    */
   async get(request: KubernetesRequest): Promise<IncomingMessage> {
     const server = this.server;
-    const url = new URL(server.replace(/\/+$/, "") + request.path);
+    const url = requestUrl(server, request);
     for (const [name, value] of request.query) url.searchParams.append(name, value);
     let init: RequestInit;
     try {
@@ -149,6 +150,20 @@ export class KubernetesHttp {
       retryAfter: headerValue(response.headers["retry-after"]),
       bodyText,
     });
+  }
+}
+
+/**
+ * The request's URL on `server`. Node's "Invalid URL" error carries the whole input, userinfo and
+ * all, so it is replaced by one that prints the server as {@link redactedUrl} does.
+ */
+function requestUrl(server: string, request: KubernetesRequest): URL {
+  try {
+    return new URL(server.replace(/\/+$/, "") + request.path);
+  } catch {
+    throw new DatastoreError(
+      `${request.operation}: the kubeconfig's server is not a valid URL: ${redactedUrl(server)}`,
+    );
   }
 }
 
