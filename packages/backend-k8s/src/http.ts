@@ -180,7 +180,15 @@ function send(url: URL, options: SendOptions): Promise<IncomingMessage> {
   if (signal.aborted) return Promise.reject(abortError(signal));
   const requestFn = url.protocol === "https:" ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const req = requestFn(url, { method: "GET", agent: options.agent, headers: options.headers });
+    let req: http.ClientRequest;
+    try {
+      req = requestFn(url, { method: "GET", agent: options.agent, headers: options.headers });
+    } catch (err) {
+      // A client key or certificate that does not parse fails here, at once; OpenSSL's message
+      // names the routine, never the key.
+      reject(options.onTransportError(err));
+      return;
+    }
     const onAbort = () => req.destroy(abortError(signal));
     signal.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => {
