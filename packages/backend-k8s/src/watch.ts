@@ -179,7 +179,9 @@ export class KubernetesWatch implements Watch<KubernetesObject> {
         const status = (
           typeof raw.object === "object" && raw.object !== null ? raw.object : {}
         ) as KubernetesStatus;
-        this.queue.fail(statusToDatastoreError({ operation, code: status.code ?? 500, status }));
+        // A code that is not a number (a hostile server's string of megabytes) is no HTTP status.
+        const code = typeof status.code === "number" ? status.code : 500;
+        this.queue.fail(statusToDatastoreError({ operation, code, status }));
         return;
       }
       default:

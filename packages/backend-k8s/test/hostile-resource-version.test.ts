@@ -236,6 +236,16 @@ describe("other server text in messages and logs", () => {
     expect((events[0] as { error: Error }).error.message.length).toBeLessThan(600);
   });
 
+  it("an ERROR event whose code is a megabyte string is not quoted whole", async () => {
+    const path = await hostileServer({
+      list: () => list([]),
+      watch: () => [{ type: "ERROR", object: { kind: "Status", code: HUGE_RV, message: "m" } }],
+    });
+    const events = await watchEvents(path, "5");
+    expect(events.map((e) => e.type)).toEqual(["error"]);
+    expect((events[0] as { error: Error }).error.message.length).toBeLessThan(600);
+  });
+
   it("an event of a megabyte-long unknown type is logged with the type cut short", async () => {
     const path = await hostileServer({ list: () => list([]), watch: () => [{ type: HUGE_RV, object: {} }] });
     const logger = new MeasuringLogger();
