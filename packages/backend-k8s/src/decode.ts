@@ -1,5 +1,16 @@
 import { type KVPair, ParseError } from "@watchersyncer/core";
 import { type KubernetesResource, keyFor } from "./resources.js";
+import { checkResourceVersion, clipServerText } from "./server-text.js";
+
+/**
+ * The most of an unusable object's JSON kept as a ParseError's rawValue. The error is reported and
+ * may be logged; a multi-megabyte object (a hostile server's, say) would be copied whole into
+ * each, so its JSON is cut here and the rawValue is then not valid JSON.
+ */
+export const MAX_PARSE_ERROR_RAW_VALUE = 4096;
+
+/** The most of a key quoted in a ParseError's message; the name in it comes from the server. */
+const MAX_QUOTED_KEY = 200;
 
 /** A Kubernetes object as the API returns it (JSON). */
 export type KubernetesObject = Record<string, unknown> & {
@@ -51,6 +62,8 @@ function defectOf(resource: KubernetesResource, object: unknown): string | undef
   if (typeof name !== "string" || name === "") return "metadata.name is missing or empty";
   const rv = object.metadata.resourceVersion;
   if (typeof rv !== "string" || rv === "") return "metadata.resourceVersion is missing or empty";
+  const checked = checkResourceVersion(rv);
+  if (!checked.ok) return checked.why;
   // Calico's Go types decode `spec` into a struct; anything but an object fails there too.
   if (resource.calico && object.spec !== undefined && !isRecord(object.spec)) return "spec is not an object";
   return undefined;
@@ -66,11 +79,13 @@ export function decodeObject(resource: KubernetesResource, object: unknown): Dec
   if (defect !== undefined) {
     const rawKey = rawKeyOf(resource, object);
     const metadata = isRecord(object) && isRecord(object.metadata) ? object.metadata : undefined;
-    const revision = stringField(metadata, "resourceVersion");
+    const checked = checkResourceVersion(metadata?.resourceVersion);
+    const rawValue = clipServerText(JSON.stringify(object) ?? String(object), MAX_PARSE_ERROR_RAW_VALUE);
     return {
       ok: false,
-      error: new ParseError(rawKey, JSON.stringify(object) ?? String(object), `${rawKey}: ${defect}`),
-      revision: revision === "" ? undefined : revision,
+      error: new ParseError(rawKey, rawValue, `${clipServerText(rawKey, MAX_QUOTED_KEY)}: ${defect}`),
+      // A revision too long to watch from is no revision at all.
+      revision: checked.ok ? checked.revision : undefined,
     };
   }
   const value = object as KubernetesObject;

@@ -5,6 +5,15 @@ import {
   ResourceExpiredError,
   TooManyRequestsError,
 } from "@watchersyncer/core";
+import { redactedUrl } from "./redacted-url.js";
+import { clipServerText } from "./server-text.js";
+
+/**
+ * The most of a Status message (or of a body that is not one) quoted in an error. More than the
+ * usual bound on server text: the API server's own messages (forbidden: user … cannot list …)
+ * run to about 200 characters and are what tells the reader what went wrong.
+ */
+const MAX_STATUS_DETAIL = 240;
 
 /** The parts of a `metav1.Status` this backend looks at. */
 export interface KubernetesStatus {
@@ -80,8 +89,11 @@ export class KubernetesApiError extends DatastoreError {
 /** Maps an HTTP failure or an in-stream `ERROR` Status to the core's error classes. */
 export function statusToDatastoreError(context: StatusContext): DatastoreError {
   const { code, status, operation } = context;
-  const detail = status?.message ?? context.bodyText?.slice(0, 200) ?? "";
-  const message = `${operation}: HTTP ${code}${status?.reason ? ` ${status.reason}` : ""}${detail ? `: ${detail}` : ""}`;
+  const rawDetail = typeof status?.message === "string" ? status.message : (context.bodyText ?? "");
+  const detail = clipServerText(rawDetail, MAX_STATUS_DETAIL);
+  const reason =
+    typeof status?.reason === "string" && status.reason !== "" ? ` ${clipServerText(status.reason)}` : "";
+  const message = `${operation}: HTTP ${code}${reason}${detail ? `: ${detail}` : ""}`;
   if (code === 410 || status?.reason === "Expired" || status?.reason === "Gone") {
     return new ResourceExpiredError(message);
   }
@@ -117,18 +129,18 @@ const UNREACHABLE_CODES: ReadonlySet<unknown> = new Set([
 /**
  * Maps a thrown error, a transport failure (no HTTP response) above all, to the core's error
  * classes; a `DatastoreError` is returned as it is. `context` is what was being done ("list
- * networkpolicies (…)"), `server` the API server it went to.
+ * networkpolicies (…)"), `server` the API server it went to (printed without its userinfo).
  */
 export function toDatastoreError(err: unknown, context: string, server?: string): DatastoreError {
   if (DatastoreError.is(err)) return err;
   const code = (err as { code?: unknown } | null)?.code;
   const text = err instanceof Error ? err.message : String(err);
   if (code === "ECONNREFUSED") {
-    const by = server === undefined ? "" : ` by ${server}`;
+    const by = server === undefined ? "" : ` by ${redactedUrl(server)}`;
     return new ConnectionRefusedError(`${context}: connection refused${by}`, { cause: err });
   }
   if (UNREACHABLE_CODES.has(code)) {
-    const where = server ?? "the server";
+    const where = server === undefined ? "the server" : redactedUrl(server);
     return new ConnectionRefusedError(`${context}: cannot reach ${where}: ${text}`, { cause: err });
   }
   return new DatastoreError(`${context}: ${text}`, { cause: err });

@@ -11,6 +11,7 @@ import {
   type RequestInit,
   TokenFiles,
 } from "./kubeconfig/request-init.js";
+import { redactedUrl } from "./redacted-url.js";
 
 export interface KubernetesRequest {
   /** API path, e.g. `/apis/crd.projectcalico.org/v1/networkpolicies`. */
@@ -121,7 +122,7 @@ export class KubernetesHttp {
    */
   async get(request: KubernetesRequest): Promise<IncomingMessage> {
     const server = this.server;
-    const url = new URL(server.replace(/\/+$/, "") + request.path);
+    const url = requestUrl(server, request);
     for (const [name, value] of request.query) url.searchParams.append(name, value);
     let init: RequestInit;
     try {
@@ -152,6 +153,20 @@ export class KubernetesHttp {
   }
 }
 
+/**
+ * The request's URL on `server`. Node's "Invalid URL" error carries the whole input, userinfo and
+ * all, so it is replaced by one that prints the server as {@link redactedUrl} does.
+ */
+function requestUrl(server: string, request: KubernetesRequest): URL {
+  try {
+    return new URL(server.replace(/\/+$/, "") + request.path);
+  } catch {
+    throw new DatastoreError(
+      `${request.operation}: the kubeconfig's server is not a valid URL: ${redactedUrl(server)}`,
+    );
+  }
+}
+
 interface SendOptions {
   agent: http.Agent | undefined;
   headers: Record<string, string>;
@@ -165,7 +180,15 @@ function send(url: URL, options: SendOptions): Promise<IncomingMessage> {
   if (signal.aborted) return Promise.reject(abortError(signal));
   const requestFn = url.protocol === "https:" ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const req = requestFn(url, { method: "GET", agent: options.agent, headers: options.headers });
+    let req: http.ClientRequest;
+    try {
+      req = requestFn(url, { method: "GET", agent: options.agent, headers: options.headers });
+    } catch (err) {
+      // A client key or certificate that does not parse fails here, at once; OpenSSL's message
+      // names the routine, never the key.
+      reject(options.onTransportError(err));
+      return;
+    }
     const onAbort = () => req.destroy(abortError(signal));
     signal.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => {

@@ -13,7 +13,7 @@
  */
 export { createDatastoreClient } from "./create-datastore-client.js";
 export type { Decoded, KubernetesObject, KubernetesObjectMeta } from "./decode.js";
-export { decodeObject } from "./decode.js";
+export { decodeObject, MAX_PARSE_ERROR_RAW_VALUE } from "./decode.js";
 export {
   errorFromStatus,
   KubernetesApiError,
@@ -50,6 +50,7 @@ export {
   keyFor,
   resolveResource,
 } from "./resources.js";
+export { MAX_RESOURCE_VERSION_LENGTH } from "./server-text.js";
 export {
   INITIAL_EVENTS_END_ANNOTATION,
   KubernetesWatch,

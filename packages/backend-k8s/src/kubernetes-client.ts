@@ -96,7 +96,7 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
     this.settings = clientSettings(options);
   }
 
-  /** The API server URL of the current context. */
+  /** The API server URL of the current context, as configured (userinfo included: not for logs). */
   get server(): string {
     return this.http.server;
   }

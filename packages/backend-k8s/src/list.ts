@@ -5,6 +5,7 @@ import { type ListMetadata, readListPage } from "./list-page-reader.js";
 import { getPage, type ListRequest, listOperation, type OnListPage, pageQuery } from "./list-request.js";
 import { PageAhead } from "./page-ahead.js";
 import { describeResource } from "./resources.js";
+import { checkResourceVersion } from "./server-text.js";
 
 /**
  * What a caller that collects the list must hear besides its parts: `restart` when the list starts
@@ -85,11 +86,12 @@ async function listPaged(
     const next = continueOf(metadata);
     if (next === undefined) {
       ahead.cancel();
-      const revision = typeof metadata.resourceVersion === "string" ? metadata.resourceVersion : "";
-      if (revision === "") {
+      const checked = checkResourceVersion(metadata.resourceVersion);
+      if (!checked.ok) throw new DatastoreError(`${listOperation(request)}: the list's ${checked.why}`);
+      if (checked.revision === undefined) {
         throw new DatastoreError(`${listOperation(request)}: no metadata.resourceVersion`);
       }
-      return revision;
+      return checked.revision;
     }
     token = next;
     askedAhead = ahead.has(next);

@@ -12,6 +12,7 @@ import { StallTimer, WatchQueue } from "@watchersyncer/core/backend";
 import { decodeObject, type KubernetesObject } from "./decode.js";
 import { type KubernetesStatus, statusToDatastoreError } from "./errors.js";
 import type { KubernetesResource } from "./resources.js";
+import { checkResourceVersion, clipServerText } from "./server-text.js";
 import { WatchLines } from "./watch-lines.js";
 
 export interface KubernetesWatchOptions {
@@ -178,11 +179,16 @@ export class KubernetesWatch implements Watch<KubernetesObject> {
         const status = (
           typeof raw.object === "object" && raw.object !== null ? raw.object : {}
         ) as KubernetesStatus;
-        this.queue.fail(statusToDatastoreError({ operation, code: status.code ?? 500, status }));
+        // A code that is not a number (a hostile server's string of megabytes) is no HTTP status.
+        const code = typeof status.code === "number" ? status.code : 500;
+        this.queue.fail(statusToDatastoreError({ operation, code, status }));
         return;
       }
       default:
-        logger.warn("watch event of unknown type; ignored", { operation, type: String(raw.type) });
+        logger.warn("watch event of unknown type; ignored", {
+          operation,
+          type: clipServerText(String(raw.type)),
+        });
     }
   }
 
@@ -200,7 +206,15 @@ export class KubernetesWatch implements Watch<KubernetesObject> {
   }
 
   private onBookmark(object: unknown): void {
-    const revision = revisionOf(object);
+    const checked = checkResourceVersion(
+      (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion,
+    );
+    if (!checked.ok) {
+      // Watching from it would be refused (431) forever; ending the watch lets the core relist.
+      this.queue.fail(new DatastoreError(`${this.options.operation}: bookmark's ${checked.why}`));
+      return;
+    }
+    const revision = checked.revision;
     if (revision === undefined) {
       this.options.logger.warn("bookmark without a resourceVersion; ignored", {
         operation: this.options.operation,
@@ -217,12 +231,6 @@ export class KubernetesWatch implements Watch<KubernetesObject> {
 export const KubernetesWatchStream = KubernetesWatch;
 /** @deprecated use {@link KubernetesWatch} */
 export type KubernetesWatchStream = KubernetesWatch;
-
-function revisionOf(object: unknown): string | undefined {
-  const metadata = (object as { metadata?: { resourceVersion?: unknown } } | null)?.metadata;
-  const rv = metadata?.resourceVersion;
-  return typeof rv === "string" && rv !== "" ? rv : undefined;
-}
 
 function endsInitialEvents(object: unknown): boolean {
   const annotations = (object as { metadata?: { annotations?: Record<string, unknown> } } | null)?.metadata
