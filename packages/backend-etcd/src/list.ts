@@ -113,8 +113,8 @@ interface ReceivedPage {
 
 /**
  * One page. A response over the gRPC receive limit is asked for again from the same key at the
- * same revision with half as many keys, and the smaller size stays for the rest of the list; when
- * even one key does not fit, the list fails with an error that names it.
+ * same revision with half as many keys, and later pages start from the smaller size (see
+ * {@link PageLimit}); when even one key does not fit, the list fails with an error that names it.
  */
 async function readPage(request: SnapshotListRequest, read: PageRequest): Promise<ReceivedPage> {
   const { range, signal, logger } = request;
