@@ -108,6 +108,20 @@ describe("backend flags", () => {
     );
   });
 
+  it("takes --page-size for etcd as a positive integer", () => {
+    const etcd = ["watch", "--backend", "etcd", "--kind", "Node"];
+    expect(watchArgs([...etcd, "--page-size", "500"]).connection?.pageSize).toBe(500);
+    expect(watchArgs(etcd).connection?.pageSize).toBeUndefined();
+    for (const bad of ["0", "-1", "2.5", "1e3", "x", "", "99999999999999999999"]) {
+      expect(usageError([...etcd, `--page-size=${bad}`])).toBe(
+        `--page-size must be a positive integer (keys per etcd range request), got '${bad}'`,
+      );
+    }
+    expect(usageError(["watch", "--backend", "k8s", "--kind", "Pod", "--page-size", "10"])).toBe(
+      "option '--page-size' does not apply to backend k8s",
+    );
+  });
+
   it("the memory demo still checks its kinds up front", () => {
     expect(usageError(["watch", "--kind", "NetworkPolicy"])).toMatch(
       /^unknown kind 'NetworkPolicy' for backend memory \(expected one of: networkpolicies/,

@@ -1,7 +1,12 @@
-import { ConnectionRefusedError, DatastoreError, ResourceExpiredError } from "@watchersyncer/core";
+import {
+  ConnectionRefusedError,
+  DatastoreError,
+  ResourceExpiredError,
+  TooManyRequestsError,
+} from "@watchersyncer/core";
 import etcd3 from "etcd3";
 import { describe, expect, it } from "vitest";
-import { isInvalidAuthToken, toDatastoreError } from "./errors.js";
+import { isInvalidAuthToken, isMessageTooLarge, toDatastoreError } from "./errors.js";
 
 describe("toDatastoreError", () => {
   it("maps compacted and future revisions to ResourceExpiredError", () => {
@@ -36,6 +41,33 @@ describe("toDatastoreError", () => {
     expect(ResourceExpiredError.is(other)).toBe(false);
     const expired = new ResourceExpiredError("gone");
     expect(toDatastoreError(expired, "x")).toBe(expired);
+  });
+
+  it("keeps a response over the gRPC message limit recognisable, apart from etcd's back-pressure", () => {
+    // What grpc-js raises on this side (a plain Error with code 8) and what etcd3 makes of status 8.
+    const received = Object.assign(
+      new Error("8 RESOURCE_EXHAUSTED: Received message larger than max (8002859 vs 2097152)"),
+      { code: 8 },
+    );
+    const sent = new etcd3.GRPCResourceExhastedError(
+      "8 RESOURCE_EXHAUSTED: grpc: trying to send message larger than max (300000000 vs. 268435456)",
+    );
+    for (const err of [received, sent]) {
+      expect(isMessageTooLarge(err)).toBe(true);
+      const mapped = toDatastoreError(err, "list /p/");
+      expect(isMessageTooLarge(mapped)).toBe(true);
+      expect(DatastoreError.is(mapped)).toBe(true);
+      expect(ConnectionRefusedError.is(mapped)).toBe(false);
+      expect(TooManyRequestsError.is(mapped)).toBe(false);
+      expect(mapped.message).toContain("larger than max");
+      expect(mapped.message).toContain("message size limit");
+    }
+    const busy = new etcd3.GRPCResourceExhastedError("etcdserver: too many requests");
+    expect(isMessageTooLarge(busy)).toBe(false);
+    expect(TooManyRequestsError.is(toDatastoreError(busy, "list"))).toBe(true);
+    const full = new etcd3.GRPCResourceExhastedError("etcdserver: mvcc: database space exceeded");
+    expect(isMessageTooLarge(full)).toBe(false);
+    expect(isMessageTooLarge(new Error("other"))).toBe(false);
   });
 
   it("recognises an invalid auth token", () => {

@@ -37,6 +37,10 @@ export function toDatastoreError(err: unknown, context: string): DatastoreError 
   if (expiredMessages.some((m) => message.includes(m))) {
     return new ResourceExpiredError(full, { cause: err });
   }
+  if (isMessageTooLarge(err)) {
+    // Neither a connection problem nor back-pressure: the same request fails the same way again.
+    return new DatastoreError(`${full} (a response exceeded a gRPC message size limit)`, { cause: err });
+  }
   if (err instanceof etcd3.GRPCResourceExhastedError && message.includes("too many requests")) {
     return new TooManyRequestsError(full, { cause: err });
   }
@@ -48,6 +52,22 @@ export function toDatastoreError(err: unknown, context: string): DatastoreError 
     return new ConnectionRefusedError(full, { cause: err });
   }
   return new DatastoreError(full, { cause: err });
+}
+
+/**
+ * True when a response was bigger than a gRPC message limit: RESOURCE_EXHAUSTED (status 8) with
+ * "Received message larger than max" from this side's `maxReceiveMessageBytes`, or "trying to send
+ * message larger than max" from etcd's send limit. Looks through `cause`, so it also recognises the
+ * DatastoreError {@link toDatastoreError} made of it. Asking again for fewer keys can succeed.
+ */
+export function isMessageTooLarge(err: unknown): boolean {
+  // Other RESOURCE_EXHAUSTED errors ("too many requests", "database space exceeded") say nothing
+  // about the response's size, so the message decides, not the class.
+  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (describe(e).includes("larger than max")) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** True for errors that mean the auth token etcd gave us is no longer valid (e.g. etcd restarted). */

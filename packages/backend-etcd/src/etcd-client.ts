@@ -101,8 +101,10 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
       range: rangeFor(options, this.options.layout),
       revision,
       pageSize: this.options.pageSize,
+      maxReceiveMessageBytes: this.options.maxReceiveMessageBytes,
       requestTimeoutMs: this.options.requestTimeoutMs,
       signal,
+      logger: this.logger,
     };
   }
 

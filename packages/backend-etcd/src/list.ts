@@ -1,24 +1,40 @@
 import {
+  DatastoreError,
   type KVPair,
   type KVPairList,
   type KVPairListPage,
+  type Logger,
   ParseError,
   type Revision,
 } from "@watchersyncer/core";
 import { abortable, collectList, throwIfAborted } from "@watchersyncer/core/backend";
 import type { IRangeResponse, KVClient } from "etcd3";
 import { decodeKeyValue } from "./decode.js";
-import { toDatastoreError } from "./errors.js";
+import { isMessageTooLarge, toDatastoreError } from "./errors.js";
+import { keyFromBytes } from "./key-bytes.js";
 import type { KeyRange } from "./key-layout.js";
+import { PageLimit } from "./page-limit.js";
 
 export interface SnapshotListRequest {
   kv: KVClient;
   range: KeyRange;
   /** "" = latest. */
   revision: Revision;
+  /** Keys per page at most; fewer when pages would not fit {@link maxReceiveMessageBytes}. */
   pageSize: number;
+  /** The gRPC receive limit in force; `Infinity` when there is none. */
+  maxReceiveMessageBytes: number;
   requestTimeoutMs: number;
   signal: AbortSignal;
+  logger: Logger;
+}
+
+/** Where one page starts and at which revision; `limit` says how many keys to ask for. */
+interface PageRequest {
+  start: Buffer;
+  revision: Revision;
+  serializable: boolean;
+  limit: PageLimit;
 }
 
 /** The whole prefix as one list (see {@link listSnapshotInPages}). */
@@ -35,22 +51,37 @@ export function listSnapshot(request: SnapshotListRequest): Promise<KVPairList> 
  * The next page is requested before the current one is decoded: etcd (3.4) walks the rest of the
  * range to count it for every page, and that walk then runs while this process decodes instead of
  * after it.
+ *
+ * Pages hold at most `pageSize` keys and are sized to fit the gRPC receive limit (see
+ * {@link PageLimit}): a page that does not fit is read again, from the same key at the same
+ * revision, with fewer keys. A list fails for its size only when one value alone does not fit.
  */
 export async function listSnapshotInPages(
   request: SnapshotListRequest,
   onPage: (page: KVPairListPage) => void,
 ): Promise<{ revision: Revision }> {
   let revision = request.revision;
+  const limit = new PageLimit(request.pageSize, request.maxReceiveMessageBytes);
   // The first read of "latest" goes through consensus so the snapshot is not stale; later pages
   // name their revision, which any member can serve locally.
-  let page = await readPage(request, request.range.start, revision, revision !== "");
-  if (revision === "") revision = String(page.header.revision);
+  let page = await readPage(request, {
+    start: request.range.start,
+    revision,
+    serializable: revision !== "",
+    limit,
+  });
+  if (revision === "") revision = String(page.response.header.revision);
   for (;;) {
-    const nextStart = nextPageStart(page, request.pageSize);
-    const next = nextStart === undefined ? undefined : readPage(request, nextStart, revision, true);
+    // Sized before the read-ahead starts, so it already asks for no more than fits.
+    limit.afterPage(page.response);
+    const nextStart = nextPageStart(page);
+    const next =
+      nextStart === undefined
+        ? undefined
+        : readPage(request, { start: nextStart, revision, serializable: true, limit });
     // If decoding or onPage throws, the read in flight must not become an unhandled rejection.
     next?.catch(() => {});
-    onPage(decodePage(page));
+    onPage(decodePage(page.response));
     if (next === undefined) return { revision };
     page = await next;
   }
@@ -68,35 +99,93 @@ function decodePage(page: IRangeResponse): KVPairListPage {
 }
 
 /** Where the page after `page` starts, or undefined when `page` was the last. */
-function nextPageStart(page: IRangeResponse, pageSize: number): Buffer | undefined {
-  const last = page.kvs[page.kvs.length - 1];
-  if (!page.more || last === undefined || page.kvs.length < pageSize) return undefined;
+function nextPageStart({ response, keysAsked }: ReceivedPage): Buffer | undefined {
+  const last = response.kvs[response.kvs.length - 1];
+  if (!response.more || last === undefined || response.kvs.length < keysAsked) return undefined;
   // Right after the last key read: key + "\0".
   return Buffer.concat([last.key, Buffer.from([0])]);
 }
 
-async function readPage(
+interface ReceivedPage {
+  response: IRangeResponse;
+  keysAsked: number;
+}
+
+/**
+ * One page. A response over the gRPC receive limit is asked for again from the same key at the
+ * same revision with half as many keys, and later pages start from the smaller size (see
+ * {@link PageLimit}); when even one key does not fit, the list fails with an error that names it.
+ */
+async function readPage(request: SnapshotListRequest, read: PageRequest): Promise<ReceivedPage> {
+  const { range, signal, logger } = request;
+  for (;;) {
+    const keysAsked = read.limit.current;
+    try {
+      return { response: await readRange(request, read, keysAsked), keysAsked };
+    } catch (err) {
+      throwIfAborted(signal);
+      if (!isMessageTooLarge(err)) throw toDatastoreError(err, `list ${range.prefix}`);
+      if (!read.limit.shrink()) throw await valueTooLargeError(request, read, err);
+      logger.warn("etcd list page exceeds the gRPC receive limit; asking for fewer keys", {
+        prefix: range.prefix,
+        keys: keysAsked,
+        nextKeys: read.limit.current,
+        maxReceiveMessageBytes: request.maxReceiveMessageBytes,
+      });
+    }
+  }
+}
+
+/** The final error of a list whose next key alone is bigger than the receive limit. */
+async function valueTooLargeError(
   request: SnapshotListRequest,
-  start: Buffer,
-  revision: Revision,
-  serializable: boolean,
+  read: PageRequest,
+  cause: unknown,
+): Promise<DatastoreError> {
+  const { range, maxReceiveMessageBytes, logger } = request;
+  // The value never arrived, so ask for the key alone to say which one it is.
+  let key: string;
+  try {
+    const found = await readRange(request, { ...read, keysOnly: true }, 1);
+    key = keyFromBytes(found.kvs[0]?.key ?? read.start);
+  } catch {
+    throwIfAborted(request.signal);
+    key = `the first key from ${keyFromBytes(read.start)}`;
+  }
+  const limit = Number.isFinite(maxReceiveMessageBytes)
+    ? `the gRPC receive limit of ${maxReceiveMessageBytes} bytes (maxReceiveMessageBytes)`
+    : "a gRPC message size limit";
+  const error = new DatastoreError(
+    `list ${range.prefix}: ${key} alone exceeds ${limit}; ` +
+      "the list cannot succeed until that value shrinks or the limit is raised",
+    { cause },
+  );
+  logger.error("etcd list cannot succeed: one value exceeds the gRPC receive limit", {
+    prefix: range.prefix,
+    key,
+    maxReceiveMessageBytes,
+    error,
+  });
+  return error;
+}
+
+function readRange(
+  request: SnapshotListRequest,
+  read: PageRequest & { keysOnly?: boolean },
+  keys: number,
 ): Promise<IRangeResponse> {
-  const { kv, range, pageSize, requestTimeoutMs, signal } = request;
+  const { kv, range, requestTimeoutMs, signal } = request;
   throwIfAborted(signal);
   const call = kv.range(
     {
-      key: start,
+      key: read.start,
       range_end: range.end,
-      limit: pageSize,
-      revision: revision === "" ? 0 : revision,
-      serializable,
+      limit: keys,
+      revision: read.revision === "" ? 0 : read.revision,
+      serializable: read.serializable,
+      keys_only: read.keysOnly === true,
     },
     { deadline: Date.now() + requestTimeoutMs },
   );
-  try {
-    return await abortable(call, signal);
-  } catch (err) {
-    throwIfAborted(signal);
-    throw toDatastoreError(err, `list ${range.prefix}`);
-  }
+  return abortable(call, signal);
 }

@@ -19,6 +19,17 @@ describe("resolveOptions", () => {
     expect(DEFAULTS).toBe(ETCD_CLIENT_DEFAULTS);
   });
 
+  it("resolves the receive limit that list pages are sized against", () => {
+    const limit = (options: Parameters<typeof resolveOptions>[0]) =>
+      resolveOptions(options).maxReceiveMessageBytes;
+    expect(limit({ endpoints: "a" })).toBe(256 * 1024 * 1024);
+    expect(limit({ endpoints: "a", maxReceiveMessageBytes: 1000 })).toBe(1000);
+    // A grpcOptions entry wins, as it does for the channel; gRPC reads a negative one as none.
+    const grpcOptions = { "grpc.max_receive_message_length": 500 };
+    expect(limit({ endpoints: "a", maxReceiveMessageBytes: 1000, grpcOptions })).toBe(500);
+    expect(limit({ endpoints: "a", maxReceiveMessageBytes: -1 })).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it("rejects options that cannot work", () => {
     expect(() => resolveOptions({ endpoints: [] })).toThrow(/endpoint/);
     expect(() => resolveOptions({ endpoints: "a", pageSize: 0 })).toThrow(/pageSize/);

@@ -25,10 +25,11 @@ export interface EtcdClientOptions extends KeyLayoutOptions {
   username?: string;
   password?: string;
   /**
-   * Keys read per range request while listing. Default 20 000: etcd (3.4) counts the rest of the
-   * range for every page, so small pages make a large list several times slower than one range
-   * read. The client holds up to two pages at once (one decoded while etcd sends the next): lower
-   * it when values are large.
+   * Keys read per range request while listing, at most. Default 20 000: etcd (3.4) counts the rest
+   * of the range for every page, so small pages make a large list several times slower than one
+   * range read. The client holds up to two pages at once (one decoded while etcd sends the next).
+   * Pages whose bytes would not fit `maxReceiveMessageBytes` get fewer keys by themselves; lower it
+   * to bound memory when values are large.
    */
   pageSize?: number;
   /**
@@ -47,7 +48,13 @@ export interface EtcdClientOptions extends KeyLayoutOptions {
   stallTimeoutMs?: number;
   /** How often a watch asks etcd for progress, ms. Default `stallTimeoutMs / 3`. */
   progressRequestIntervalMs?: number;
-  /** gRPC receive limit in bytes; gRPC's own 4 MiB default breaks on large prefixes. Default 256 MiB. */
+  /**
+   * gRPC receive limit in bytes; gRPC's own 4 MiB default breaks on large prefixes. Default 256 MiB.
+   * A list page bigger than this is asked for again with half as many keys (down to one key, same
+   * start and revision), and later pages of that list are sized to stay under half of it, so
+   * `pageSize` is an upper bound on keys per page, never a reason for a list to fail. Only a single
+   * value bigger than this limit fails the list, with an error naming its key.
+   */
   maxReceiveMessageBytes?: number;
   /** Extra gRPC channel options, passed through (they win over the ones this client sets). */
   grpcOptions?: Record<string, string | number>;
@@ -75,6 +82,8 @@ export interface ResolvedEtcdOptions {
   requestTimeoutMs: number;
   stallTimeoutMs: number;
   progressRequestIntervalMs: number;
+  /** The receive limit gRPC enforces (a `grpcOptions` entry wins); `Infinity` for none. */
+  maxReceiveMessageBytes: number;
   layout: KeyLayoutOptions;
   logger: Logger;
   clock: Clock;
@@ -105,10 +114,21 @@ export function resolveOptions(options: EtcdClientOptions): ResolvedEtcdOptions 
       options.progressRequestIntervalMs,
       Math.max(1, Math.floor(stallTimeoutMs / 3)),
     ),
+    maxReceiveMessageBytes: receiveLimit(options),
     layout: { root: options.root, kindPrefixes: options.kindPrefixes },
     logger: options.logger ?? silentLogger,
     clock: options.clock ?? systemClock,
   };
+}
+
+function receiveLimit(options: EtcdClientOptions): number {
+  const fromGrpc = options.grpcOptions?.["grpc.max_receive_message_length"];
+  const limit =
+    typeof fromGrpc === "number"
+      ? fromGrpc
+      : (options.maxReceiveMessageBytes ?? ETCD_CLIENT_DEFAULTS.maxReceiveMessageBytes);
+  // gRPC reads a negative limit as none.
+  return limit < 0 ? Number.POSITIVE_INFINITY : limit;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -310,7 +310,18 @@ function connectionArgs(values: Values): ConnectionArgs {
             positiveNumber("--connect-timeout", values["connect-timeout"], "seconds", MAX_DURATION_SECONDS) *
               1000,
           ),
+    ...(values["page-size"] === undefined ? {} : { pageSize: pageSizeOf(values["page-size"]) }),
   };
+}
+
+function pageSizeOf(text: string): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 1 && Number.isSafeInteger(value))) {
+    throw new UsageError(
+      `--page-size must be a positive integer (keys per etcd range request), got '${text}'`,
+    );
+  }
+  return value;
 }
 
 /** `--user name` only: etcdctl's `name:password` would put the secret in the process list. */

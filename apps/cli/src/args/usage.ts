@@ -50,6 +50,8 @@ and ETCD_PASSWORD apply where the flags are absent):
   --user <name>          etcd user; --password-file <file> holds the password (trimmed)
   --kind <kind>          one of Calico's kinds (NetworkPolicy, networkpolicies, …)
   --prefix <key-prefix>  watch a raw key prefix instead of (or besides) kinds; repeatable
+  --page-size <n>        keys per range request while listing, at most (default 20000); pages
+                         that would exceed the 256 MiB gRPC receive limit get fewer by themselves
 
 k8s (the kubeconfig from --kubeconfig, else KUBECONFIG, ~/.kube/config or in-cluster):
   --kubeconfig <file>    kubeconfig to use

@@ -10,6 +10,7 @@ export const BACKEND_FLAG_OPTIONS = {
   kubeconfig: { type: "string" },
   context: { type: "string" },
   "connect-timeout": { type: "string" },
+  "page-size": { type: "string" },
 } as const;
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -29,6 +30,8 @@ export interface ConnectionArgs {
   context?: string;
   /** How long an external datastore may take until the syncer is in sync. */
   connectTimeoutMs: number;
+  /** `--page-size`: etcd keys per range request while listing, at most. Default: the backend's. */
+  pageSize?: number;
 }
 
 /** No connection flags: every external backend then reads its environment and default files. */

@@ -52,6 +52,7 @@ export async function openEtcd(context: BackendContext): Promise<OpenedBackend> 
       ...options,
       // A range request must not outlive the time the user gave the whole connection.
       requestTimeoutMs: Math.min(context.connection.connectTimeoutMs, 30_000),
+      ...(context.connection.pageSize === undefined ? {} : { pageSize: context.connection.pageSize }),
       logger: context.logger,
     });
   } catch (err) {

@@ -29,7 +29,17 @@ export const BACKENDS: Readonly<Record<string, Backend>> = {
   etcd: {
     description: "etcd v3: Calico's key layout (--kind), or any key prefix (--prefix)",
     defaultKinds: [],
-    flags: ["endpoints", "cacert", "cert", "key", "user", "password-file", "prefix", "connect-timeout"],
+    flags: [
+      "endpoints",
+      "cacert",
+      "cert",
+      "key",
+      "user",
+      "password-file",
+      "prefix",
+      "connect-timeout",
+      "page-size",
+    ],
     resolveScope: async (request) => (await import("./etcd.js")).etcdScope(request),
     open: async (context) => (await import("./etcd.js")).openEtcd(context),
   },
