@@ -18,6 +18,7 @@ import { CountingClient } from "../observability/counting-client.js";
 import { type ServedMetrics, serveMetrics } from "../observability/metrics.js";
 import { fanOut } from "../observability/observation-counts.js";
 import { ConsumerView } from "../output/consumer-view.js";
+import { escapeForTerminal } from "../support/escape-for-terminal.js";
 import type { CliIo } from "../support/io.js";
 import { randomSeed } from "../support/prng.js";
 import { CloserStack } from "./closer-stack.js";
@@ -253,7 +254,7 @@ async function runToEnd(watching: Watching, context: RunContext, closers: Closer
 }
 
 function cannotUse(streams: WatchStreams, failure: string): number {
-  streams.stderr.write(`watchersyncer: ${failure}\n`);
+  streams.stderr.write(`watchersyncer: ${escapeForTerminal(failure)}\n`);
   return CONNECT_FAILED;
 }
 
