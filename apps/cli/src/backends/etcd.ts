@@ -10,6 +10,7 @@ import { UsageError } from "../args/usage-error.js";
 import type { BackendContext, OpenedBackend, ScopeRequest } from "./backend.js";
 import { ConnectError, describeError } from "./connect-error.js";
 import type { ConnectionArgs } from "./connection-flags.js";
+import { checkEtcdEndpoints } from "./etcd-endpoint.js";
 import { kindScope } from "./kind-scope.js";
 
 /** Calico's kind for a `--kind`: the kind, its lowercase form or its plural, as the backend reads them. */
@@ -75,13 +76,7 @@ async function clientOptions(
     throw new UsageError("backend etcd needs --endpoints (or ETCD_ENDPOINTS in the environment)");
   }
   const source = flags.endpoints.length > 0 ? "--endpoints" : "ETCD_ENDPOINTS";
-  for (const endpoint of endpoints) {
-    if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) {
-      throw new UsageError(
-        `${source}: '${endpoint}' is not an http:// or https:// URL like http://127.0.0.1:2379`,
-      );
-    }
-  }
+  checkEtcdEndpoints(endpoints, source);
   const options: EtcdClientOptions & { endpoints: string[] } = { endpoints };
   const tls = {
     ...fromEnv?.tls,
