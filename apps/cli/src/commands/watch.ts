@@ -117,6 +117,7 @@ async function openBackend(
       seed,
       rate: args.rate,
       logger: streams.logger,
+      warn: (message) => streams.stderr.write(`watchersyncer: ${escapeForTerminal(message)}\n`),
     });
   } catch (err) {
     if (!(err instanceof ConnectError)) throw err;
