@@ -2,6 +2,7 @@ import { parseCommandLine } from "./args/command-line.js";
 import { SHORT_USAGE, usageText } from "./args/usage.js";
 import { UsageError } from "./args/usage-error.js";
 import { runWatch } from "./commands/watch.js";
+import { escapeForTerminal } from "./support/escape-for-terminal.js";
 import type { CliIo } from "./support/io.js";
 import { cliVersion } from "./support/version.js";
 
@@ -28,12 +29,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`watchersyncer: ${err.message}\n${SHORT_USAGE}\n`);
+      io.stderr.write(`watchersyncer: ${escapeForTerminal(err.message)}\n${SHORT_USAGE}\n`);
       return EXIT.usage;
     }
     // A person reads this; the stack is for whoever asks for it.
     const detail = io.env.WATCHERSYNCER_DEBUG && err instanceof Error ? `\n${err.stack}` : "";
-    io.stderr.write(`watchersyncer: ${err instanceof Error ? err.message : String(err)}${detail}\n`);
+    io.stderr.write(
+      `watchersyncer: ${escapeForTerminal(err instanceof Error ? err.message : String(err))}${detail}\n`,
+    );
     return EXIT.failed;
   }
 }

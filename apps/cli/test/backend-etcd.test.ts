@@ -177,7 +177,8 @@ describe("watch --backend etcd with authentication", () => {
 
   it("logs in with --user and a trimmed --password-file, and never prints the password", async () => {
     const passwordFile = join(scratch, "password");
-    writeFileSync(passwordFile, `${password}\n`);
+    // 0600, as a password file should be: a looser mode adds a warning line.
+    writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
     const result = await runCli([
       "watch",
       ...["--backend", "etcd", "--endpoints", authServer.endpoint, "--kind", "NetworkPolicy"],
@@ -190,7 +191,7 @@ describe("watch --backend etcd with authentication", () => {
 
   it("a wrong password fails with one line within --connect-timeout, without the password", async () => {
     const passwordFile = join(scratch, "wrong-password");
-    writeFileSync(passwordFile, "not-the-password");
+    writeFileSync(passwordFile, "not-the-password", { mode: 0o600 });
     const result = await runCli([
       "watch",
       ...["--backend", "etcd", "--endpoints", authServer.endpoint, "--kind", "NetworkPolicy"],

@@ -27,6 +27,8 @@ export interface BackendContext {
   /** Demo writes per second. */
   rate: number;
   logger: Logger;
+  /** A one-line warning for the person running the CLI, on stderr whatever the log level. */
+  warn(message: string): void;
 }
 
 export interface OpenedBackend {

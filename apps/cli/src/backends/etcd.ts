@@ -1,15 +1,8 @@
-import { readFile } from "node:fs/promises";
-import {
-  CALICO_KINDS,
-  createEtcdClient,
-  type EtcdClientOptions,
-  type EtcdListOptions,
-  etcdOptionsFromEnv,
-} from "@watchersyncer/backend-etcd";
+import { CALICO_KINDS, createEtcdClient, type EtcdListOptions } from "@watchersyncer/backend-etcd";
 import { UsageError } from "../args/usage-error.js";
 import type { BackendContext, OpenedBackend, ScopeRequest } from "./backend.js";
 import { ConnectError, describeError } from "./connect-error.js";
-import type { ConnectionArgs } from "./connection-flags.js";
+import { etcdClientOptions } from "./etcd-client-options.js";
 import { kindScope } from "./kind-scope.js";
 
 /** Calico's kind for a `--kind`: the kind, its lowercase form or its plural, as the backend reads them. */
@@ -45,7 +38,11 @@ export function etcdScope(request: ScopeRequest): EtcdListOptions[] {
 }
 
 export async function openEtcd(context: BackendContext): Promise<OpenedBackend> {
-  const options = await clientOptions(context.connection, context.env);
+  const options = await etcdClientOptions({
+    flags: context.connection,
+    env: context.env,
+    warn: context.warn,
+  });
   let client: ReturnType<typeof createEtcdClient>;
   try {
     client = createEtcdClient({
@@ -59,54 +56,4 @@ export async function openEtcd(context: BackendContext): Promise<OpenedBackend> 
     throw new ConnectError(`cannot set up the etcd client: ${describeError(err)}`);
   }
   return { client, target: `etcd at ${options.endpoints}`, close: () => client.close() };
-}
-
-/**
- * Flags win over Calico's `ETCD_*` variables one by one, so `ETCD_ENDPOINTS` plus `--cacert` works
- * the way calicoctl users expect.
- */
-async function clientOptions(
-  flags: ConnectionArgs,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<EtcdClientOptions & { endpoints: string[] }> {
-  const fromEnv = etcdOptionsFromEnv({ ...env });
-  const endpoints =
-    flags.endpoints.length > 0 ? flags.endpoints : (fromEnv?.endpoints as string[] | undefined);
-  if (endpoints === undefined || endpoints.length === 0) {
-    throw new UsageError("backend etcd needs --endpoints (or ETCD_ENDPOINTS in the environment)");
-  }
-  const source = flags.endpoints.length > 0 ? "--endpoints" : "ETCD_ENDPOINTS";
-  for (const endpoint of endpoints) {
-    if (!/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) {
-      throw new UsageError(
-        `${source}: '${endpoint}' is not an http:// or https:// URL like http://127.0.0.1:2379`,
-      );
-    }
-  }
-  const options: EtcdClientOptions & { endpoints: string[] } = { endpoints };
-  const tls = {
-    ...fromEnv?.tls,
-    ...(flags.cacert === undefined ? {} : { caFile: flags.cacert }),
-    ...(flags.cert === undefined ? {} : { certFile: flags.cert }),
-    ...(flags.key === undefined ? {} : { keyFile: flags.key }),
-  };
-  if (Object.keys(tls).length > 0) options.tls = tls;
-  if (flags.user !== undefined) {
-    options.username = flags.user;
-    options.password = flags.passwordFile === undefined ? "" : await readPassword(flags.passwordFile);
-  } else if (fromEnv?.username !== undefined) {
-    options.username = fromEnv.username;
-    options.password = fromEnv.password ?? "";
-  }
-  return options;
-}
-
-async function readPassword(path: string): Promise<string> {
-  try {
-    return (await readFile(path, "utf8")).trim();
-  } catch (err) {
-    // The error names the path only: a password file's content never reaches the output.
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConnectError(`cannot read --password-file ${path}: ${code ?? describeError(err)}`);
-  }
 }

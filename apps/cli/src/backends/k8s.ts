@@ -1,6 +1,7 @@
 import { createKubernetesClient, KIND_TABLE, type KubernetesClient } from "@watchersyncer/backend-k8s";
 import type { ListOptions } from "@watchersyncer/core";
 import { UsageError } from "../args/usage-error.js";
+import { redactUrl } from "../support/redact-url.js";
 import type { BackendContext, OpenedBackend, ScopeRequest } from "./backend.js";
 import { ConnectError, describeError } from "./connect-error.js";
 import { kindScope } from "./kind-scope.js";
@@ -49,7 +50,8 @@ export async function openKubernetes(context: BackendContext): Promise<OpenedBac
   }
   return {
     client,
-    target: `the Kubernetes API server ${client.server}`,
+    // A kubeconfig may carry credentials in the server URL; the target is printed.
+    target: `the Kubernetes API server ${redactUrl(client.server)}`,
     close: () => client.close(),
   };
 }

@@ -17,7 +17,9 @@ import type { Verification } from "../demo/verify.js";
 import { CountingClient } from "../observability/counting-client.js";
 import { type ServedMetrics, serveMetrics } from "../observability/metrics.js";
 import { fanOut } from "../observability/observation-counts.js";
+import { routeProcessWarnings } from "../observability/process-warnings.js";
 import { ConsumerView } from "../output/consumer-view.js";
+import { escapeForTerminal } from "../support/escape-for-terminal.js";
 import type { CliIo } from "../support/io.js";
 import { randomSeed } from "../support/prng.js";
 import { CloserStack } from "./closer-stack.js";
@@ -80,6 +82,7 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
   const startedAt = Date.now();
   const closers = new CloserStack();
   const end = await closers.closeAfter(async (): Promise<RunEnd | CannotUse> => {
+    if (args.logFormat === "json") closers.add(routeProcessWarnings(streams.logger));
     const opened = await openBackend(backend, { args, io, connection, scope, seed, streams }, closers);
     if ("failure" in opened) return opened;
     const metrics = await startMetrics(args, streams, closers);
@@ -116,6 +119,7 @@ async function openBackend(
       seed,
       rate: args.rate,
       logger: streams.logger,
+      warn: (message) => streams.stderr.write(`watchersyncer: ${escapeForTerminal(message)}\n`),
     });
   } catch (err) {
     if (!(err instanceof ConnectError)) throw err;
@@ -253,7 +257,7 @@ async function runToEnd(watching: Watching, context: RunContext, closers: Closer
 }
 
 function cannotUse(streams: WatchStreams, failure: string): number {
-  streams.stderr.write(`watchersyncer: ${failure}\n`);
+  streams.stderr.write(`watchersyncer: ${escapeForTerminal(failure)}\n`);
   return CONNECT_FAILED;
 }
 

@@ -1,4 +1,5 @@
 import type { Revision } from "@watchersyncer/core";
+import { escapeForTerminal } from "../support/escape-for-terminal.js";
 
 export interface StaleEntry {
   key: string;
@@ -71,8 +72,11 @@ export function describeVerification(verification: Verification, limit = 20): st
     for (const item of items.slice(0, limit)) lines.push(render(item));
     if (items.length > limit) lines.push(`  … and ${items.length - limit} more`);
   };
-  section(difference.missing, ([key, revision]) => `  missing ${key} @${revision}`);
-  section(difference.extra, ([key, revision]) => `  extra   ${key} @${revision}`);
-  section(difference.stale, (s) => `  stale   ${s.key} @${s.view} (datastore @${s.datastore})`);
+  section(difference.missing, ([key, revision]) => `  missing ${escapeForTerminal(key)} @${revision}`);
+  section(difference.extra, ([key, revision]) => `  extra   ${escapeForTerminal(key)} @${revision}`);
+  section(
+    difference.stale,
+    (s) => `  stale   ${escapeForTerminal(s.key)} @${s.view} (datastore @${s.datastore})`,
+  );
   return lines;
 }

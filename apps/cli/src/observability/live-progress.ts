@@ -1,4 +1,5 @@
 import { type Observation, type SyncerObserver, type SyncerStats, SyncStatus } from "@watchersyncer/core";
+import { escapeForTerminal } from "../support/escape-for-terminal.js";
 import type { OutputStream } from "../support/io.js";
 import type { ObservationCounts } from "./observation-counts.js";
 
@@ -91,12 +92,12 @@ export class LiveProgress {
   /** The lines as drawn, without escape codes. */
   lines(): string[] {
     const resourceTypes = this.options.stats()?.resourceTypes ?? [];
-    const width = Math.max(0, ...resourceTypes.map((r) => r.resourceType.length));
+    const width = Math.max(0, ...resourceTypes.map((r) => escapeForTerminal(r.resourceType).length));
     return resourceTypes.map((r) => {
       const phase = r.synced ? "synced" : (this.phases.get(r.resourceType) ?? "waiting");
       const rate = this.rates.get(r.resourceType) ?? 0;
       return (
-        `syncing ${r.resourceType.padEnd(width)}  ${phase.padEnd(12)} ${String(r.cachedKeys).padStart(7)} keys ` +
+        `syncing ${escapeForTerminal(r.resourceType).padEnd(width)}  ${phase.padEnd(12)} ${String(r.cachedKeys).padStart(7)} keys ` +
         `${rate.toFixed(1).padStart(8)} events/s`
       );
     });

@@ -1,5 +1,6 @@
 import type { LogFields, Logger } from "@watchersyncer/core";
 import { pino, stdSerializers } from "pino";
+import { escapeForTerminal, jsonForTerminal } from "../support/escape-for-terminal.js";
 import type { OutputStream } from "../support/io.js";
 
 export const LOG_LEVELS = ["silent", "error", "warn", "info", "debug"] as const;
@@ -63,14 +64,21 @@ export function textLine(record: string): string {
     return record;
   }
   const { time, level, msg, ...fields } = parsed;
-  const pairs = Object.entries(fields).map(([key, value]) => `${key}=${textValue(value)}`);
-  return `${[String(time), String(level).toUpperCase().padEnd(5), String(msg ?? ""), ...pairs].join(" ")}\n`;
+  const pairs = Object.entries(fields).map(([key, value]) => `${escapeForTerminal(key)}=${textValue(value)}`);
+  const head = [String(time), String(level).toUpperCase().padEnd(5), String(msg ?? "")].map(
+    escapeForTerminal,
+  );
+  return `${[...head, ...pairs].join(" ")}\n`;
 }
 
 function textValue(value: unknown): string {
   if (isSerializedError(value)) return textValue(`${value.type}: ${value.message}`);
-  if (typeof value === "string") return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
-  return JSON.stringify(value) ?? String(value);
+  // Bare only when nothing in it needs escaping; otherwise quoted, with every control escaped.
+  if (typeof value === "string") {
+    const bare = /^[^\s"=]+$/.test(value) && escapeForTerminal(value) === value;
+    return bare ? value : jsonForTerminal(value)!;
+  }
+  return jsonForTerminal(value) ?? escapeForTerminal(String(value));
 }
 
 function isSerializedError(value: unknown): value is { type: string; message: string } {

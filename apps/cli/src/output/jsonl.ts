@@ -1,4 +1,5 @@
 import type { SyncStatus, Update } from "@watchersyncer/core";
+import { escapeForTerminal } from "../support/escape-for-terminal.js";
 import {
   type Output,
   type OutputStreams,
@@ -35,7 +36,9 @@ export class JsonlOutput implements Output {
       return JSON.stringify({ type: update.type, key, revision, value: value ?? null });
     } catch (err) {
       // A value JSON cannot express (a cycle, a BigInt) must not end the stream.
-      this.streams.stderr.write(`watchersyncer: cannot print the value of ${key} as JSON: ${String(err)}\n`);
+      this.streams.stderr.write(
+        `watchersyncer: cannot print the value of ${escapeForTerminal(key)} as JSON: ${escapeForTerminal(String(err))}\n`,
+      );
       return JSON.stringify({ type: update.type, key, revision, value: null });
     }
   }

@@ -3,6 +3,7 @@ import type { DemoStats } from "../demo/demo-workload.js";
 import { describeVerification, type Verification } from "../demo/verify.js";
 import type { CallCounts } from "../observability/counting-client.js";
 import type { ResourceTypeCounts } from "../observability/observation-counts.js";
+import { escapeForTerminal, jsonForTerminal } from "../support/escape-for-terminal.js";
 import type { OutputStream } from "../support/io.js";
 import type { ConsumerView } from "./consumer-view.js";
 
@@ -41,7 +42,9 @@ export interface OutputStreams {
 
 /** Parse failures go to stderr in every format, naming the key, so stdout stays a clean stream. */
 export function writeParseFailure(stderr: OutputStream, rawKey: string, rawValue: string): void {
-  stderr.write(`watchersyncer: cannot parse the stored value of ${rawKey}: ${preview(rawValue)}\n`);
+  stderr.write(
+    `watchersyncer: cannot parse the stored value of ${escapeForTerminal(rawKey)}: ${preview(rawValue)}\n`,
+  );
 }
 
 /** The verdict (when there is one) and how to replay the run. */
@@ -49,7 +52,9 @@ export function trailerLines(report: RunReport): string[] {
   const lines: string[] = [];
   if (report.verification !== undefined) lines.push(...describeVerification(report.verification));
   if (report.verification === undefined && report.datastore !== undefined) {
-    lines.push(`not verified: ${report.datastore} is an external datastore, so no snapshot is compared`);
+    lines.push(
+      `not verified: ${escapeForTerminal(report.datastore)} is an external datastore, so no snapshot is compared`,
+    );
   }
   if (report.seed !== undefined) lines.push(`seed: ${report.seed} (replay with --seed ${report.seed})`);
   return lines;
@@ -57,5 +62,5 @@ export function trailerLines(report: RunReport): string[] {
 
 function preview(rawValue: string): string {
   const shown = rawValue.length > 80 ? `${rawValue.slice(0, 80)}…` : rawValue;
-  return JSON.stringify(shown);
+  return jsonForTerminal(shown)!;
 }

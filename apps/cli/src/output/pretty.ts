@@ -1,4 +1,5 @@
 import { type SyncStatus, type Update, UpdateType } from "@watchersyncer/core";
+import { escapeForTerminal } from "../support/escape-for-terminal.js";
 import {
   type Output,
   type OutputStreams,
@@ -43,5 +44,5 @@ export class PrettyOutput implements Output {
 export function formatPrettyUpdate(update: Update, color: boolean): string {
   const { mark, color: code } = MARKS[update.type];
   const head = `${mark} ${update.type.padEnd(8)}`;
-  return `${color ? `\u001b[${code}m${head}\u001b[0m` : head} ${update.kv.key} @${update.kv.revision}`;
+  return `${color ? `\u001b[${code}m${head}\u001b[0m` : head} ${escapeForTerminal(update.kv.key)} @${escapeForTerminal(update.kv.revision)}`;
 }

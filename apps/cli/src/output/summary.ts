@@ -1,6 +1,7 @@
 import type { SyncStatus, Update } from "@watchersyncer/core";
 import { FAULT_KINDS } from "../demo/demo-workload.js";
 import { relistCount } from "../observability/observation-counts.js";
+import { escapeForTerminal } from "../support/escape-for-terminal.js";
 import {
   type Output,
   type OutputStreams,
@@ -64,7 +65,7 @@ const COLUMNS = ["keys", "revision", "lists", "re-lists", "watches", "events", "
 export function resourceTypeTable(report: RunReport): string[] {
   const stats = report.resourceTypeStats ?? [];
   if (stats.length === 0) return [];
-  const names = ["resource type", ...stats.map((r) => r.resourceType)];
+  const names = ["resource type", ...stats.map((r) => escapeForTerminal(r.resourceType))];
   const width = Math.max(...names.map((name) => name.length));
   const cell = (text: string | number, column: string) =>
     String(text).padStart(Math.max(8, column.length + 2));
@@ -85,7 +86,7 @@ export function resourceTypeTable(report: RunReport): string[] {
       counts?.events ?? 0,
       counts?.errors ?? 0,
     ];
-    const line = `  ${r.resourceType.padEnd(width)}${values.map((v, i) => cell(v, COLUMNS[i]!)).join("")}`;
+    const line = `  ${escapeForTerminal(r.resourceType).padEnd(width)}${values.map((v, i) => cell(v, COLUMNS[i]!)).join("")}`;
     return causes === "" ? line : `${line}  ${causes}`;
   });
   return ["by resource type", header, ...rows];
