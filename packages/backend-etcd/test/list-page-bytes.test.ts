@@ -9,10 +9,11 @@ import {
   type KVPairListPage,
   TooManyRequestsError,
 } from "@watchersyncer/core";
+import { NEVER_ABORTED } from "@watchersyncer/testkit";
 import etcd3 from "etcd3";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEtcdClient } from "../src/index.js";
-import { type Etcd3, MemoryLogger, never, uniquePrefix } from "./helpers.js";
+import { type Etcd3, MemoryLogger, uniquePrefix } from "./helpers.js";
 
 const endpoint = inject("etcdEndpoint");
 const MiB = 1024 * 1024;
@@ -54,7 +55,7 @@ async function listInPages(
   const { revision: listRevision } = await client.listInPages(
     { kind: "x", prefix },
     revision,
-    never,
+    NEVER_ABORTED,
     (page) => pages.push(page),
   );
   return { list: { kvPairs: pages.flatMap((page) => page.kvPairs), revision: listRevision }, pages };
@@ -116,7 +117,7 @@ describe("a list whose pages would exceed maxReceiveMessageBytes", () => {
       expect(latest.pages.length).toBeGreaterThan(1);
 
       // list collects the same pages.
-      expect(listed(await client.list({ kind: "x", prefix }, written, never))).toEqual(
+      expect(listed(await client.list({ kind: "x", prefix }, written, NEVER_ABORTED))).toEqual(
         listed(atWritten.list),
       );
       expect(logger.entries.filter((e) => e.level === "error")).toEqual([]);
@@ -142,7 +143,7 @@ describe("a list whose pages would exceed maxReceiveMessageBytes", () => {
     try {
       const pages: KVPairListPage[] = [];
       const failure = await client
-        .listInPages({ kind: "x", prefix }, "", never, (page) => pages.push(page))
+        .listInPages({ kind: "x", prefix }, "", NEVER_ABORTED, (page) => pages.push(page))
         .then(
           () => undefined,
           (err: unknown) => err,
@@ -159,7 +160,9 @@ describe("a list whose pages would exceed maxReceiveMessageBytes", () => {
       expect(errors).toHaveLength(1);
       expect(errors[0]?.fields?.key).toBe(`${prefix}b`);
 
-      await expect(client.list({ kind: "x", prefix }, "", never)).rejects.toThrow(`${prefix}b alone exceeds`);
+      await expect(client.list({ kind: "x", prefix }, "", NEVER_ABORTED)).rejects.toThrow(
+        `${prefix}b alone exceeds`,
+      );
     } finally {
       await client.close();
       await admin.delete().prefix(prefix);
