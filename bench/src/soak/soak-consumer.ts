@@ -55,7 +55,7 @@ export class SoakConsumer implements SyncerCallbacks {
   }
 
   private leak(updates: readonly Update[]): void {
-    // A fresh string per update (not a shared slice), about one byte per character in V8.
+    // A fresh string per update (not a shared slice): at least one byte per character in V8.
     for (const update of updates)
       this.leaked.push(update.kv.key.padEnd(this.options.leakBytesPerEvent!, "."));
   }
