@@ -2,8 +2,9 @@
 // The root `pnpm test`: build, typecheck, lint, every package's vitest suite under Node, then the
 // runtime-neutral packages' suites under Deno, then `verify:packages` (the packed packages installed
 // and used outside the workspace), then a 2-minute soak (`pnpm soak`: churn, faults and a slow
-// consumer on the memory backend; it counts as one test). Stops at the first failing step (exiting with its code),
-// then prints a per-package table and, alone on the last line, `<N> passed, <M> failed[, <K> skipped]`:
+// consumer on the memory backend; it counts as one test). Stops at the first failing step (exiting
+// with its code), then prints a per-package table and, alone on the last line,
+// `<N> passed, <M> failed[, <K> skipped]`:
 // CI counts tests from that exact line.
 //
 // Options (developers only; the default runs everything):
