@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // The root `pnpm test`: build, typecheck, lint, every package's vitest suite under Node, then the
 // runtime-neutral packages' suites under Deno, then `verify:packages` (the packed packages installed
-// and used outside the workspace). Stops at the first failing step (exiting with its code),
-// then prints a per-package table and, alone on the last line, `<N> passed, <M> failed[, <K> skipped]`:
+// and used outside the workspace), then a 2-minute soak (`pnpm soak`: churn, faults and a slow
+// consumer on the memory backend; it counts as one test). Stops at the first failing step (exiting
+// with its code), then prints a per-package table and, alone on the last line,
+// `<N> passed, <M> failed[, <K> skipped]`:
 // CI counts tests from that exact line.
 //
 // Options (developers only; the default runs everything):
-//   --skip <step>[,<step>…]   steps: build, typecheck, lint, test, deno, packages   (pnpm test -- --skip lint)
+//   --skip <step>[,<step>…]   steps: build, typecheck, lint, test, deno, packages, soak   (pnpm test -- --skip lint)
 //   --skip-deno               same as --skip deno
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -25,11 +27,15 @@ const STEPS = [
   // Every package packed, installed by npm into a temporary project and used from Node, tsc, the CLI
   // and Deno (scripts/verify-packages.mjs); the build step above already ran.
   { name: "packages", command: ["node", "scripts/verify-packages.mjs", "--no-build"] },
+  // Writes bench/.soak-results.json. The soak ends itself 90 s past its minutes; the step's own
+  // limit is the backstop should the process hang before that.
+  { name: "soak", command: ["pnpm", "soak", "--minutes", "2"], timeoutMs: 5 * 60_000 },
 ];
 
 const RESULT_FILES = {
   node: ".vitest-results.json",
   deno: ".deno-results.json",
+  soak: ".soak-results.json",
 };
 
 function parseSkips(argv) {
@@ -90,7 +96,19 @@ function runStep(step) {
       console.error(`test-all: could not start ${command}: ${error.message}`);
       resolvePromise(127);
     });
-    child.on("close", (code, signal) => resolvePromise(code ?? (signal ? 1 : 0)));
+    const timer =
+      step.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            console.error(
+              `test-all: step "${step.name}" still running after ${step.timeoutMs / 1000} s; stopping it`,
+            );
+            child.kill("SIGTERM");
+          }, step.timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -113,6 +131,7 @@ function vitestCounts(json) {
   };
 }
 
+/** Deno's result files and the soak's have the same shape: {passed, failed, skipped?}. */
 function denoCounts(json) {
   if (json === undefined) return undefined;
   if (json.unreadable) return { unreadable: true };
@@ -126,7 +145,8 @@ function collectResults(dirs, ranSteps) {
     const name = readJson(join(dir, "package.json"))?.name ?? relative(repoRoot, dir);
     const node = ranSteps.has("test") ? vitestCounts(readJson(join(dir, RESULT_FILES.node))) : undefined;
     const deno = ranSteps.has("deno") ? denoCounts(readJson(join(dir, RESULT_FILES.deno))) : undefined;
-    if (node !== undefined || deno !== undefined) rows.push({ name, node, deno });
+    const soak = ranSteps.has("soak") ? denoCounts(readJson(join(dir, RESULT_FILES.soak))) : undefined;
+    if (node !== undefined || deno !== undefined || soak !== undefined) rows.push({ name, node, deno, soak });
   }
   return rows;
 }
@@ -138,8 +158,13 @@ function formatCounts(counts) {
 }
 
 function printTable(rows) {
-  const header = ["package", "node p/f/s", "deno p/f/s"];
-  const body = rows.map((row) => [row.name, formatCounts(row.node), formatCounts(row.deno)]);
+  const header = ["package", "node p/f/s", "deno p/f/s", "soak p/f/s"];
+  const body = rows.map((row) => [
+    row.name,
+    formatCounts(row.node),
+    formatCounts(row.deno),
+    formatCounts(row.soak),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i].length)));
   const line = (cells) =>
     cells
@@ -154,7 +179,7 @@ function printTable(rows) {
 function totals(rows) {
   const sum = { passed: 0, failed: 0, skipped: 0, unreadable: 0 };
   for (const row of rows) {
-    for (const counts of [row.node, row.deno]) {
+    for (const counts of [row.node, row.deno, row.soak]) {
       if (counts === undefined) continue;
       if (counts.unreadable) {
         sum.unreadable += 1;

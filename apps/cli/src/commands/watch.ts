@@ -13,6 +13,7 @@ import { ConnectDeadline } from "../backends/connect-deadline.js";
 import { ConnectError } from "../backends/connect-error.js";
 import { type ConnectionArgs, NO_CONNECTION_ARGS } from "../backends/connection-flags.js";
 import { BACKENDS, findBackend, resolveScope } from "../backends/registry.js";
+import { ReportedParseFailures } from "../demo/reported-parse-failures.js";
 import type { Verification } from "../demo/verify.js";
 import { CountingClient } from "../observability/counting-client.js";
 import { type ServedMetrics, serveMetrics } from "../observability/metrics.js";
@@ -165,6 +166,8 @@ function createSyncer(opened: OpenedBackend, parts: SyncerParts, closers: Closer
   const client = new CountingClient(opened.client);
   const view = new ConsumerView();
   const printing = { on: true };
+  // The demo's undecodable values are distinct per write, so it can report each one once.
+  const reported = opened.demo === undefined ? undefined : new ReportedParseFailures();
   const observer = fanOut(
     deadline?.observer,
     streams.counts.observer,
@@ -174,7 +177,7 @@ function createSyncer(opened: OpenedBackend, parts: SyncerParts, closers: Closer
   const syncer = createWatcherSyncer(
     client,
     resourceTypes(scope),
-    printingCallbacks(view, streams, deadline, printing),
+    printingCallbacks(view, streams, deadline, printing, reported),
     { ...opened.syncerOptions, logger: streams.logger, ...(observer === undefined ? {} : { observer }) },
   );
   metrics?.track(syncer);
@@ -191,12 +194,16 @@ function resourceTypes(scope: readonly ListOptions[]): { listOptions: ListOption
   return scope.map((listOptions) => ({ listOptions }));
 }
 
-/** Feeds the view and the output while `printing.on`; the deadline hears every status. */
+/**
+ * Feeds the view and the output while `printing.on`; the deadline hears every status. With
+ * `reported`, a parse failure already reported is not reported again.
+ */
 function printingCallbacks(
   view: ConsumerView,
   streams: WatchStreams,
   deadline: ConnectDeadline | undefined,
   printing: { on: boolean },
+  reported: ReportedParseFailures | undefined,
 ): SyncerCallbacks {
   const { output } = streams;
   return {
@@ -213,6 +220,7 @@ function printingCallbacks(
     },
     onParseFailed(rawKey: string, rawValue: string) {
       if (!printing.on) return;
+      if (reported !== undefined && !reported.firstReport(rawKey, rawValue)) return;
       view.applyParseFailure();
       output.parseFailed(rawKey, rawValue);
     },

@@ -91,4 +91,37 @@ describe("DemoWorkload", () => {
     expect(datastore.revision).toBe(revision);
     expect(clock.pendingTimers).toBe(0);
   });
+  it("faultsPerSecond spaces the faults: at 1 a second, 10 seconds of writes see about 10", () => {
+    const datastore = new MemoryDatastore();
+    opened.push(datastore);
+    const demo = new DemoWorkload(datastore, {
+      seed: 5,
+      rate: 1000,
+      scope: ALL,
+      faultsPerSecond: 1,
+      clock: new ManualClock(),
+    });
+    demo.runOperations(10_000);
+    expect(demo.faultsInjected).toBeGreaterThanOrEqual(7);
+    expect(demo.faultsInjected).toBeLessThanOrEqual(15);
+    expect(() => new DemoWorkload(datastore, { seed: 5, rate: 10, scope: ALL, faultsPerSecond: 0 })).toThrow(
+      RangeError,
+    );
+  });
+
+  it("writes each undecodable value distinct, so (key, raw value) names one write", () => {
+    class RecordingDatastore extends MemoryDatastore {
+      readonly rawValues: string[] = [];
+      override putUndecodable(key: string, rawValue: string) {
+        this.rawValues.push(rawValue);
+        return super.putUndecodable(key, rawValue);
+      }
+    }
+    const datastore = new RecordingDatastore();
+    opened.push(datastore);
+    const demo = new DemoWorkload(datastore, { seed: 3, rate: 50, scope: ALL, clock: new ManualClock() });
+    for (let i = 0; i < 20; i++) demo.injectFault("undecodable");
+    expect(datastore.rawValues).toHaveLength(20);
+    expect(new Set(datastore.rawValues).size).toBe(20);
+  });
 });
