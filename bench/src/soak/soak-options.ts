@@ -20,7 +20,8 @@ export interface SoakOptions {
 
 export const SOAK_DEFAULTS: SoakOptions = {
   minutes: 2,
-  rate: 10_000,
+  // Asked a tenth above the 10k writes/s goal: the workload's timer ticks lose a few percent.
+  rate: 11_000,
   keys: 20_000,
   seed: 16,
   faultsPerSecond: 0.5,
