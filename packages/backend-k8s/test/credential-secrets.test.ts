@@ -1,20 +1,21 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inspect } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
-import {
-  createWatcherSyncer,
-  type DatastoreClient,
-  DatastoreError,
-  type LogFields,
-  type Logger,
-} from "@watchersyncer/core";
+import { type DatastoreClient, DatastoreError, type Logger } from "@watchersyncer/core";
+import { eventually } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient } from "../src/index.js";
 import { TEST_CERT, TEST_KEY } from "./fixtures/tls.js";
+import {
+  EverythingLogger,
+  everythingOf,
+  listError,
+  whileSyncerRetries,
+  writeKubeconfig,
+} from "./secrets-support.js";
 
 // Basic-auth passwords and client keys are secrets like tokens: no error and no log line, at any
 // level, may hold the password (plain or in its Basic header) or any part of the key (PEM or the
@@ -72,63 +73,16 @@ async function unauthorizedServer(): Promise<{ url: string; close(): Promise<voi
   };
 }
 
-async function kubeconfigFor(url: string, keyData = KEY_DATA, password = PASSWORD): Promise<string> {
-  const path = join(dir, `config-${Math.random().toString(36).slice(2)}`);
-  await writeFile(
-    path,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "c", cluster: { server: url, "certificate-authority-data": b64(TEST_CERT) } }],
-      users: [
-        {
-          name: "u",
-          user: {
-            username: USERNAME,
-            password,
-            "client-certificate-data": b64(TEST_CERT),
-            "client-key-data": keyData,
-          },
-        },
-      ],
-      contexts: [{ name: "ctx", context: { cluster: "c", user: "u" } }],
-      "current-context": "ctx",
-    }),
+function kubeconfigFor(url: string, keyData = KEY_DATA, password = PASSWORD): Promise<string> {
+  return writeKubeconfig(
+    dir,
+    { server: url, "certificate-authority-data": b64(TEST_CERT) },
+    { username: USERNAME, password, "client-certificate-data": b64(TEST_CERT), "client-key-data": keyData },
   );
-  return path;
-}
-
-/** Every message and field, errors with their causes and stacks, as one text to search. */
-class EverythingLogger implements Logger {
-  text = "";
-  private record(level: string, message: string, fields?: LogFields) {
-    this.text += `${level} ${message} ${inspect(fields, { depth: 10, showHidden: true })}\n`;
-  }
-  debug = (message: string, fields?: LogFields) => this.record("debug", message, fields);
-  info = (message: string, fields?: LogFields) => this.record("info", message, fields);
-  warn = (message: string, fields?: LogFields) => this.record("warn", message, fields);
-  error = (message: string, fields?: LogFields) => this.record("error", message, fields);
 }
 
 function expectNoSecret(text: string) {
   for (const secret of SECRETS) expect(text).not.toContain(secret);
-}
-
-async function waitFor(condition: () => boolean, what: string) {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-const listOptions = { kind: "NetworkPolicy", namespace: "default" };
-
-async function listError(client: DatastoreClient): Promise<unknown> {
-  return client.list(listOptions, "", new AbortController().signal).then(
-    () => undefined,
-    (err: unknown) => err,
-  );
 }
 
 type ClientMaker = (kubeconfigPath: string, logger: Logger) => DatastoreClient & { close(): Promise<void> };
@@ -159,29 +113,23 @@ describe.each(makers)("basic auth and a client key stay out of errors and logs (
     const unreachable = await listError(client);
     expect(unreachable).toBeInstanceOf(DatastoreError);
     await client.close();
-    expectNoSecret(inspect(refused, { depth: 10, showHidden: true }));
-    expectNoSecret(inspect(unreachable, { depth: 10, showHidden: true }));
+    expectNoSecret(everythingOf(refused));
+    expectNoSecret(everythingOf(unreachable));
   });
 
   it("a syncer retrying against it logs neither at any level", async () => {
     const server = await unauthorizedServer();
     const logger = new EverythingLogger();
     const client = makeClient(await kubeconfigFor(server.url), logger);
-    const syncer = createWatcherSyncer(
-      client,
-      [{ listOptions }],
-      { onStatusUpdated: () => {}, onUpdates: () => {} },
-      { logger, listRetryInterval: 10, minResyncInterval: 0 },
-    );
-    syncer.start();
-    await waitFor(() => server.requests() >= 3, "three refused lists");
-    await server.close();
-    const refusedLines = (logger.text.match(/HTTP 401/g) ?? []).length;
-    await waitFor(
-      () => /ECONNREFUSED|connection refused/.test(logger.text),
-      "an unreachable server in the log",
-    );
-    await syncer.stop();
+    let refusedLines = 0;
+    await whileSyncerRetries(client, logger, async () => {
+      await eventually("three refused lists", () => server.requests() >= 3);
+      await server.close();
+      refusedLines = (logger.text.match(/HTTP 401/g) ?? []).length;
+      await eventually("an unreachable server in the log", () =>
+        /ECONNREFUSED|connection refused/.test(logger.text),
+      );
+    });
     await client.close();
     expect(refusedLines).toBeGreaterThanOrEqual(1);
     expectNoSecret(logger.text);
@@ -200,7 +148,7 @@ describe.each(makers)("a client key that does not parse (%s)", (_name, makeClien
     await client.close();
     await server.close();
     expect(error).toBeInstanceOf(DatastoreError);
-    const text = `${inspect(error, { depth: 10, showHidden: true })}\n${logger.text}`;
+    const text = `${everythingOf(error)}\n${logger.text}`;
     expect(text).not.toContain("not-a-key-but-secret");
     expect(text).not.toContain(b64("not-a-key-but-secret-0123456789abcdef".repeat(3)).slice(0, 40));
     expect(text).not.toContain(b64(BROKEN_KEY).slice(0, 40));
@@ -216,7 +164,7 @@ describe.each(makers)("a password with a control character (%s)", (_name, makeCl
     await client.close();
     await server.close();
     expect(error).toBeInstanceOf(DatastoreError);
-    const text = `${inspect(error, { depth: 10, showHidden: true })}\n${logger.text}`;
+    const text = `${everythingOf(error)}\n${logger.text}`;
     expectNoSecret(text);
     expect(text).not.toContain(b64(`${USERNAME}:${PASSWORD}\n`));
   });

@@ -1,12 +1,19 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inspect } from "node:util";
-import { createWatcherSyncer, DatastoreError, type LogFields, type Logger } from "@watchersyncer/core";
+import { DatastoreError } from "@watchersyncer/core";
+import { eventually } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient, toDatastoreError } from "../src/index.js";
+import {
+  EverythingLogger,
+  everythingOf,
+  listError,
+  whileSyncerRetries,
+  writeKubeconfig,
+} from "./secrets-support.js";
 
 // A kubeconfig `server: https://user:pass@host:port` carries a password in its URL. Errors quoted
 // the URL whole ("connection refused by http://user:pass@…", "cannot reach http://user:pass@…"),
@@ -23,21 +30,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function kubeconfigFor(server: string): Promise<string> {
-  const path = join(dir, `config-${Math.random().toString(36).slice(2)}`);
-  await writeFile(
-    path,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "c", cluster: { server } }],
-      users: [{ name: "u", user: {} }],
-      contexts: [{ name: "ctx", context: { cluster: "c", user: "u" } }],
-      "current-context": "ctx",
-    }),
-  );
-  return path;
-}
+const kubeconfigFor = (server: string) => writeKubeconfig(dir, { server });
 
 /** A port nothing listens on (just closed). */
 async function closedPort(): Promise<number> {
@@ -48,51 +41,33 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Every message and field, errors with their causes and stacks, as one text to search. */
-class EverythingLogger implements Logger {
-  text = "";
-  lines = 0;
-  private record(level: string, message: string, fields?: LogFields) {
-    this.lines++;
-    this.text += `${level} ${message} ${inspect(fields, { depth: 10 })}\n`;
-  }
-  debug = (message: string, fields?: LogFields) => this.record("debug", message, fields);
-  info = (message: string, fields?: LogFields) => this.record("info", message, fields);
-  warn = (message: string, fields?: LogFields) => this.record("warn", message, fields);
-  error = (message: string, fields?: LogFields) => this.record("error", message, fields);
-}
-
-const listOptions = { kind: "NetworkPolicy", namespace: "default" };
-
-async function listError(server: string): Promise<unknown> {
+/** What listing through a kubeconfig whose cluster is `server` rejects with. */
+async function listErrorFor(server: string): Promise<unknown> {
   const client = createKubernetesClient({ kubeconfigPath: await kubeconfigFor(server) });
-  const error = await client.list(listOptions, "", new AbortController().signal).then(
-    () => undefined,
-    (err: unknown) => err,
-  );
+  const error = await listError(client);
   await client.close();
   return error;
 }
 
 describe("a password in the server URL stays out of errors and logs", () => {
   it("a refused connection names the server without its password", async () => {
-    const error = await listError(`http://admin:${PASSWORD}@127.0.0.1:${await closedPort()}`);
+    const error = await listErrorFor(`http://admin:${PASSWORD}@127.0.0.1:${await closedPort()}`);
     expect(error).toBeInstanceOf(DatastoreError);
     expect((error as Error).message).toContain("connection refused by http://***@127.0.0.1:");
-    expect(inspect(error, { depth: 10 })).not.toContain(PASSWORD);
+    expect(everythingOf(error)).not.toContain(PASSWORD);
   });
 
   it("an unreachable server is named without its password", async () => {
-    const error = await listError(`https://admin:${PASSWORD}@no-such-host.invalid:6443`);
+    const error = await listErrorFor(`https://admin:${PASSWORD}@no-such-host.invalid:6443`);
     expect(error).toBeInstanceOf(DatastoreError);
     expect((error as Error).message).toContain("cannot reach https://***@no-such-host.invalid:6443");
-    expect(inspect(error, { depth: 10 })).not.toContain(PASSWORD);
+    expect(everythingOf(error)).not.toContain(PASSWORD);
   });
 
   it("a server URL that does not parse is not quoted with its password", async () => {
-    const error = await listError(`https://admin:${PASSWORD}@bad host:6443`);
+    const error = await listErrorFor(`https://admin:${PASSWORD}@bad host:6443`);
     expect(error).toBeInstanceOf(DatastoreError);
-    expect(inspect(error, { depth: 10 })).not.toContain(PASSWORD);
+    expect(everythingOf(error)).not.toContain(PASSWORD);
   });
 
   it("toDatastoreError redacts a server URL given to it", () => {
@@ -112,20 +87,10 @@ describe("a password in the server URL stays out of errors and logs", () => {
       kubeconfigPath: await kubeconfigFor(`http://admin:${PASSWORD}@127.0.0.1:${port}`),
       logger,
     });
-    const syncer = createWatcherSyncer(
-      client,
-      [{ listOptions }],
-      { onStatusUpdated: () => {}, onUpdates: () => {} },
-      { logger, listRetryInterval: 10, minResyncInterval: 0 },
-    );
-    syncer.start();
-    const deadline = Date.now() + 10_000;
-    while ((logger.text.match(/connection refused/g) ?? []).length < 3 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await syncer.stop();
+    const refusals = () => (logger.text.match(/connection refused/g) ?? []).length;
+    await whileSyncerRetries(client, logger, () => eventually("three refused lists", () => refusals() >= 3));
     await client.close();
-    expect((logger.text.match(/connection refused/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    expect(refusals()).toBeGreaterThanOrEqual(3);
     expect(logger.text).not.toContain(PASSWORD);
   });
 });
