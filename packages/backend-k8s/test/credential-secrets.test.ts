@@ -15,7 +15,7 @@ import {
   listError,
   whileSyncerRetries,
   writeKubeconfig,
-} from "./secrets-support.js";
+} from "./hostile-input-support.js";
 
 // Basic-auth passwords and client keys are secrets like tokens: no error and no log line, at any
 // level, may hold the password (plain or in its Basic header) or any part of the key (PEM or the

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import {
 } from "@watchersyncer/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient, MAX_RESOURCE_VERSION_LENGTH } from "../src/index.js";
+import { writeKubeconfig } from "./hostile-input-support.js";
 
 // A server that sends a resourceVersion of megabytes: accepted, it was copied into every log line
 // (more than 20 MB of stderr in 5 s) and then into the watch URL, which the server refuses (431)
@@ -78,19 +79,7 @@ async function hostileServer(replies: Replies): Promise<string> {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const path = join(dir, `config-${port}`);
-  await writeFile(
-    path,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "c", cluster: { server: `http://127.0.0.1:${port}` } }],
-      users: [{ name: "u", user: {} }],
-      contexts: [{ name: "ctx", context: { cluster: "c", user: "u" } }],
-      "current-context": "ctx",
-    }),
-  );
-  return path;
+  return writeKubeconfig(dir, { server: `http://127.0.0.1:${port}` });
 }
 
 function list(items: unknown[], resourceVersion = "5") {

@@ -13,7 +13,7 @@ import {
   listError,
   whileSyncerRetries,
   writeKubeconfig,
-} from "./secrets-support.js";
+} from "./hostile-input-support.js";
 import { freshNamespace, putPolicy } from "./support.js";
 
 // No secret may reach an error or a log line, at any level: a token that ends in a newline (a

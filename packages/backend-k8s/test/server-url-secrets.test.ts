@@ -13,7 +13,7 @@ import {
   listError,
   whileSyncerRetries,
   writeKubeconfig,
-} from "./secrets-support.js";
+} from "./hostile-input-support.js";
 
 // A kubeconfig `server: https://user:pass@host:port` carries a password in its URL. Errors quoted
 // the URL whole ("connection refused by http://user:pass@…", "cannot reach http://user:pass@…"),

@@ -4,8 +4,9 @@ import { inspect } from "node:util";
 import { createWatcherSyncer, type DatastoreClient, type LogFields, type Logger } from "@watchersyncer/core";
 import { NEVER_ABORTED } from "@watchersyncer/testkit";
 
-// What the tests that keep secrets out of errors and logs share (secrets, server-url-secrets and
-// credential-secrets): a logger that keeps everything, kubeconfig files, and a syncer retrying fast.
+// What the tests of secrets and hostile servers share (secrets, server-url-secrets,
+// credential-secrets, hostile-resource-version): a logger that keeps everything, kubeconfig files,
+// and a syncer that retries fast.
 
 /** Every message and field, errors with their causes, stacks and hidden properties, as one text. */
 export class EverythingLogger implements Logger {
