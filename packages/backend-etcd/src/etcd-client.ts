@@ -13,6 +13,7 @@ import type { IOptions } from "etcd3";
 import etcd3 from "etcd3";
 import { isInvalidAuthToken } from "./errors.js";
 import { type EtcdListOptions, type KeyLayoutOptions, prefixFor, rangeFor } from "./key-layout.js";
+import { requireLeaderWatchClient, type WatchStreamOpener } from "./leader-watch-client.js";
 import { listSnapshot, listSnapshotInPages, type SnapshotListRequest } from "./list.js";
 import { MemberQuarantine } from "./member-quarantine.js";
 import {
@@ -31,12 +32,14 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
   private readonly logger: Logger;
   private readonly watches = new OpenWatches();
   private readonly quarantine: MemberQuarantine;
+  private readonly watchClient: WatchStreamOpener;
 
   constructor(options: EtcdClientOptions) {
     this.options = resolveOptions(options);
     this.logger = this.options.logger;
     this.quarantine = new MemberQuarantine(this.options.endpoints, this.options.clock);
     this.etcd = new etcd3.Etcd3(etcd3Options(options, this.options, this.quarantine));
+    this.watchClient = requireLeaderWatchClient(this.etcd);
   }
 
   get layout(): KeyLayoutOptions {
@@ -68,7 +71,7 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
   async watch(options: EtcdListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
     this.assertOpen();
     const watch = await openWatch({
-      watchClient: this.etcd.watchClient,
+      watchClient: this.watchClient,
       range: rangeFor(options, this.options.layout),
       revision: watchOptions.revision,
       allowWatchBookmarks: watchOptions.allowWatchBookmarks,

@@ -11,14 +11,14 @@ import {
   type WatchEvent,
 } from "@watchersyncer/core";
 import { StallTimer, WatchQueue } from "@watchersyncer/core/backend";
-import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse, WatchClient } from "etcd3";
+import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse } from "etcd3";
 import { decodeKeyValue } from "./decode.js";
 import { toDatastoreError } from "./errors.js";
 import { keyFromBytes } from "./key-bytes.js";
 import type { KeyRange } from "./key-layout.js";
 
 export interface WatchStreamRequest {
-  watchClient: WatchClient;
+  watchClient: { watch(): Promise<IDuplexStream<IWatchRequest, IWatchResponse>> };
   range: KeyRange;
   /** Deliver events strictly after this revision; "" = from now. */
   revision: Revision;

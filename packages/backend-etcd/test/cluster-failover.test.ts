@@ -65,12 +65,12 @@ class Writer {
   }
 }
 
-function startSyncer(prefix: string) {
+function startSyncer(prefix: string, endpoints: string[] = cluster.endpoints) {
   const logger = new MemoryLogger();
   const observations: { at: number; observation: Observation }[] = [];
   // stallTimeoutMs stays at its 30 s default: leaving a hung member must not wait for it.
   const client = createEtcdClient({
-    endpoints: cluster.endpoints,
+    endpoints,
     requestTimeoutMs: 2_000,
     grpcOptions: { "grpc.initial_reconnect_backoff_ms": 100, "grpc.max_reconnect_backoff_ms": 500 },
     logger,
@@ -175,6 +175,41 @@ describe("a three-member etcd cluster under writes", () => {
         await member.restart();
       }
       await updatesFlow(running.recorder, "updates to flow after the last restart");
+    } finally {
+      await writer.stop();
+    }
+    await eventually("the view to equal etcd's", () => viewMatchesEtcd(running.recorder, prefix), ETCD_WAIT);
+    expect(running.recorder.violations).toEqual([]);
+    expectRevisionsGrowPerKey(running.recorder.updates);
+    await running.stop();
+  });
+
+  it("a member that loses its leader (the others hung) ends its watch within 10 s; no relist after", async () => {
+    const prefix = uniquePrefix("cluster-leaderless");
+    const [isolated, ...others] = cluster.members as [EtcdServer, ...EtcdServer[]];
+    // Only this member: a member without a leader still answers progress requests by itself.
+    const running = startSyncer(prefix, [isolated.endpoint]);
+    const writer = new Writer(prefix);
+    try {
+      await eventually("in sync", () => running.recorder.statuses.includes(SyncStatus.InSync), ETCD_WAIT);
+      await updatesFlow(running.recorder, "updates to flow");
+      const relists = running.relists();
+      const isolatedAt = Date.now();
+      for (const member of others) member.pause();
+      try {
+        await eventually(
+          "the watch on the leaderless member to end",
+          () => running.watchErrorsSince(isolatedAt).length > 0,
+          { timeoutMs: 10_000, intervalMs: 50 },
+        );
+        console.info(
+          `leaderless member: watch ended after ${((Date.now() - isolatedAt) / 1000).toFixed(1)} s`,
+        );
+      } finally {
+        for (const member of others) member.resume();
+      }
+      await updatesFlow(running.recorder, "updates to flow once the quorum is back");
+      expect(running.relists(), "relists caused by losing the leader").toBe(relists);
     } finally {
       await writer.stop();
     }
