@@ -6,18 +6,24 @@ import {
 } from "@watchersyncer/core";
 import etcd3 from "etcd3";
 import { describe, expect, it } from "vitest";
-import { isInvalidAuthToken, isMessageTooLarge, toDatastoreError } from "./errors.js";
+import { isFutureRevision, isInvalidAuthToken, isMessageTooLarge, toDatastoreError } from "./errors.js";
 
 describe("toDatastoreError", () => {
-  it("maps compacted and future revisions to ResourceExpiredError", () => {
-    for (const message of [
-      "etcdserver: mvcc: required revision has been compacted",
-      "etcdserver: mvcc: required revision is a future revision",
-    ]) {
-      const mapped = toDatastoreError(new etcd3.GRPCOutOfRangeError(message), "list");
-      expect(ResourceExpiredError.is(mapped)).toBe(true);
-      expect(mapped.message).toContain(message);
-    }
+  it("maps compacted revisions to ResourceExpiredError", () => {
+    const message = "etcdserver: mvcc: required revision has been compacted";
+    const mapped = toDatastoreError(new etcd3.GRPCOutOfRangeError(message), "list");
+    expect(ResourceExpiredError.is(mapped)).toBe(true);
+    expect(mapped.message).toContain(message);
+  });
+
+  it("maps a future revision (a lagging member) to a retryable ConnectionRefusedError, not expiry", () => {
+    const message = "etcdserver: mvcc: required revision is a future revision";
+    const mapped = toDatastoreError(new etcd3.GRPCOutOfRangeError(message), "list");
+    expect(ResourceExpiredError.is(mapped)).toBe(false);
+    expect(ConnectionRefusedError.is(mapped)).toBe(true);
+    expect(mapped.message).toContain(message);
+    expect(isFutureRevision(mapped)).toBe(true);
+    expect(isFutureRevision(new Error("etcdserver: mvcc: required revision has been compacted"))).toBe(false);
   });
 
   it("maps unreachable servers to ConnectionRefusedError", () => {

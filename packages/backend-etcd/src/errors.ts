@@ -6,11 +6,10 @@ import {
 } from "@watchersyncer/core";
 import etcd3 from "etcd3";
 
-const expiredMessages = [
-  "required revision has been compacted",
-  "required revision is a future revision",
-  "mvcc: required revision",
-];
+const expiredMessages = ["required revision has been compacted"];
+
+/** What a member answers when asked for a revision it has not applied yet (it lags behind). */
+const futureRevisionMessage = "required revision is a future revision";
 
 const connectionMessages = [
   "ECONNREFUSED",
@@ -37,6 +36,11 @@ export function toDatastoreError(err: unknown, context: string): DatastoreError 
   if (expiredMessages.some((m) => message.includes(m))) {
     return new ResourceExpiredError(full, { cause: err });
   }
+  if (message.includes(futureRevisionMessage)) {
+    // The revision is fine; this member has not caught up with it. Another member, or this one a
+    // moment later, serves it: retry the same revision rather than list everything again.
+    return new ConnectionRefusedError(`${full} (the etcd member lags behind)`, { cause: err });
+  }
   if (isMessageTooLarge(err)) {
     // Neither a connection problem nor back-pressure: the same request fails the same way again.
     return new DatastoreError(`${full} (a response exceeded a gRPC message size limit)`, { cause: err });
@@ -52,6 +56,15 @@ export function toDatastoreError(err: unknown, context: string): DatastoreError 
     return new ConnectionRefusedError(full, { cause: err });
   }
   return new DatastoreError(full, { cause: err });
+}
+
+/** True when a member was asked for a revision it has not applied yet; looks through `cause`. */
+export function isFutureRevision(err: unknown): boolean {
+  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (describe(e).includes(futureRevisionMessage)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

@@ -13,7 +13,9 @@ import type { IOptions } from "etcd3";
 import etcd3 from "etcd3";
 import { isInvalidAuthToken } from "./errors.js";
 import { type EtcdListOptions, type KeyLayoutOptions, prefixFor, rangeFor } from "./key-layout.js";
+import { requireLeaderWatchClient, type WatchStreamOpener } from "./leader-watch-client.js";
 import { listSnapshot, listSnapshotInPages, type SnapshotListRequest } from "./list.js";
+import { MemberQuarantine } from "./member-quarantine.js";
 import {
   ETCD_CLIENT_DEFAULTS,
   type EtcdClientOptions,
@@ -29,11 +31,15 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
   private readonly options: ResolvedEtcdOptions;
   private readonly logger: Logger;
   private readonly watches = new OpenWatches();
+  private readonly quarantine: MemberQuarantine;
+  private readonly watchClient: WatchStreamOpener;
 
   constructor(options: EtcdClientOptions) {
     this.options = resolveOptions(options);
     this.logger = this.options.logger;
-    this.etcd = new etcd3.Etcd3(etcd3Options(options, this.options));
+    this.quarantine = new MemberQuarantine(this.options.endpoints, this.options.clock);
+    this.etcd = new etcd3.Etcd3(etcd3Options(options, this.options, this.quarantine));
+    this.watchClient = requireLeaderWatchClient(this.etcd);
   }
 
   get layout(): KeyLayoutOptions {
@@ -65,17 +71,19 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
   async watch(options: EtcdListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
     this.assertOpen();
     const watch = await openWatch({
-      watchClient: this.etcd.watchClient,
+      watchClient: this.watchClient,
       range: rangeFor(options, this.options.layout),
       revision: watchOptions.revision,
       allowWatchBookmarks: watchOptions.allowWatchBookmarks,
       previousValues: this.options.previousValues,
       stallTimeoutMs: this.options.stallTimeoutMs,
       progressRequestIntervalMs: this.options.progressRequestIntervalMs,
+      memberTimeoutMs: this.options.memberTimeoutMs,
       signal,
       logger: this.logger,
       clock: this.options.clock,
       onStreamError: (err) => this.onStreamError(err),
+      onMemberHung: (stream) => this.onMemberHung(stream),
       onEnded: (ended) => this.watches.delete(ended),
     });
     // close() stops the watches still running (and one that opened too late, at once); one that
@@ -120,6 +128,17 @@ export class EtcdDatastoreClient implements DatastoreClient<EtcdListOptions> {
     pool?.authenticator?.invalidateMetadata?.();
   }
 
+  /** Sends the next calls to other members, on fresh connections once this one is tried again. */
+  private onMemberHung(stream: object): void {
+    const member = this.quarantine.memberOf(stream);
+    if (member === undefined) return;
+    this.logger.warn("etcd member stopped answering; avoiding it", { member });
+    this.quarantine.avoid(member, this.options.stallTimeoutMs);
+    const pool = (this.etcd as unknown as { pool?: { hosts?: { host: string; resetAllServices(): void }[] } })
+      .pool;
+    for (const host of pool?.hosts ?? []) if (host.host === member) host.resetAllServices();
+  }
+
   private assertOpen(): void {
     if (this.watches.closed) throw new DatastoreError("EtcdDatastoreClient is closed");
   }
@@ -137,7 +156,11 @@ const runOnce = {
     Promise.resolve().then(() => fn({ signal: new AbortController().signal, attempt: 0 })),
 } as unknown as FaultPolicy;
 
-function etcd3Options(options: EtcdClientOptions, resolved: ResolvedEtcdOptions): IOptions {
+function etcd3Options(
+  options: EtcdClientOptions,
+  resolved: ResolvedEtcdOptions,
+  quarantine: MemberQuarantine,
+): IOptions {
   const result: IOptions = {
     hosts: resolved.endpoints,
     grpcOptions: {
@@ -147,9 +170,10 @@ function etcd3Options(options: EtcdClientOptions, resolved: ResolvedEtcdOptions)
       ...options.grpcOptions,
     },
     // The default circuit breaker refuses calls for 5 s after three failures, which would delay
-    // every recovery after an etcd restart; the syncer already paces its retries.
+    // every recovery after an etcd restart; the syncer already paces its retries. Per host, calls
+    // run once as well, and steer clear of members that stopped answering.
     faultHandling: {
-      host: () => runOnce,
+      host: (host) => quarantine.policyFor(host),
       global: runOnce,
     },
   };

@@ -10,7 +10,7 @@ import {
 import { abortable, collectList, throwIfAborted } from "@watchersyncer/core/backend";
 import type { IRangeResponse, KVClient } from "etcd3";
 import { decodeKeyValue } from "./decode.js";
-import { isMessageTooLarge, toDatastoreError } from "./errors.js";
+import { isFutureRevision, isMessageTooLarge, toDatastoreError } from "./errors.js";
 import { keyFromBytes } from "./key-bytes.js";
 import type { KeyRange } from "./key-layout.js";
 import { PageLimit } from "./page-limit.js";
@@ -118,12 +118,24 @@ interface ReceivedPage {
  */
 async function readPage(request: SnapshotListRequest, read: PageRequest): Promise<ReceivedPage> {
   const { range, signal, logger } = request;
+  let lagging = 0;
   for (;;) {
     const keysAsked = read.limit.current;
     try {
       return { response: await readRange(request, read, keysAsked), keysAsked };
     } catch (err) {
       throwIfAborted(signal);
+      if (isFutureRevision(err) && lagging < futureRevisionRetries) {
+        // A member behind the page's revision: etcd3 picks the member of each call anew, so after
+        // a short pause this goes to another member, or to this one caught up.
+        lagging++;
+        logger.debug("etcd member lags behind the list's revision; retrying the page", {
+          prefix: range.prefix,
+          revision: read.revision,
+        });
+        await pause(futureRevisionPauseMs, signal);
+        continue;
+      }
       if (!isMessageTooLarge(err)) throw toDatastoreError(err, `list ${range.prefix}`);
       if (!read.limit.shrink()) throw await valueTooLargeError(request, read, err);
       logger.warn("etcd list page exceeds the gRPC receive limit; asking for fewer keys", {
@@ -134,6 +146,15 @@ async function readPage(request: SnapshotListRequest, read: PageRequest): Promis
       });
     }
   }
+}
+
+/** How often, and how far apart, a page a lagging member refused is asked for again. */
+const futureRevisionRetries = 5;
+const futureRevisionPauseMs = 200;
+
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  throwIfAborted(signal);
 }
 
 /** The final error of a list whose next key alone is bigger than the receive limit. */

@@ -11,8 +11,11 @@ describe("resolveOptions", () => {
       previousValues: false,
       requestTimeoutMs: 30_000,
       stallTimeoutMs: 30_000,
-      progressRequestIntervalMs: 10_000,
+      // A hung member must be noticed within memberTimeoutMs of a progress request (issue #16).
+      progressRequestIntervalMs: 2_000,
+      memberTimeoutMs: 4_000,
     });
+    expect(resolveOptions({ endpoints: ["a"], stallTimeoutMs: 1_000 }).memberTimeoutMs).toBe(1_000);
     expect(resolveOptions({ endpoints: ["a"], stallTimeoutMs: 2_000 }).progressRequestIntervalMs).toBe(666);
     expect(resolved.clock).toBe(systemClock);
     expect(ETCD_CLIENT_DEFAULTS).toMatchObject({ pageSize: 20_000, requestTimeoutMs: 30_000 });

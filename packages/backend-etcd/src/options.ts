@@ -46,8 +46,16 @@ export interface EtcdClientOptions extends KeyLayoutOptions {
    * Default 30 000.
    */
   stallTimeoutMs?: number;
-  /** How often a watch asks etcd for progress, ms. Default `stallTimeoutMs / 3`. */
+  /** How often a watch asks etcd for progress, ms. Default `stallTimeoutMs / 3`, at most 2 000. */
   progressRequestIntervalMs?: number;
+  /**
+   * A member that leaves a watch's creation or progress request unanswered this long is taken for
+   * hung (stopped or partitioned, its TCP connection still open): the watch fails with a
+   * `ConnectionRefusedError`, so the syncer re-watches from its own revision without listing, and
+   * calls avoid that member for `stallTimeoutMs` while another member is left. ms. Default 4 000,
+   * at most `stallTimeoutMs`.
+   */
+  memberTimeoutMs?: number;
   /**
    * gRPC receive limit in bytes; gRPC's own 4 MiB default breaks on large prefixes. Default 256 MiB.
    * A list page bigger than this is asked for again with half as many keys (down to one key, same
@@ -69,6 +77,9 @@ export const ETCD_CLIENT_DEFAULTS = {
   pageSize: 20_000,
   requestTimeoutMs: 30_000,
   stallTimeoutMs: 30_000,
+  memberTimeoutMs: 4_000,
+  /** The longest default interval between a watch's progress requests. */
+  progressRequestIntervalMs: 2_000,
   maxReceiveMessageBytes: 256 * 1024 * 1024,
 } as const;
 
@@ -82,6 +93,7 @@ export interface ResolvedEtcdOptions {
   requestTimeoutMs: number;
   stallTimeoutMs: number;
   progressRequestIntervalMs: number;
+  memberTimeoutMs: number;
   /** The receive limit gRPC enforces (a `grpcOptions` entry wins); `Infinity` for none. */
   maxReceiveMessageBytes: number;
   layout: KeyLayoutOptions;
@@ -112,7 +124,11 @@ export function resolveOptions(options: EtcdClientOptions): ResolvedEtcdOptions 
     progressRequestIntervalMs: positive(
       "progressRequestIntervalMs",
       options.progressRequestIntervalMs,
-      Math.max(1, Math.floor(stallTimeoutMs / 3)),
+      Math.max(1, Math.min(ETCD_CLIENT_DEFAULTS.progressRequestIntervalMs, Math.floor(stallTimeoutMs / 3))),
+    ),
+    memberTimeoutMs: Math.min(
+      stallTimeoutMs,
+      positive("memberTimeoutMs", options.memberTimeoutMs, ETCD_CLIENT_DEFAULTS.memberTimeoutMs),
     ),
     maxReceiveMessageBytes: receiveLimit(options),
     layout: { root: options.root, kindPrefixes: options.kindPrefixes },

@@ -346,6 +346,73 @@ describe("openWatch", () => {
       expect(event?.type === "error" && ConnectionRefusedError.is(event.error)).toBe(true);
     });
 
+    it("fails memberTimeoutMs after an unanswered progress request and names the hung stream", async () => {
+      const clock = new ManualClock();
+      const hung: object[] = [];
+      const { stream, watch } = await opened({
+        clock,
+        stallTimeoutMs: 30_000,
+        progressRequestIntervalMs: 100,
+        memberTimeoutMs: 250,
+        onMemberHung: (s) => hung.push(s),
+      });
+      await clock.advance(100); // t = 100: first progress request
+      expect(progressRequests(stream)).toBe(1);
+      answerProgress(stream);
+      await clock.advance(100); // t = 200: second request, unanswered from here on
+      await clock.advance(249); // t = 449
+      expect(watch.isEnded).toBe(false);
+      expect(hung).toEqual([]);
+      await clock.advance(1); // t = 450
+      expect(watch.isEnded).toBe(true);
+      expect(hung).toEqual([stream]);
+      const [event] = await drain(watch);
+      expect(event?.type === "error" && ConnectionRefusedError.is(event.error)).toBe(true);
+      expect(event?.type === "error" && event.error.message).toBe(
+        `watch ${prefix}: the etcd member left a progress request unanswered for 250 ms`,
+      );
+      expect(clock.pendingTimers).toBe(0);
+    });
+
+    it("does not count an answer held back by a paused stream as the member's silence", async () => {
+      const clock = new ManualClock();
+      const { stream, watch } = await opened({
+        clock,
+        stallTimeoutMs: 30_000,
+        progressRequestIntervalMs: 100,
+        memberTimeoutMs: 250,
+      });
+      await clock.advance(100); // a progress request is out
+      stream.respond({ events: [put("a", 21)] }); // the consumer does not read: the queue is behind
+      await clock.advance(1_000);
+      expect(watch.isEnded).toBe(false);
+      watch.stop();
+    });
+
+    it("fails a watch etcd does not confirm within memberTimeoutMs", async () => {
+      const clock = new ManualClock();
+      const hung: object[] = [];
+      const { stream, opening } = setup({
+        clock,
+        stallTimeoutMs: 30_000,
+        progressRequestIntervalMs: 100,
+        memberTimeoutMs: 250,
+        onMemberHung: (s) => hung.push(s),
+      });
+      const failure = opening.catch((err: unknown) => err);
+      await eventually("the create request", () => stream.written.length > 0);
+      await clock.advance(249);
+      expect(stream.ended).toBe(false);
+      await clock.advance(1);
+      const err = await failure;
+      expect(ConnectionRefusedError.is(err)).toBe(true);
+      expect((err as Error).message).toBe(
+        `watch ${prefix}: the etcd member left the watch's creation unanswered for 250 ms`,
+      );
+      expect(hung).toEqual([stream]);
+      expect(clock.pendingTimers).toBe(0);
+    });
+
     it("fails an unconfirmed watch after stallTimeoutMs, without asking for progress", async () => {
       const clock = new ManualClock();
       const { stream, opening } = setup({ clock, stallTimeoutMs: 300, progressRequestIntervalMs: 100 });

@@ -11,14 +11,14 @@ import {
   type WatchEvent,
 } from "@watchersyncer/core";
 import { StallTimer, WatchQueue } from "@watchersyncer/core/backend";
-import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse, WatchClient } from "etcd3";
+import type { IDuplexStream, IEvent, IWatchRequest, IWatchResponse } from "etcd3";
 import { decodeKeyValue } from "./decode.js";
 import { toDatastoreError } from "./errors.js";
 import { keyFromBytes } from "./key-bytes.js";
 import type { KeyRange } from "./key-layout.js";
 
 export interface WatchStreamRequest {
-  watchClient: WatchClient;
+  watchClient: { watch(): Promise<IDuplexStream<IWatchRequest, IWatchResponse>> };
   range: KeyRange;
   /** Deliver events strictly after this revision; "" = from now. */
   revision: Revision;
@@ -27,12 +27,20 @@ export interface WatchStreamRequest {
   previousValues?: boolean;
   stallTimeoutMs: number;
   progressRequestIntervalMs: number;
+  /**
+   * A member that leaves the watch's creation or a progress request unanswered this long is taken
+   * for hung (stopped, partitioned): the watch fails with a `ConnectionRefusedError` and
+   * `onMemberHung` is called. Omitted: only `stallTimeoutMs` applies.
+   */
+  memberTimeoutMs?: number;
   signal: AbortSignal;
   logger: Logger;
   /** Drives the stall deadline and the progress requests. Default: the system's. */
   clock?: Clock;
   /** Called with errors of the stream, so the client can react (e.g. re-authenticate). */
   onStreamError?: (err: unknown) => void;
+  /** Called when the member this watch runs through left a request unanswered (`memberTimeoutMs`). */
+  onMemberHung?: (stream: object) => void;
   /** Called once when the watch ends, is stopped, or fails to start. */
   onEnded?: (watch: EtcdWatchHandle) => void;
 }
@@ -91,6 +99,8 @@ class EtcdWatch implements EtcdWatchHandle {
   private readonly stall: StallTimer;
   /** The next progress tick; null once the watch closed. */
   private tickTimer: unknown = null;
+  /** Runs while a request to etcd waits for its answer (see `memberTimeoutMs`). */
+  private answerTimer: unknown = null;
   private readonly queue: WatchQueue<unknown, WatchEvent>;
 
   constructor(
@@ -150,11 +160,13 @@ class EtcdWatch implements EtcdWatchHandle {
         progress_notify: true,
       },
     });
+    this.awaitAnswer();
   }
 
   private onResponse(response: IWatchResponse): void {
     if (this.queue.closed) return;
     this.stall.heard();
+    this.answered();
     if (response.created && !this.isCreated && !response.canceled) {
       this.isCreated = true;
       this.watchId = String(response.watch_id);
@@ -254,7 +266,38 @@ class EtcdWatch implements EtcdWatchHandle {
       this.stall.heard();
       return;
     }
-    if (this.isCreated) this.send({ progress_request: {} });
+    if (this.isCreated) {
+      this.send({ progress_request: {} });
+      this.awaitAnswer();
+    }
+  }
+
+  /**
+   * A stopped or partitioned member keeps its TCP connection open and answers nothing, so only an
+   * unanswered request tells it apart from a quiet one, long before `stallTimeoutMs`.
+   */
+  private awaitAnswer(): void {
+    const timeoutMs = this.request.memberTimeoutMs;
+    if (timeoutMs === undefined || this.answerTimer !== null || this.queue.closed) return;
+    this.answerTimer = this.clock.setTimeout(() => this.onUnanswered(timeoutMs), timeoutMs);
+  }
+
+  private answered(): void {
+    if (this.answerTimer === null) return;
+    this.clock.clearTimeout(this.answerTimer);
+    this.answerTimer = null;
+  }
+
+  private onUnanswered(timeoutMs: number): void {
+    this.answerTimer = null;
+    if (this.queue.closed) return;
+    const what = this.isCreated ? "a progress request" : "the watch's creation";
+    this.request.onMemberHung?.(this.stream);
+    this.fail(
+      new ConnectionRefusedError(
+        `watch ${this.request.range.prefix}: the etcd member left ${what} unanswered for ${timeoutMs} ms`,
+      ),
+    );
   }
 
   private fail(error: Error): void {
@@ -270,6 +313,8 @@ class EtcdWatch implements EtcdWatchHandle {
 
   private pauseReading(): void {
     this.stall.suspend();
+    // An answer waiting unread behind the paused stream is not the member's silence.
+    this.answered();
     this.readable()?.pause();
   }
 
@@ -281,6 +326,7 @@ class EtcdWatch implements EtcdWatchHandle {
   /** The queue closed: ends the stream and every timer; the queue is still drained by the consumer. */
   private release(): void {
     this.stall.stop();
+    this.answered();
     if (this.tickTimer !== null) {
       this.clock.clearTimeout(this.tickTimer);
       this.tickTimer = null;

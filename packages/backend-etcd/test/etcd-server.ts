@@ -28,6 +28,17 @@ export interface EtcdServerOptions {
   /** Default 1s, so watch progress notifications (bookmarks) come quickly. */
   progressNotifyInterval?: string;
   extraArgs?: string[];
+  /** Start as one member of a cluster, on these ports (see `EtcdCluster`). */
+  member?: EtcdMemberSpec;
+}
+
+export interface EtcdMemberSpec {
+  name: string;
+  clientPort: number;
+  peerPort: number;
+  /** `--initial-cluster`: `name=http://127.0.0.1:peerPort` of every member, comma-separated. */
+  initialCluster: string;
+  clusterToken: string;
 }
 
 /** Makes sure `etcd` and `etcdctl` exist, installing Debian's packages when root. */
@@ -183,7 +194,13 @@ export class EtcdServer extends EtcdControl {
     ensureEtcdInstalled();
     // mkdtemp creates the directory with mode 0700, which etcd insists on.
     const dataDir = await mkdtemp(join(tmpdir(), "watchersyncer-etcd-"));
-    const server = new EtcdServer(dataDir, await freePort(), await freePort(), options);
+    const member = options.member;
+    const server = new EtcdServer(
+      dataDir,
+      member?.clientPort ?? (await freePort()),
+      member?.peerPort ?? (await freePort()),
+      options,
+    );
     await server.launch();
     return server;
   }
@@ -207,12 +224,17 @@ export class EtcdServer extends EtcdControl {
     await this.launch();
   }
 
+  /** True between `pause` and `resume`. */
+  paused = false;
+
   pause(): void {
     this.process?.kill("SIGSTOP");
+    this.paused = true;
   }
 
   resume(): void {
     this.process?.kill("SIGCONT");
+    this.paused = false;
   }
 
   async stop(): Promise<void> {
@@ -232,14 +254,16 @@ export class EtcdServer extends EtcdControl {
 
   private async launch(): Promise<void> {
     const peer = `http://127.0.0.1:${this.peerPort}`;
+    const member = this.options.member;
     const args = [
-      "--name=test",
+      `--name=${member?.name ?? "test"}`,
       `--data-dir=${this.dataDir}`,
       `--listen-client-urls=${this.endpoint}`,
       `--advertise-client-urls=${this.endpoint}`,
       `--listen-peer-urls=${peer}`,
       `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=test=${peer}`,
+      `--initial-cluster=${member?.initialCluster ?? `test=${peer}`}`,
+      ...(member ? [`--initial-cluster-token=${member.clusterToken}`] : []),
       "--initial-cluster-state=new",
       "--logger=zap",
       "--log-outputs=stderr",
