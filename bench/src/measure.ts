@@ -30,6 +30,8 @@ export interface Row {
   ratio: number;
   goal: string;
   met: boolean;
+  /** Shown instead of the number and unit, e.g. "> 40 s" for a capped wait. */
+  display?: { ours?: string; peer?: string };
 }
 
 export function printTable(title: string, peerName: string, rows: Row[]): void {
@@ -37,8 +39,8 @@ export function printTable(title: string, peerName: string, rows: Row[]): void {
   const header = ["metric", "watchersyncer", "peer", "ratio", "goal", ""];
   const body = rows.map((r) => [
     r.metric,
-    `${fmt(r.ours)} ${r.unit}`,
-    `${fmt(r.peer)} ${r.unit}`,
+    r.display?.ours ?? `${fmt(r.ours)} ${r.unit}`,
+    r.display?.peer ?? `${fmt(r.peer)} ${r.unit}`,
     `${r.ratio.toFixed(2)}x`,
     r.goal,
     r.met ? "met" : "MISSED",

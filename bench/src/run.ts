@@ -1,6 +1,7 @@
 import { coreBenchmarks } from "./core-bench.js";
 import { coreBenchmarksOnDeno } from "./deno-runner.js";
 import { etcdBenchmarks } from "./etcd/etcd-bench.js";
+import { memberHangBenchmarks } from "./etcd/member-hang-bench.js";
 import { eventSideRunner } from "./event-side-process.js";
 import { k8sBenchmarks } from "./k8s/k8s-bench.js";
 import { printTable } from "./measure.js";
@@ -29,9 +30,8 @@ if (wanted("deno")) {
 }
 if (wanted("k8s")) await k8sBenchmarks({ quick });
 if (wanted("etcd")) {
-  printTable(
-    "@watchersyncer/backend-etcd on a real etcd",
-    "raw etcd3 range / watcher",
-    await etcdBenchmarks({ quick }),
-  );
+  printTable("@watchersyncer/backend-etcd on a real etcd", "raw etcd3 range / watcher", [
+    ...(await etcdBenchmarks({ quick })),
+    ...(await memberHangBenchmarks()),
+  ]);
 }
