@@ -1,9 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "../src/main.js";
 import { captureIo, lines } from "./capture.js";
+import { useScratchFiles } from "./scratch-files.js";
 
 const WATCH = ["watch", "--backend", "etcd", "--kind", "NetworkPolicy", "--connect-timeout", "0.5"];
 /** Nothing listens on port 1: a run that gets past its settings fails fast with "cannot sync". */
@@ -11,18 +10,8 @@ const NOWHERE = "http://127.0.0.1:1";
 const PASSWORD = "s3cret-Pa55";
 const posix = process.platform !== "win32";
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), "watchersyncer-cli-settings-"));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function passwordFile(name: string, content: string, mode: number): string {
-  const path = join(scratch, name);
-  writeFileSync(path, content);
-  chmodSync(path, mode);
-  return path;
-}
+const scratch = useScratchFiles("settings");
+const passwordFile = scratch.file;
 
 async function run(argv: string[], env: Record<string, string> = {}) {
   const captured = captureIo({ env });
@@ -79,7 +68,7 @@ describe("--password-file", () => {
 
 describe("ETCD_* variables fill what the flags leave unset, also with --endpoints", () => {
   it("--endpoints with ETCD_CA_CERT_FILE uses the CA file: a missing one fails at once", async () => {
-    const missing = join(scratch, "missing-ca.pem");
+    const missing = join(scratch.dir(), "missing-ca.pem");
     const result = await run([...WATCH, "--endpoints", NOWHERE], { ETCD_CA_CERT_FILE: missing });
     expect(result.code).toBe(2);
     expect(lines(result.stderr)).toEqual([

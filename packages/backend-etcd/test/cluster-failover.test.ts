@@ -119,6 +119,14 @@ function expectRevisionsGrowPerKey(updates: Update[]): void {
   }
 }
 
+/** The end of every scenario: the view equals etcd's, nothing illegal or repeated; then stopped. */
+async function expectExactEnd(running: ReturnType<typeof startSyncer>, prefix: string): Promise<void> {
+  await eventually("the view to equal etcd's", () => viewMatchesEtcd(running.recorder, prefix), ETCD_WAIT);
+  expect(running.recorder.violations).toEqual([]);
+  expectRevisionsGrowPerKey(running.recorder.updates);
+  await running.stop();
+}
+
 async function updatesFlow(recorder: RecordingCallbacks, what: string): Promise<void> {
   const seen = recorder.updates.length;
   await eventually(what, () => recorder.updates.length >= seen + 3, { ...ETCD_WAIT, timeoutMs: 15_000 });
@@ -156,10 +164,7 @@ describe("a three-member etcd cluster under writes", () => {
       await writer.stop();
       console.info(`hung members:\n  ${measured.join("\n  ")}`);
     }
-    await eventually("the view to equal etcd's", () => viewMatchesEtcd(running.recorder, prefix), ETCD_WAIT);
-    expect(running.recorder.violations).toEqual([]);
-    expectRevisionsGrowPerKey(running.recorder.updates);
-    await running.stop();
+    await expectExactEnd(running, prefix);
   });
 
   it("kill -9 of each member in turn (restarted on its data dir): exact view, nothing repeated", async () => {
@@ -178,10 +183,7 @@ describe("a three-member etcd cluster under writes", () => {
     } finally {
       await writer.stop();
     }
-    await eventually("the view to equal etcd's", () => viewMatchesEtcd(running.recorder, prefix), ETCD_WAIT);
-    expect(running.recorder.violations).toEqual([]);
-    expectRevisionsGrowPerKey(running.recorder.updates);
-    await running.stop();
+    await expectExactEnd(running, prefix);
   });
 
   it("a member that loses its leader (the others hung) ends its watch within 10 s; no relist after", async () => {
@@ -213,9 +215,6 @@ describe("a three-member etcd cluster under writes", () => {
     } finally {
       await writer.stop();
     }
-    await eventually("the view to equal etcd's", () => viewMatchesEtcd(running.recorder, prefix), ETCD_WAIT);
-    expect(running.recorder.violations).toEqual([]);
-    expectRevisionsGrowPerKey(running.recorder.updates);
-    await running.stop();
+    await expectExactEnd(running, prefix);
   });
 });

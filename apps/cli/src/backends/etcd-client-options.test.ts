@@ -1,23 +1,11 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useScratchFiles } from "../../test/scratch-files.js";
 import { NO_CONNECTION_ARGS } from "./connection-flags.js";
 import { etcdClientOptions } from "./etcd-client-options.js";
 
 const PASSWORD = "s3cret-Pa55";
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), "watchersyncer-cli-options-"));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function passwordFile(name: string, content: string, mode: number): string {
-  const path = join(scratch, name);
-  writeFileSync(path, content);
-  chmodSync(path, mode);
-  return path;
-}
+const scratch = useScratchFiles("options");
+const passwordFile = scratch.file;
 
 describe("etcdClientOptions: flags win over ETCD_* one by one", () => {
   it("every field, one by one", async () => {

@@ -14,6 +14,17 @@ async function drain(queue: AsyncIterable<WatchEvent>): Promise<WatchEvent[]> {
   return events;
 }
 
+/** Whether `promise` settled once the microtasks already queued (and those they queue) have run. */
+async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => {
+    settled = true;
+  });
+  await Promise.resolve();
+  await Promise.resolve();
+  return settled;
+}
+
 describe("WatchQueue", () => {
   it("hands out queued events in order, then ends when the remote ends it", async () => {
     const queue = new WatchQueue();
@@ -139,14 +150,8 @@ describe("WatchQueue", () => {
     const queue = new WatchQueue();
     queue.hold();
     queue.push(added("/a", "1"));
-    let settled = false;
-    const next = queue.next().then((result) => {
-      settled = true;
-      return result;
-    });
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(settled).toBe(false);
+    const next = queue.next();
+    expect(await settledSoon(next)).toBe(false);
     queue.release();
     expect((await next).value).toEqual(added("/a", "1"));
 
@@ -178,14 +183,8 @@ describe("WatchQueue", () => {
       queue.end();
       expect(await (end ?? queue.next())).toEqual({ done: true, value: undefined });
       queue.hold();
-      let settled = false;
-      const after = queue.next().then((result) => {
-        settled = true;
-        return result;
-      });
-      await Promise.resolve();
-      await Promise.resolve();
-      expect(settled).toBe(true);
+      const after = queue.next();
+      expect(await settledSoon(after)).toBe(true);
       expect(await after).toEqual({ done: true, value: undefined });
     }
   });
@@ -194,14 +193,8 @@ describe("WatchQueue", () => {
     const queue = new WatchQueue();
     queue.end();
     queue.hold();
-    let settled = false;
-    const end = queue.next().then((result) => {
-      settled = true;
-      return result;
-    });
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(settled).toBe(false);
+    const end = queue.next();
+    expect(await settledSoon(end)).toBe(false);
     queue.release();
     expect(await end).toEqual({ done: true, value: undefined });
   });
