@@ -7,14 +7,20 @@ import { createCliLogger } from "../src/observability/logger.js";
 import { captureIo } from "./capture.js";
 
 /** Retitles the terminal, then starts a line that passes for a real update. */
-const HOSTILE = "/hostendpoints/k\u001b]0;pwned\u0007\n+ new      /forged @999\u009b2J\udcff";
-const ESCAPED = "/hostendpoints/k\\x1b]0;pwned\\x07\\n+ new      /forged @999\\u009b2J\\udcff";
-/** Control characters but newline, DEL, C1 and lone surrogates: none may reach a terminal raw. */
+const HOSTILE = "/hostendpoints/k\u001b]0;pwned\u0007\n+ new      /forged @999\u009b2J\udcff\u202e";
+const ESCAPED = "/hostendpoints/k\\x1b]0;pwned\\x07\\n+ new      /forged @999\\u009b2J\\udcff\\u202e";
+/**
+ * Control characters but newline, DEL, C1, lone surrogates and bidirectional overrides: none may
+ * reach a terminal raw.
+ */
 function rawControls(text: string): string[] {
   return [...text].filter((char) => {
     const code = char.codePointAt(0)!;
     return (
-      (code < 0x20 && char !== "\n") || (code >= 0x7f && code <= 0x9f) || (code >= 0xd800 && code <= 0xdfff)
+      (code < 0x20 && char !== "\n") ||
+      (code >= 0x7f && code <= 0x9f) ||
+      (code >= 0xd800 && code <= 0xdfff) ||
+      (code >= 0x202a && code <= 0x202e)
     );
   });
 }

@@ -16,6 +16,14 @@ describe("escapeForTerminal", () => {
     expect(escapeForTerminal("/k\udcff/\ud800x/\ud83d\ude00")).toBe("/k\\udcff/\\ud800x/\ud83d\ude00");
   });
 
+  it("renders bidirectional overrides, isolates and marks and the line separators visibly", () => {
+    // "Trojan Source": U+202E would make the rest of the line read right to left.
+    expect(escapeForTerminal("/k\u202eevil\u2066x\u2069\u200f\u061c\u2028\u2029")).toBe(
+      "/k\\u202eevil\\u2066x\\u2069\\u200f\\u061c\\u2028\\u2029",
+    );
+    expect(escapeForTerminal("\u2027\u2030\u2065\u206a")).toBe("\u2027\u2030\u2065\u206a");
+  });
+
   it("is one-to-one: a literal backslash-x cannot pass for an escaped ESC", () => {
     expect(escapeForTerminal("\\x1b")).not.toBe(escapeForTerminal("\u001b"));
   });
@@ -26,6 +34,13 @@ describe("jsonForTerminal", () => {
     const value = { key: "/k\u001b\u007f\u009b\udcff" };
     const json = jsonForTerminal(value)!;
     expect(json).toBe('{"key":"/k\\u001b\\u007f\\u009b\\udcff"}');
+    expect(JSON.parse(json)).toEqual(value);
+  });
+
+  it("escapes bidirectional characters as JSON escapes too", () => {
+    const value = { key: "/k\u202e\u2066\u200e\u2028" };
+    const json = jsonForTerminal(value)!;
+    expect(json).toBe('{"key":"/k\\u202e\\u2066\\u200e\\u2028"}');
     expect(JSON.parse(json)).toEqual(value);
   });
 });
