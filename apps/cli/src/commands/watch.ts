@@ -13,13 +13,13 @@ import { ConnectDeadline } from "../backends/connect-deadline.js";
 import { ConnectError } from "../backends/connect-error.js";
 import { type ConnectionArgs, NO_CONNECTION_ARGS } from "../backends/connection-flags.js";
 import { BACKENDS, findBackend, resolveScope } from "../backends/registry.js";
-import { ReportedParseFailures } from "../demo/reported-parse-failures.js";
 import type { Verification } from "../demo/verify.js";
 import { CountingClient } from "../observability/counting-client.js";
 import { type ServedMetrics, serveMetrics } from "../observability/metrics.js";
 import { fanOut } from "../observability/observation-counts.js";
 import { routeProcessWarnings } from "../observability/process-warnings.js";
 import { ConsumerView } from "../output/consumer-view.js";
+import { ReportedParseFailures } from "../output/reported-parse-failures.js";
 import { escapeForTerminal } from "../support/escape-for-terminal.js";
 import type { CliIo } from "../support/io.js";
 import { randomSeed } from "../support/prng.js";
@@ -166,8 +166,7 @@ function createSyncer(opened: OpenedBackend, parts: SyncerParts, closers: Closer
   const client = new CountingClient(opened.client);
   const view = new ConsumerView();
   const printing = { on: true };
-  // The demo's undecodable values are distinct per write, so it can report each one once.
-  const reported = opened.demo === undefined ? undefined : new ReportedParseFailures();
+  const reported = new ReportedParseFailures();
   const observer = fanOut(
     deadline?.observer,
     streams.counts.observer,
@@ -203,7 +202,7 @@ function printingCallbacks(
   streams: WatchStreams,
   deadline: ConnectDeadline | undefined,
   printing: { on: boolean },
-  reported: ReportedParseFailures | undefined,
+  reported: ReportedParseFailures,
 ): SyncerCallbacks {
   const { output } = streams;
   return {
@@ -217,10 +216,11 @@ function printingCallbacks(
       if (!printing.on) return;
       view.applyUpdates(updates);
       output.updates(updates);
+      if (reported.size !== 0) for (const update of updates) reported.forget(update.kv.key);
     },
     onParseFailed(rawKey: string, rawValue: string) {
       if (!printing.on) return;
-      if (reported !== undefined && !reported.firstReport(rawKey, rawValue)) return;
+      if (!reported.firstReport(rawKey, rawValue)) return;
       view.applyParseFailure();
       output.parseFailed(rawKey, rawValue);
     },

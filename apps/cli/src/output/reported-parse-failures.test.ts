@@ -17,3 +17,15 @@ describe("ReportedParseFailures", () => {
     expect(reported.firstReport("/hostendpoints/h1", "{bad 2")).toBe(false);
   });
 });
+
+describe("ReportedParseFailures.forget", () => {
+  it("reports the same bad value again after the key held a good value, and keeps no forgotten key", () => {
+    const reported = new ReportedParseFailures();
+    expect(reported.firstReport("/hostendpoints/h1", "{bad 1")).toBe(true);
+    reported.forget("/hostendpoints/h1");
+    expect(reported.size).toBe(0);
+    expect(reported.firstReport("/hostendpoints/h1", "{bad 1")).toBe(true);
+    reported.forget("/hostendpoints/other");
+    expect(reported.firstReport("/hostendpoints/h1", "{bad 1")).toBe(false);
+  });
+});
