@@ -489,7 +489,10 @@ async function changesetStatus(workDir) {
     const list = raised.map((r) => `${r.name} ${r.oldVersion} -> ${r.newVersion} (${r.type})`).join(", ");
     throw new Error(`changeset status: bumps above what any changeset asks for: ${list}`);
   }
-  return `${status.changesets.length} changeset(s) -> ${status.releases.length} releases (${[...new Set(status.releases.map((r) => r.newVersion))].join(", ")})`;
+  // Private packages (bench) come back as type "none" without a new version: not a release.
+  const releases = status.releases.filter((r) => r.type !== "none");
+  const versions = [...new Set(releases.map((r) => r.newVersion))].join(", ");
+  return `${status.changesets.length} changeset(s) -> ${releases.length} releases (${versions})`;
 }
 
 /** Every check in order; a failed build or pack reports the checks that need it as not run. */
