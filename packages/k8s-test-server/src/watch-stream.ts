@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { ResourceDefinition } from "./resources.js";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
@@ -6,6 +7,8 @@ export interface WatchStreamOptions {
   response: ServerResponse;
   /** While true, events queue up instead of being written (the stall fault). */
   isStalled: () => boolean;
+  /** What the stream watches; a CRD's deletion ends the streams of its resources. */
+  resource?: ResourceDefinition;
 }
 
 /**
@@ -19,10 +22,12 @@ export class WatchStream {
   readonly #onClose = new Set<() => void>();
   #backlog: string[] = [];
   #closed = false;
+  readonly resource: ResourceDefinition | undefined;
 
   constructor(options: WatchStreamOptions) {
     this.#response = options.response;
     this.#isStalled = options.isStalled;
+    this.resource = options.resource;
     this.#response.on("close", () => this.#markClosed());
   }
 

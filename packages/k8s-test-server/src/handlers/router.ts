@@ -56,14 +56,18 @@ async function route(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
     res.destroy();
     return;
   }
-  const target = parseResourcePath(pathname);
+  const target = parseResourcePath(pathname, ctx.registry);
   const fault = ctx.faults.takeRequestFault({
     pathname,
     isResourceRead: target !== undefined && req.method === "GET",
   });
   if (fault) return sendError(res, fault);
   if (target === undefined) {
-    if (req.method === "GET" && (handleDiscovery(pathname, res, ctx) || handleOpenApi(pathname, res))) return;
+    if (
+      req.method === "GET" &&
+      (handleDiscovery(pathname, res, ctx) || handleOpenApi(pathname, res, ctx.registry))
+    )
+      return;
     return sendStatus(res, pathNotFound());
   }
   if (target.subresource !== undefined) return sendStatus(res, pathNotFound());

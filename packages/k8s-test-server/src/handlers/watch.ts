@@ -104,7 +104,7 @@ export async function handleWatch(
   // The client may have gone while we waited (for a revision, or through a stall).
   if (res.destroyed || res.socket === null || res.socket.destroyed) return;
 
-  const stream = new WatchStream({ response: res, isStalled: () => ctx.faults.stalled });
+  const stream = new WatchStream({ response: res, isStalled: () => ctx.faults.stalled, resource });
   stream.open();
   ctx.watches.add(stream);
   stream.onClose(() => ctx.watches.delete(stream));
