@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { mediaType, readJsonBody, sendJson } from "../http.js";
+import { mediaType, readJsonBody, readObjectBody, sendJson } from "../http.js";
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "../patch.js";
 import { apiVersionOf } from "../resources.js";
 import type { ResourceTarget } from "../routing.js";
@@ -26,7 +26,7 @@ export async function handleCreate(
 ) {
   if (target.resource.namespaced && target.namespace === undefined)
     throw new ApiError(methodNotAllowed("POST"));
-  const body = await readJsonBody(req);
+  const body = await readObjectBody(req);
   sendJson(res, 201, ctx.store.create(target.resource, body, namespaceOption(target)));
 }
 
@@ -36,7 +36,7 @@ export async function handleUpdate(
   req: IncomingMessage,
   res: ServerResponse,
 ) {
-  const body = await readJsonBody(req);
+  const body = await readObjectBody(req);
   sendJson(
     res,
     200,
