@@ -9,6 +9,8 @@ export interface WatchStreamOptions {
   isStalled: () => boolean;
   /** What the stream watches; a CRD's deletion ends the streams of its resources. */
   resource?: ResourceDefinition;
+  /** How event objects are written (e.g. as PartialObjectMetadata); ERROR Status objects never are. */
+  view?: (object: unknown) => unknown;
 }
 
 /**
@@ -23,11 +25,13 @@ export class WatchStream {
   #backlog: string[] = [];
   #closed = false;
   readonly resource: ResourceDefinition | undefined;
+  readonly #view: (object: unknown) => unknown;
 
   constructor(options: WatchStreamOptions) {
     this.#response = options.response;
     this.#isStalled = options.isStalled;
     this.resource = options.resource;
+    this.#view = options.view ?? ((object) => object);
     this.#response.on("close", () => this.#markClosed());
   }
 
@@ -52,7 +56,7 @@ export class WatchStream {
 
   send(type: WatchEventType, object: unknown): void {
     if (this.#closed) return;
-    const line = `${JSON.stringify({ type, object })}\n`;
+    const line = `${JSON.stringify({ type, object: type === "ERROR" ? object : this.#view(object) })}\n`;
     if (this.#isStalled() || this.#backlog.length > 0) {
       this.#backlog.push(line);
       return;

@@ -6,16 +6,23 @@ import type { ResourceTarget } from "../routing.js";
 import { ApiError, failure, methodNotAllowed, notFound, unsupportedMediaType } from "../status.js";
 import { type DeletePreconditions, isObject } from "../store.js";
 import type { HandlerContext } from "./context.js";
+import { type PartialMetadata, partialForObject, partialObject } from "./partial-metadata.js";
 import { selectorPredicate } from "./read-options.js";
 
 function namespaceOption(target: ResourceTarget): { namespace?: string } {
   return target.namespace !== undefined ? { namespace: target.namespace } : {};
 }
 
-export function handleGet(ctx: HandlerContext, target: ResourceTarget, res: ServerResponse) {
+export function handleGet(
+  ctx: HandlerContext,
+  target: ResourceTarget,
+  res: ServerResponse,
+  partial?: PartialMetadata,
+) {
+  const as = partialForObject(partial);
   const object = ctx.store.get(target.resource, target.name!, target.namespace);
   if (object === undefined) throw new ApiError(notFound(target.resource, target.name!));
-  sendJson(res, 200, object);
+  sendJson(res, 200, as ? partialObject(object, as.apiVersion) : object);
 }
 
 export async function handleCreate(
