@@ -128,6 +128,7 @@ export function crdResource(spec: CrdSpec, version: string): CrdResource {
     namespaced: spec.namespaced,
     shortNames: spec.names.shortNames,
     categories: spec.names.categories,
+    listKind: spec.names.listKind,
   };
 }
 
@@ -136,13 +137,13 @@ export function establishedStatus(spec: CrdSpec, previous: unknown, now: string)
   const before = isObject(previous) && isObject(previous.status) ? previous.status : {};
   const storedVersions = strings(before.storedVersions);
   if (!storedVersions.includes(spec.storage)) storedVersions.push(spec.storage);
-  const condition = (type: string, reason: string, message: string) => ({
-    type,
-    status: "True",
-    lastTransitionTime: now,
-    reason,
-    message,
-  });
+  const earlier = Array.isArray(before.conditions) ? before.conditions.filter(isObject) : [];
+  // A condition that stays True keeps the time it became True.
+  const condition = (type: string, reason: string, message: string) => {
+    const kept = earlier.find((c) => c.type === type && c.status === "True");
+    const since = typeof kept?.lastTransitionTime === "string" ? kept.lastTransitionTime : now;
+    return { type, status: "True", lastTransitionTime: since, reason, message };
+  };
   const { kind, plural, singular, shortNames, categories, listKind } = spec.names;
   const acceptedNames: KubeObject = { plural, singular, kind, listKind };
   if (shortNames.length > 0) acceptedNames.shortNames = shortNames;

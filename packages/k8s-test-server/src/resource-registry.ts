@@ -6,6 +6,26 @@ export interface GroupVersions {
   readonly versions: readonly string[];
 }
 
+const KUBE_VERSION = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+
+/**
+ * Discovery's version order, most preferred first: GA before beta before alpha, higher numbers
+ * first, then anything else alphabetically. kubectl takes the first as the group's preferred one.
+ */
+export function compareVersionPriority(a: string, b: string): number {
+  const rank = (version: string): [number, number, number] | undefined => {
+    const match = KUBE_VERSION.exec(version);
+    if (!match) return undefined;
+    const level = match[2] === undefined ? 2 : match[2] === "beta" ? 1 : 0;
+    return [level, Number(match[1]), Number(match[3] ?? 0)];
+  };
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra && rb) return rb[0] - ra[0] || rb[1] - ra[1] || rb[2] - ra[2];
+  if (ra || rb) return ra ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
  * The resources one server serves right now: the built-in table plus whatever its
  * CustomResourceDefinitions add. Routing, discovery and OpenAPI all read from here, so a CRD
@@ -51,7 +71,7 @@ export class ResourceRegistry {
       if (!versions.includes(r.version)) versions.push(r.version);
       groups.set(r.group, versions);
     }
-    return [...groups].map(([name, versions]) => ({ name, versions }));
+    return [...groups].map(([name, versions]) => ({ name, versions: versions.sort(compareVersionPriority) }));
   }
 
   /** Serves `resource`; false (and nothing changes) when its group/version/plural is already served. */

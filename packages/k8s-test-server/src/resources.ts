@@ -9,6 +9,8 @@ export interface ResourceDefinition {
   readonly shortNames: readonly string[];
   /** Groupings such as "all" that `kubectl get all` expands. */
   readonly categories?: readonly string[];
+  /** The kind of its lists; `${kind}List` when absent (a CRD may name another). */
+  readonly listKind?: string;
 }
 
 export type ResourceRef = { group: string; version: string; plural: string };
@@ -130,6 +132,10 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     shortNames: [],
   },
 ];
+
+export function listKindOf(resource: ResourceDefinition): string {
+  return resource.listKind ?? `${resource.kind}List`;
+}
 
 /** "v1" for the core group, "group/version" otherwise — the `apiVersion` of objects. */
 export function apiVersionOf(resource: { group: string; version: string }): string {

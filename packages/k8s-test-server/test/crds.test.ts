@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type Json, request, useServer, WatchReader } from "./helpers.js";
 
 const CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+const CRDS = { group: "apiextensions.k8s.io", version: "v1", plural: "customresourcedefinitions" };
 const WIDGETS = { group: "example.com", version: "v1", plural: "widgets" };
 const widgetsPath = (namespace: string, name = "") =>
   `/apis/example.com/v1/namespaces/${namespace}/widgets${name ? `/${name}` : ""}`;
@@ -149,7 +150,9 @@ describe("CustomResourceDefinitions", () => {
     });
     expect((await request(ctx.server, "POST", CRD_PATH, crd)).status).toBe(201);
     const group = await request(ctx.server, "GET", "/apis/example.com");
-    expect(group.body.versions.map((v: Json) => v.version)).toEqual(["v1beta1", "v1"]);
+    // Discovery orders versions by priority, not spec order: kubectl uses the first.
+    expect(group.body.versions.map((v: Json) => v.version)).toEqual(["v1", "v1beta1"]);
+    expect(group.body.preferredVersion.version).toBe("v1");
     expect((await request(ctx.server, "GET", "/apis/example.com/v1alpha1")).status).toBe(404);
     const resources = await request(ctx.server, "GET", "/apis/example.com/v1");
     expect(resources.body.resources[0]).toMatchObject({ name: "widgets", namespaced: false });
@@ -168,12 +171,25 @@ describe("CustomResourceDefinitions", () => {
     );
     ctx.server.create(WIDGETS, widget("w1"));
     const spec = crd.spec as Json;
-    const renamed = { ...crd, spec: { ...spec, names: { ...spec.names, shortNames: ["wd", "wdg"] } } };
+    // Backdate the conditions, to see that an update keeps the times of those that stay True.
+    const status = crd.status as Json;
+    const conditions = status.conditions.map((c: Json) => ({
+      ...c,
+      lastTransitionTime: "2020-01-01T00:00:00Z",
+    }));
+    ctx.server.putRaw(CRDS, "widgets.example.com", undefined, { ...crd, status: { ...status, conditions } });
+    const renamed = {
+      ...crd,
+      metadata: { name: "widgets.example.com" },
+      spec: { ...spec, names: { ...spec.names, shortNames: ["wd", "wdg"] } },
+    };
     const updated = await request(ctx.server, "PUT", `${CRD_PATH}/widgets.example.com`, renamed);
     expect(updated.status, JSON.stringify(updated.body)).toBe(200);
     const resources = await request(ctx.server, "GET", "/apis/example.com/v1");
     expect(resources.body.resources[0].shortNames).toEqual(["wd", "wdg"]);
     expect(ctx.server.get(WIDGETS, "w1", "ns1")).toBeDefined();
+    expect(updated.body.status.conditions).toEqual(conditions);
+    expect(updated.body.status.acceptedNames.shortNames).toEqual(["wd", "wdg"]);
     const rescoped = { ...updated.body, spec: { ...updated.body.spec, scope: "Cluster" } };
     const rejected = await request(ctx.server, "PUT", `${CRD_PATH}/widgets.example.com`, rescoped);
     expect(rejected.status).toBe(422);
@@ -219,6 +235,14 @@ describe("CustomResourceDefinitions", () => {
     await request(ctx.server, "POST", CRD_PATH, widgetCrd());
     const list = await request(ctx.server, "GET", widgetsPath("ns1"));
     expect(list.body.items).toEqual([]);
+  });
+
+  it("lists with the CRD's listKind", async () => {
+    const crd = widgetCrd();
+    crd.spec.names.listKind = "WidgetCollection";
+    await request(ctx.server, "POST", CRD_PATH, crd);
+    const list = await request(ctx.server, "GET", widgetsPath("ns1"));
+    expect(list.body).toMatchObject({ kind: "WidgetCollection", apiVersion: "example.com/v1", items: [] });
   });
 
   it("a CRD for a resource the server already serves is stored and changes nothing", async () => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { mediaType, readJsonBody, readObjectBody, sendJson } from "../http.js";
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "../patch.js";
-import { apiVersionOf } from "../resources.js";
+import { apiVersionOf, listKindOf } from "../resources.js";
 import type { ResourceTarget } from "../routing.js";
 import { ApiError, failure, methodNotAllowed, notFound, unsupportedMediaType } from "../status.js";
 import { type DeletePreconditions, isObject } from "../store.js";
@@ -118,7 +118,7 @@ export async function handleDeleteCollection(
     items.push(ctx.store.remove(target.resource, name!, namespace));
   }
   sendJson(res, 200, {
-    kind: `${target.resource.kind}List`,
+    kind: listKindOf(target.resource),
     apiVersion: apiVersionOf(target.resource),
     metadata: { resourceVersion: String(ctx.store.revision) },
     items,

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { sendJsonList } from "../http.js";
-import { apiVersionOf } from "../resources.js";
+import { apiVersionOf, listKindOf } from "../resources.js";
 import type { ResourceTarget } from "../routing.js";
 import { ApiError, badRequest, continueExpired, invalidRequest } from "../status.js";
 import type { HandlerContext } from "./context.js";
@@ -126,7 +126,7 @@ export async function handleList(
   }
   await sendJsonList(
     res,
-    { kind: `${resource.kind}List`, apiVersion: apiVersionOf(resource), metadata },
+    { kind: listKindOf(resource), apiVersion: apiVersionOf(resource), metadata },
     page.map((entry) => entry.object),
   );
 }
