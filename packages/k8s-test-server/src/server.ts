@@ -19,6 +19,11 @@ export interface TestServerOptions {
   /** 0 (default) = any free port. */
   port?: number;
   host?: "127.0.0.1";
+  /**
+   * Answer aggregated discovery (`apidiscovery.k8s.io/v2`) at `/api` and `/apis` to clients that
+   * ask for it, as kube-apiserver does. Default true; false serves only the legacy documents.
+   */
+  aggregatedDiscovery?: boolean;
   /** How often watches with allowWatchBookmarks=true get a BOOKMARK. Default 1000. */
   bookmarkIntervalMs?: number;
   /** Keep at most this many revisions of history. Default 10000. */
@@ -31,6 +36,7 @@ export interface TestServerOptions {
 export const TEST_SERVER_DEFAULTS = {
   port: 0,
   host: "127.0.0.1",
+  aggregatedDiscovery: true,
   bookmarkIntervalMs: 1000,
   compactionWindow: 10_000,
   freshnessTimeoutMs: 3000,
@@ -108,6 +114,7 @@ class K8sTestServer implements TestServer {
       faults: this.#faults,
       watches: this.#watches,
       logger,
+      aggregatedDiscovery: options.aggregatedDiscovery ?? TEST_SERVER_DEFAULTS.aggregatedDiscovery,
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? TEST_SERVER_DEFAULTS.bookmarkIntervalMs,
       freshnessTimeoutMs: options.freshnessTimeoutMs ?? TEST_SERVER_DEFAULTS.freshnessTimeoutMs,
       hostPort: () => `${this.#host}:${this.#port}`,

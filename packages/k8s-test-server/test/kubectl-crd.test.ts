@@ -51,8 +51,11 @@ spec:
 
 const CRONTABS = { group: "stable.example.com", version: "v1", plural: "crontabs" };
 
-describe("kubectl with a CustomResourceDefinition", () => {
-  const k = useKubectl();
+describe.each([
+  { discovery: "aggregated", aggregatedDiscovery: true },
+  { discovery: "legacy", aggregatedDiscovery: false },
+])("kubectl with a CustomResourceDefinition ($discovery discovery)", ({ aggregatedDiscovery }) => {
+  const k = useKubectl({ aggregatedDiscovery });
 
   it("applies a CRD, waits for Established, and finds it in api-resources with its short name", async () => {
     const crd = await k.kubectl("apply", "-f", await k.file("crd.yaml", CRD_YAML));

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { startTestServer, type TestServer } from "../src/index.js";
+import { startTestServer, type TestServer, type TestServerOptions } from "../src/index.js";
 import type { Json } from "./helpers.js";
 
 export const KUBECTL = process.env.KUBECTL ?? "/usr/bin/kubectl";
@@ -52,7 +52,7 @@ export interface KubectlHarness {
 }
 
 /** One server and one scratch HOME/kubeconfig/cache for a describe block of kubectl runs. */
-export function useKubectl(): KubectlHarness {
+export function useKubectl(options: TestServerOptions = {}): KubectlHarness {
   let server: TestServer;
   let dir: string;
   let kubeconfig: string;
@@ -105,7 +105,7 @@ export function useKubectl(): KubectlHarness {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(options);
     dir = await mkdtemp(join(tmpdir(), "k8s-test-server-kubectl-"));
     kubeconfig = await server.writeKubeconfig(dir);
   });

@@ -13,6 +13,8 @@ export interface HandlerContext {
   watches: Set<WatchStream>;
   logger: Logger;
   bookmarkIntervalMs: number;
+  /** Whether `/api` and `/apis` answer aggregated discovery to clients that ask for it. */
+  aggregatedDiscovery: boolean;
   /** How long a read at a future resourceVersion waits before 504 "Too large resource version". */
   freshnessTimeoutMs: number;
   /** "127.0.0.1:PORT" */

@@ -1,11 +1,15 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson, sendStatus } from "../http.js";
 import type { ResourceRegistry } from "../resource-registry.js";
 import type { ResourceDefinition } from "../resources.js";
 import { pathNotFound } from "../status.js";
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  aggregatedDiscoveryVersion,
+} from "./aggregated-discovery.js";
 import type { HandlerContext } from "./context.js";
-
-const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+import { VERBS } from "./discovery-verbs.js";
 
 export const SERVER_VERSION = {
   major: "1",
@@ -49,12 +53,35 @@ function resourceList(registry: ResourceRegistry, group: string, version: string
   };
 }
 
+/** `/api` and `/apis` in the aggregated form when the client asks for it (and the server offers it). */
+function sendAggregated(
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+): boolean {
+  if (!ctx.aggregatedDiscovery || (path !== "/api" && path !== "/apis")) return false;
+  const version = aggregatedDiscoveryVersion(req);
+  if (version === undefined) return false;
+  sendJson(res, 200, aggregatedDiscovery(ctx.registry, path === "/api", version), {
+    "Content-Type": aggregatedContentType(version),
+    Vary: "Accept",
+  });
+  return true;
+}
+
 /**
- * Legacy (unaggregated) discovery. Clients that ask for aggregated discovery get plain
- * APIGroupList JSON, which they accept as a fallback.
+ * Discovery: aggregated (`apidiscovery.k8s.io/v2`, one document for everything) at `/api` and
+ * `/apis` for clients that ask for it, else the legacy documents per group and version.
  */
-export function handleDiscovery(pathname: string, res: ServerResponse, ctx: HandlerContext): boolean {
+export function handleDiscovery(
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+): boolean {
   const path = pathname.replace(/\/+$/, "") || "/";
+  if (sendAggregated(path, req, res, ctx)) return true;
   const segments = path.split("/").filter((s) => s !== "");
   if (path === "/version") {
     sendJson(res, 200, SERVER_VERSION);

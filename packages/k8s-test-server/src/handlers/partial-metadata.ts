@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { ResourceDefinition } from "../resources.js";
 import { ApiError, failure } from "../status.js";
 import { metadataOf } from "../store.js";
+import { JSON_TYPES, parseAccept } from "./accept-header.js";
 
 /** What an Accept clause like `application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1` asks for. */
 export interface PartialMetadata {
@@ -10,31 +11,6 @@ export interface PartialMetadata {
   apiVersion: string;
 }
 
-interface Clause {
-  type: string;
-  params: Map<string, string>;
-  q: number;
-}
-
-function parseAccept(header: string): Clause[] {
-  const clauses: Clause[] = [];
-  for (const part of header.split(",")) {
-    const [type = "", ...rest] = part.split(";").map((s) => s.trim());
-    if (type === "") continue;
-    const params = new Map<string, string>();
-    for (const param of rest) {
-      const eq = param.indexOf("=");
-      if (eq > 0) params.set(param.slice(0, eq).trim().toLowerCase(), param.slice(eq + 1).trim());
-    }
-    const q = params.has("q") ? Number(params.get("q")) : 1;
-    params.delete("q");
-    if (Number.isFinite(q) && q > 0) clauses.push({ type: type.toLowerCase(), params, q });
-  }
-  // Highest q first; equal q keeps the client's order (a stable sort), as the apiserver's negotiation.
-  return clauses.sort((a, b) => b.q - a.q);
-}
-
-const JSON_TYPES = new Set(["application/json", "application/*", "*/*"]);
 const KNOWN_PARAMS = new Set(["as", "g", "v", "pretty", "stream"]);
 const PARTIAL_KINDS = new Set(["PartialObjectMetadata", "PartialObjectMetadataList"]);
 

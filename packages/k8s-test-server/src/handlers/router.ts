@@ -67,7 +67,7 @@ async function route(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
   if (target === undefined) {
     if (
       req.method === "GET" &&
-      (handleDiscovery(pathname, res, ctx) || handleOpenApi(pathname, res, ctx.registry))
+      (handleDiscovery(pathname, req, res, ctx) || handleOpenApi(pathname, res, ctx.registry))
     )
       return;
     return sendStatus(res, pathNotFound());
