@@ -1,10 +1,15 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson, sendStatus } from "../http.js";
-import { apiGroups, type ResourceDefinition, resourcesOf } from "../resources.js";
+import type { ResourceRegistry } from "../resource-registry.js";
+import type { ResourceDefinition } from "../resources.js";
 import { pathNotFound } from "../status.js";
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  aggregatedDiscoveryVersion,
+} from "./aggregated-discovery.js";
 import type { HandlerContext } from "./context.js";
-
-const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+import { VERBS } from "./discovery-verbs.js";
 
 export const SERVER_VERSION = {
   major: "1",
@@ -27,6 +32,8 @@ function resourceEntry(resource: ResourceDefinition) {
     verbs: VERBS,
   };
   if (resource.shortNames.length > 0) entry.shortNames = resource.shortNames;
+  if (resource.categories !== undefined && resource.categories.length > 0)
+    entry.categories = resource.categories;
   return entry;
 }
 
@@ -35,8 +42,8 @@ function groupEntry(name: string, versions: readonly string[]) {
   return { name, versions: list, preferredVersion: list[0] };
 }
 
-function resourceList(group: string, version: string) {
-  const resources = resourcesOf(group, version);
+function resourceList(registry: ResourceRegistry, group: string, version: string) {
+  const resources = registry.ofGroupVersion(group, version);
   if (resources.length === 0) return undefined;
   return {
     kind: "APIResourceList",
@@ -46,12 +53,35 @@ function resourceList(group: string, version: string) {
   };
 }
 
+/** `/api` and `/apis` in the aggregated form when the client asks for it (and the server offers it). */
+function sendAggregated(
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+): boolean {
+  if (!ctx.aggregatedDiscovery || (path !== "/api" && path !== "/apis")) return false;
+  const version = aggregatedDiscoveryVersion(req);
+  if (version === undefined) return false;
+  sendJson(res, 200, aggregatedDiscovery(ctx.registry, path === "/api", version), {
+    "Content-Type": aggregatedContentType(version),
+    Vary: "Accept",
+  });
+  return true;
+}
+
 /**
- * Legacy (unaggregated) discovery. Clients that ask for aggregated discovery get plain
- * APIGroupList JSON, which they accept as a fallback.
+ * Discovery: aggregated (`apidiscovery.k8s.io/v2`, one document for everything) at `/api` and
+ * `/apis` for clients that ask for it, else the legacy documents per group and version.
  */
-export function handleDiscovery(pathname: string, res: ServerResponse, ctx: HandlerContext): boolean {
+export function handleDiscovery(
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+): boolean {
   const path = pathname.replace(/\/+$/, "") || "/";
+  if (sendAggregated(path, req, res, ctx)) return true;
   const segments = path.split("/").filter((s) => s !== "");
   if (path === "/version") {
     sendJson(res, 200, SERVER_VERSION);
@@ -74,25 +104,25 @@ export function handleDiscovery(pathname: string, res: ServerResponse, ctx: Hand
     sendJson(res, 200, {
       kind: "APIGroupList",
       apiVersion: "v1",
-      groups: apiGroups().map((g) => groupEntry(g.name, g.versions)),
+      groups: ctx.registry.groups().map((g) => groupEntry(g.name, g.versions)),
     });
     return true;
   }
   if (segments[0] === "api" && segments.length === 2) {
-    const list = resourceList("", segments[1]!);
+    const list = resourceList(ctx.registry, "", segments[1]!);
     if (list) sendJson(res, 200, list);
     else sendStatus(res, pathNotFound());
     return true;
   }
   if (segments[0] === "apis" && segments.length === 2) {
-    const group = apiGroups().find((g) => g.name === segments[1]);
+    const group = ctx.registry.groups().find((g) => g.name === segments[1]);
     if (group)
       sendJson(res, 200, { kind: "APIGroup", apiVersion: "v1", ...groupEntry(group.name, group.versions) });
     else sendStatus(res, pathNotFound());
     return true;
   }
   if (segments[0] === "apis" && segments.length === 3) {
-    const list = resourceList(segments[1]!, segments[2]!);
+    const list = resourceList(ctx.registry, segments[1]!, segments[2]!);
     if (list) sendJson(res, 200, list);
     else sendStatus(res, pathNotFound());
     return true;
