@@ -286,33 +286,33 @@ describe("a three-member etcd cluster under writes", () => {
     } finally {
       lagging.resume();
     }
-    const listed = await list;
-    expect(listed.revision).toBe(String(head));
-    expect(keysAndRevisions(listed)).toEqual(
-      keysAndRevisions(await reference.list(options, String(head), signal)),
-    );
-    expect(listed.kvPairs).toHaveLength(190);
-    expect(
-      logger.count("lags behind the list's revision"),
-      "pages the lagging member refused",
-    ).toBeGreaterThan(0);
-
-    const events = new EventCollector(await watch);
-    const written: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      written.push(Number((await writer.put(`${prefix}after${i}`).value("{}")).header.revision));
-    }
-    await events.waitFor(
-      (e) => e.filter((x) => x.type !== "bookmark").length >= 5,
-      "5 events through the lagging member",
-    );
-    const changes = events.events.filter((e) => e.type !== "bookmark");
-    expect(changes.map((e) => (e.type === "added" ? Number(e.new.revision) : e.type))).toEqual(written);
-    for (const bookmark of events.of("bookmark"))
-      expect(Number(bookmark.revision)).toBeGreaterThanOrEqual(head);
-    events.watch.stop();
-
     try {
+      const listed = await list;
+      expect(listed.revision).toBe(String(head));
+      expect(keysAndRevisions(listed)).toEqual(
+        keysAndRevisions(await reference.list(options, String(head), signal)),
+      );
+      expect(listed.kvPairs).toHaveLength(190);
+      expect(
+        logger.count("lags behind the list's revision"),
+        "pages the lagging member refused",
+      ).toBeGreaterThan(0);
+
+      const events = new EventCollector(await watch);
+      const written: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        written.push(Number((await writer.put(`${prefix}after${i}`).value("{}")).header.revision));
+      }
+      await events.waitFor(
+        (e) => e.filter((x) => x.type !== "bookmark").length >= 5,
+        "5 events through the lagging member",
+      );
+      const changes = events.events.filter((e) => e.type !== "bookmark");
+      expect(changes.map((e) => (e.type === "added" ? Number(e.new.revision) : e.type))).toEqual(written);
+      for (const bookmark of events.of("bookmark"))
+        expect(Number(bookmark.revision)).toBeGreaterThanOrEqual(head);
+      events.watch.stop();
+
       for (const running of syncers) {
         expect(running.count("resync"), "lists of a syncer started against the lagging member").toBe(1);
         expect(running.count("list-failed")).toBe(0);
