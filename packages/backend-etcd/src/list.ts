@@ -126,8 +126,10 @@ async function readPage(request: SnapshotListRequest, read: PageRequest): Promis
     } catch (err) {
       throwIfAborted(signal);
       if (isFutureRevision(err) && lagging < futureRevisionRetries) {
-        // A member behind the page's revision: etcd3 picks the member of each call anew, so after
-        // a short pause this goes to another member, or to this one caught up.
+        // A member behind the page's revision (only a serializable read gets this answer; a
+        // linearizable one waits until the member caught up). The quarantine now avoids that
+        // member for a moment, so after a short pause this goes to another member, or, when it
+        // is the only one, to this one caught up.
         lagging++;
         logger.debug("etcd member lags behind the list's revision; retrying the page", {
           prefix: range.prefix,

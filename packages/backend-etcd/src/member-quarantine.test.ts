@@ -1,6 +1,6 @@
 import { ManualClock } from "@watchersyncer/core/testing";
 import { describe, expect, it } from "vitest";
-import { MemberAvoidedError, MemberQuarantine } from "./member-quarantine.js";
+import { laggingMemberAvoidMs, MemberAvoidedError, MemberQuarantine } from "./member-quarantine.js";
 
 const hosts = ["http://127.0.0.1:1", "http://127.0.0.1:2"];
 const call = () => ({ stream: true });
@@ -30,6 +30,27 @@ describe("MemberQuarantine", () => {
     expect(runs).toBe(0);
     await clock.advance(1_000);
     await expect(policy.execute(() => ++runs)).resolves.toBe(1);
+  });
+
+  it("avoids a member that answered with a future revision for a moment, so the retry goes elsewhere", async () => {
+    const clock = new ManualClock();
+    const quarantine = new MemberQuarantine(hosts, clock);
+    const lagging = quarantine.policyFor(hosts[0]!);
+    const futureRevision = Object.assign(
+      new Error("11 OUT_OF_RANGE: etcdserver: mvcc: required revision is a future revision"),
+      { code: 11 },
+    );
+    await expect(lagging.execute(() => Promise.reject(futureRevision))).rejects.toBe(futureRevision);
+    expect(quarantine.isAvoided(hosts[0]!)).toBe(true);
+    expect(quarantine.isAvoided(hosts[1]!)).toBe(false);
+    let runs = 0;
+    await expect(lagging.execute(() => ++runs)).rejects.toBeInstanceOf(MemberAvoidedError);
+    await expect(quarantine.policyFor(hosts[1]!).execute(() => ++runs)).resolves.toBe(1);
+    await clock.advance(laggingMemberAvoidMs);
+    await expect(lagging.execute(() => ++runs)).resolves.toBe(2);
+    // Other failures say nothing about lag: the member stays in the rotation.
+    await expect(lagging.execute(() => Promise.reject(new Error("14 UNAVAILABLE")))).rejects.toThrow();
+    expect(quarantine.isAvoided(hosts[0]!)).toBe(false);
   });
 
   it("lets calls through to an avoided member when every member is avoided", async () => {

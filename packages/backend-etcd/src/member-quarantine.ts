@@ -1,5 +1,6 @@
 import type { Clock } from "@watchersyncer/core";
 import type { IOptions } from "etcd3";
+import { isFutureRevision } from "./errors.js";
 
 type FaultPolicy = NonNullable<NonNullable<IOptions["faultHandling"]>["global"]>;
 
@@ -17,6 +18,10 @@ export class MemberAvoidedError extends Error {
  * running it; this class is that per-host policy. It runs every call once (retries are the
  * syncer's job) and refuses calls to an avoided member while another member is not avoided, so a
  * hung member is never the only way left to reach etcd.
+ *
+ * A member that answers "required revision is a future revision" lags behind the others (it
+ * serves a serializable read at a revision it has not applied yet that way); it is avoided for
+ * {@link laggingMemberAvoidMs}, so the caller's retry of the same revision goes to another member.
  *
  * It also remembers which member each call's result (e.g. a watch stream) came from.
  */
@@ -37,7 +42,13 @@ export class MemberQuarantine {
         if (this.isAvoided(name) && this.hosts.some((other) => !this.isAvoided(hostName(other)))) {
           throw new MemberAvoidedError(name);
         }
-        const result = await fn({ signal: new AbortController().signal, attempt: 0 });
+        let result: T;
+        try {
+          result = await fn({ signal: new AbortController().signal, attempt: 0 });
+        } catch (err) {
+          if (isFutureRevision(err)) this.avoid(name, laggingMemberAvoidMs);
+          throw err;
+        }
         if (typeof result === "object" && result !== null) this.origin.set(result, name);
         return result;
       },
@@ -63,6 +74,13 @@ export class MemberQuarantine {
     return false;
   }
 }
+
+/**
+ * How long a member that lagged behind a requested revision is avoided. A member resumed after a
+ * pause catches up on a few hundred writes within about 100 ms; this leaves it time to, without
+ * keeping a healthy member out of the rotation for long.
+ */
+export const laggingMemberAvoidMs = 1_000;
 
 /** etcd3 names hosts without their scheme. */
 function hostName(host: string): string {

@@ -181,6 +181,24 @@ describe("openWatch", () => {
     quiet.watch.stop();
   });
 
+  it("drops a progress notification below the watch's start or its last event (a lagging member's)", async () => {
+    // Watching from 11 on a member that has applied only up to 5: etcd 3.4.23 waits for 11 but
+    // notifies progress at 5. A bookmark at 5 would make the syncer re-watch from 6.
+    const { stream, watch } = await opened();
+    stream.respond({ watch_id: "0", header: { revision: "5" } as never });
+    stream.respond({ watch_id: "0", header: { revision: "10" } as never });
+    stream.respond({ events: [put("a", 12)] });
+    stream.respond({ watch_id: "0", header: { revision: "11" } as never });
+    stream.respond({ watch_id: "0", header: { revision: "12" } as never });
+    const events = await take(watch, 3);
+    expect(events.map((e) => (e.type === "bookmark" ? `bookmark ${e.revision}` : e.type))).toEqual([
+      "bookmark 10",
+      "modified",
+      "bookmark 12",
+    ]);
+    watch.stop();
+  });
+
   it("reports a compacted start revision as ResourceExpiredError, then ends", async () => {
     const { stream, watch } = await opened();
     stream.respond({ canceled: true, compact_revision: "15", cancel_reason: "" });

@@ -185,7 +185,12 @@ class EtcdWatch implements EtcdWatchHandle {
     // sent; etcd 3.4 answers a progress request (watch_id -1) at once, even while still catching up.
     if (String(response.watch_id) === this.watchId && this.request.allowWatchBookmarks) {
       const revision = BigInt(response.header.revision);
-      if (revision > this.lastRevision) this.lastRevision = revision;
+      // A member that lags behind the watch's start revision waits for it, but etcd before 3.4.38,
+      // 3.5.22 and 3.6.2 sends such a watch progress notifications at the member's own, older
+      // revision. As a bookmark it would move the syncer back, and its next watch would deliver
+      // events again that it has seen.
+      if (revision < this.lastRevision) return;
+      this.lastRevision = revision;
       this.queue.push({ type: "bookmark", revision: String(response.header.revision) });
     }
   }

@@ -15,7 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEtcdClient } from "../src/index.js";
 import { EtcdCluster } from "./etcd-cluster.js";
 import { ETCD_WAIT, type EtcdServer } from "./etcd-server.js";
-import { type Etcd3, MemoryLogger, plainAdminClient, uniquePrefix } from "./helpers.js";
+import {
+  type Etcd3,
+  EventCollector,
+  keysAndRevisions,
+  MemoryLogger,
+  plainAdminClient,
+  uniquePrefix,
+} from "./helpers.js";
 
 let cluster: EtcdCluster;
 let admins: Map<EtcdServer, Etcd3>;
@@ -65,7 +72,7 @@ class Writer {
   }
 }
 
-function startSyncer(prefix: string, endpoints: string[] = cluster.endpoints) {
+function startSyncer(prefix: string, endpoints: string[] = cluster.endpoints, pageSize?: number) {
   const logger = new MemoryLogger();
   const observations: { at: number; observation: Observation }[] = [];
   // stallTimeoutMs stays at its 30 s default: leaving a hung member must not wait for it.
@@ -74,6 +81,7 @@ function startSyncer(prefix: string, endpoints: string[] = cluster.endpoints) {
     requestTimeoutMs: 2_000,
     grpcOptions: { "grpc.initial_reconnect_backoff_ms": 100, "grpc.max_reconnect_backoff_ms": 500 },
     logger,
+    ...(pageSize === undefined ? {} : { pageSize }),
   });
   const recorder = new RecordingCallbacks();
   const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "test", prefix } }], recorder, {
@@ -88,6 +96,7 @@ function startSyncer(prefix: string, endpoints: string[] = cluster.endpoints) {
     recorder,
     logger,
     relists: () => observations.filter((o) => o.observation.type === "resync").length,
+    count: (type: Observation["type"]) => observations.filter((o) => o.observation.type === type).length,
     watchErrorsSince: (since: number) =>
       observations.filter(
         (o) => o.at >= since && o.observation.type === "watch-ended" && o.observation.reason === "error",
@@ -125,6 +134,15 @@ async function expectExactEnd(running: ReturnType<typeof startSyncer>, prefix: s
   expect(running.recorder.violations).toEqual([]);
   expectRevisionsGrowPerKey(running.recorder.updates);
   await running.stop();
+}
+
+/** A member that is not the leader: stopping it leaves the cluster writable without an election. */
+async function aFollower(): Promise<EtcdServer> {
+  for (const member of cluster.members) {
+    const status = await admins.get(member)!.maintenance.status();
+    if (String(status.leader) !== String(status.header.member_id)) return member;
+  }
+  throw new Error("no follower in the cluster");
 }
 
 async function updatesFlow(recorder: RecordingCallbacks, what: string): Promise<void> {
@@ -216,5 +234,95 @@ describe("a three-member etcd cluster under writes", () => {
       await writer.stop();
     }
     await expectExactEnd(running, prefix);
+  });
+  /*
+   * A member that lags behind (issue #16). What etcd 3.4 does, from its sources (v3.4.23, the
+   * version these tests run; server/etcdserver/v3_server.go, mvcc/kvstore_txn.go,
+   * mvcc/watchable_store.go) and seen here:
+   * - A linearizable range (our first page of a list at "latest") never sees a future revision:
+   *   `linearizableReadNotify` gets the read index from the leader and waits until the member has
+   *   applied up to it, so the page waits some 30-90 ms for the member to catch up.
+   * - A serializable range (every later page, and a list at a given revision) is served from the
+   *   member's store at once: `rangeKeys` answers a revision above the member's current one with
+   *   ErrFutureRev, "mvcc: required revision is a future revision" (gRPC OUT_OF_RANGE). The client
+   *   retries the page after 200 ms, and the quarantine steers that retry to another member.
+   * - A watch from a revision the member has not reached is accepted and waits (`watch()` puts it
+   *   among the synced watchers with minRev = its start) until the events arrive. Until etcd
+   *   3.4.38 (3.5.22, 3.6.2) its progress notifications carry the member's older revision; the
+   *   watch adapter drops those rather than hand the syncer a bookmark that goes backwards.
+   * The requests below are sent while the member is stopped (on connections opened before), so
+   * they reach it before it has caught up.
+   */
+  it("a lagging member (SIGSTOP, 200 writes, SIGCONT): pages retried, watch waits, syncers exact without relist", async () => {
+    const prefix = uniquePrefix("cluster-lag");
+    const options = { kind: "test", prefix };
+    const lagging = await aFollower();
+    const writer = admins.get(cluster.members.find((m) => m !== lagging)!)!;
+    for (let i = 0; i < 20; i++) await writer.put(`${prefix}k${i}`).value(JSON.stringify({ i }));
+    const logger = new MemoryLogger();
+    const viaLagging = createEtcdClient({ endpoints: [lagging.endpoint], pageSize: 50, logger });
+    const reference = createEtcdClient({
+      endpoints: [cluster.endpoints.find((e) => e !== lagging.endpoint)!],
+    });
+    const signal = new AbortController().signal;
+    await viaLagging.list(options, "", signal); // opens the connection while the member answers
+    const syncers: ReturnType<typeof startSyncer>[] = [];
+    const startedAt = Date.now();
+    lagging.pause();
+    let head: number;
+    let list: ReturnType<typeof viaLagging.list>;
+    let watch: ReturnType<typeof viaLagging.watch>;
+    try {
+      for (let i = 20; i < 200; i++) await writer.put(`${prefix}k${i}`).value(JSON.stringify({ i }));
+      for (let i = 0; i < 10; i++) await writer.put(`${prefix}k${i}`).value(JSON.stringify({ i, v: 2 }));
+      for (let i = 10; i < 20; i++) await writer.delete().key(`${prefix}k${i}`);
+      head = Number((await writer.kv.range({ key: Buffer.from(prefix) })).header.revision);
+      list = viaLagging.list(options, String(head), signal);
+      list.catch(() => {});
+      watch = viaLagging.watch(options, { revision: String(head), allowWatchBookmarks: true }, signal);
+      watch.catch(() => {});
+      syncers.push(startSyncer(prefix, [lagging.endpoint], 50), startSyncer(prefix, cluster.endpoints, 50));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      lagging.resume();
+    }
+    try {
+      const listed = await list;
+      expect(listed.revision).toBe(String(head));
+      expect(keysAndRevisions(listed)).toEqual(
+        keysAndRevisions(await reference.list(options, String(head), signal)),
+      );
+      expect(listed.kvPairs).toHaveLength(190);
+      expect(
+        logger.count("lags behind the list's revision"),
+        "pages the lagging member refused",
+      ).toBeGreaterThan(0);
+
+      const events = new EventCollector(await watch);
+      const written: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        written.push(Number((await writer.put(`${prefix}after${i}`).value("{}")).header.revision));
+      }
+      await events.waitFor(
+        (e) => e.filter((x) => x.type !== "bookmark").length >= 5,
+        "5 events through the lagging member",
+      );
+      const changes = events.events.filter((e) => e.type !== "bookmark");
+      expect(changes.map((e) => (e.type === "added" ? Number(e.new.revision) : e.type))).toEqual(written);
+      for (const bookmark of events.of("bookmark"))
+        expect(Number(bookmark.revision)).toBeGreaterThanOrEqual(head);
+      events.watch.stop();
+
+      for (const running of syncers) {
+        expect(running.count("resync"), "lists of a syncer started against the lagging member").toBe(1);
+        expect(running.count("list-failed")).toBe(0);
+        await expectExactEnd(running, prefix);
+      }
+      console.info(`lagging member: scenario took ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    } finally {
+      for (const running of syncers) await running.stop();
+      await viaLagging.close();
+      await reference.close();
+    }
   });
 });

@@ -138,6 +138,7 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
   }
 
   private listRequest(options: KubernetesListOptions, revision: Revision, signal: AbortSignal): ListRequest {
+    this.assertOpen();
     return {
       http: this.http,
       resource: resolveResource(options),
@@ -169,6 +170,7 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
     watchOptions: WatchOptions,
     signal: AbortSignal,
   ): Promise<KubernetesWatch> {
+    this.assertOpen();
     const resource = resolveResource(options);
     const operation = `watch ${describeResource(resource, options.namespace)}`;
     const query = selectorQuery(options);
@@ -195,14 +197,22 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
       logger: this.logger,
       clock: this.clock,
     });
+    // Once closed, a watch whose request was under way is stopped here at once.
     this.openWatches.add(watch);
     response.once("close", () => this.openWatches.delete(watch));
     return watch;
   }
 
-  /** Stops every watch still open. Lists in flight end through their own signals. */
+  /**
+   * Stops every watch still open, and any whose request is under way as soon as it answers; from
+   * then on `list`, `listInPages` and `watch` reject. Lists in flight end through their own signals.
+   */
   async close(): Promise<void> {
-    this.openWatches.stopAll();
+    this.openWatches.close();
+  }
+
+  private assertOpen(): void {
+    if (this.openWatches.closed) throw new DatastoreError("KubernetesDatastoreClient is closed");
   }
 
   private watchTimeoutSeconds(): number {

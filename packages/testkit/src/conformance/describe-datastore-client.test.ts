@@ -46,7 +46,7 @@ describe("bindConformanceSuite", () => {
       undecodableValues: false,
     });
     expect(recorded.groups).toEqual(["DatastoreClient conformance: fake"]);
-    expect(recorded.cases.length).toBe(11);
+    expect(recorded.cases.length).toBe(12);
     expect(new Set(recorded.cases.map((c) => c.timeoutMs))).toEqual(new Set([1234]));
   });
 
@@ -56,8 +56,8 @@ describe("bindConformanceSuite", () => {
       bookmarks: true,
       listPageSize: 2,
     });
-    // 11 always, 2 compaction, 2 parse errors, 1 bookmark, 7 listInPages (one of them compaction).
-    expect(recorded.cases.length).toBe(23);
+    // 12 always, 2 compaction, 2 parse errors, 1 bookmark, 7 listInPages (one of them compaction).
+    expect(recorded.cases.length).toBe(24);
   });
 
   it("a case fails, with the suite's own assertion message, on a client that breaks the contract", async () => {

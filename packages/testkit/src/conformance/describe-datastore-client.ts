@@ -1,4 +1,5 @@
 import { registerBookmarkCases } from "./bookmark-cases.js";
+import { registerBoundedStopCases } from "./bounded-stop-cases.js";
 import { registerCompactionCases } from "./compaction-cases.js";
 import type { ConformanceRunner } from "./conformance-runner.js";
 import { type ConformanceHarness, type ConformanceOptions, createContext } from "./harness.js";
@@ -37,6 +38,7 @@ export function bindConformanceSuite(runner: ConformanceRunner): DescribeDatasto
       if (options.listPageSize !== undefined) registerPagedListCases(ctx);
       registerWatchCases(ctx);
       registerLifecycleCases(ctx);
+      registerBoundedStopCases(ctx);
       registerIsolationCases(ctx);
       if (options.compaction !== false) registerCompactionCases(ctx);
       if (options.undecodableValues !== false) registerParseErrorCases(ctx);
