@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from "./protobuf/kube-protobuf.js";
 import { ApiError, badRequest, type Status, unsupportedMediaType } from "./status.js";
 
 export function sendJson(
@@ -74,7 +75,7 @@ export function sendError(res: ServerResponse, error: ApiError): void {
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -87,11 +88,26 @@ export async function readBody(req: IncomingMessage): Promise<string> {
       });
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString("utf8");
 }
 
 export function mediaType(req: IncomingMessage): string {
   return (req.headers["content-type"] ?? "application/json").split(";")[0]!.trim().toLowerCase();
+}
+
+/**
+ * The body of a create or update: JSON, or the protobuf kubectl's typed commands send for
+ * built-in kinds (decoded to the JSON object a JSON client would have sent).
+ */
+export async function readObjectBody(req: IncomingMessage): Promise<unknown> {
+  if (mediaType(req) !== PROTOBUF_MEDIA_TYPE) return readJsonBody(req);
+  const bytes = await readBodyBytes(req);
+  if (bytes.length === 0) throw new ApiError(badRequest("the request body is empty"));
+  return decodeKubeProtobuf(bytes);
 }
 
 /** The request body as JSON; `undefined` when empty and `optional`. */

@@ -25,6 +25,7 @@ export { type LogFields, type Logger, silentLogger } from "./logger.js";
 export {
   apiVersionOf,
   CALICO_GROUP,
+  CRD_RESOURCE,
   findResource,
   RESOURCES,
   type ResourceDefinition,

@@ -7,11 +7,25 @@ export interface ResourceDefinition {
   readonly singular: string;
   readonly namespaced: boolean;
   readonly shortNames: readonly string[];
+  /** Groupings such as "all" that `kubectl get all` expands. */
+  readonly categories?: readonly string[];
 }
 
 export type ResourceRef = { group: string; version: string; plural: string };
 
 export const CALICO_GROUP = "crd.projectcalico.org";
+
+/** Served by the server itself; each one it stores makes more resources served (see crds.ts). */
+export const CRD_RESOURCE: ResourceDefinition = {
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  kind: "CustomResourceDefinition",
+  plural: "customresourcedefinitions",
+  singular: "customresourcedefinition",
+  namespaced: false,
+  shortNames: ["crd", "crds"],
+  categories: ["api-extensions"],
+};
 
 function calico(kind: string, plural: string, namespaced: boolean): ResourceDefinition {
   return {
@@ -56,6 +70,7 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     singular: "pod",
     namespaced: true,
     shortNames: ["po"],
+    categories: ["all"],
   },
   {
     group: "",
@@ -74,7 +89,37 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     singular: "service",
     namespaced: true,
     shortNames: ["svc"],
+    categories: ["all"],
   },
+  {
+    group: "",
+    version: "v1",
+    kind: "ConfigMap",
+    plural: "configmaps",
+    singular: "configmap",
+    namespaced: true,
+    shortNames: ["cm"],
+  },
+  {
+    group: "",
+    version: "v1",
+    kind: "Secret",
+    plural: "secrets",
+    singular: "secret",
+    namespaced: true,
+    shortNames: [],
+  },
+  {
+    group: "apps",
+    version: "v1",
+    kind: "Deployment",
+    plural: "deployments",
+    singular: "deployment",
+    namespaced: true,
+    shortNames: ["deploy"],
+    categories: ["all"],
+  },
+  CRD_RESOURCE,
   {
     group: "discovery.k8s.io",
     version: "v1",
@@ -96,27 +141,7 @@ export function qualifiedPlural(resource: ResourceDefinition): string {
   return resource.group === "" ? resource.plural : `${resource.plural}.${resource.group}`;
 }
 
+/** Looks up a built-in resource; resources defined by CRDs live in each server's registry. */
 export function findResource(ref: ResourceRef): ResourceDefinition | undefined {
   return RESOURCES.find((r) => r.group === ref.group && r.version === ref.version && r.plural === ref.plural);
-}
-
-export function resourcesOf(group: string, version: string): ResourceDefinition[] {
-  return RESOURCES.filter((r) => r.group === group && r.version === version);
-}
-
-export interface GroupVersions {
-  readonly name: string;
-  readonly versions: readonly string[];
-}
-
-/** Named API groups (everything but the core group), in definition order. */
-export function apiGroups(): GroupVersions[] {
-  const groups = new Map<string, string[]>();
-  for (const r of RESOURCES) {
-    if (r.group === "") continue;
-    const versions = groups.get(r.group) ?? [];
-    if (!versions.includes(r.version)) versions.push(r.version);
-    groups.set(r.group, versions);
-  }
-  return [...groups].map(([name, versions]) => ({ name, versions }));
 }

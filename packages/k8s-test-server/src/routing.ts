@@ -1,4 +1,5 @@
-import { findResource, type ResourceDefinition } from "./resources.js";
+import type { ResourceRegistry } from "./resource-registry.js";
+import type { ResourceDefinition } from "./resources.js";
 
 /** A request aimed at a resource collection or one object. */
 export interface ResourceTarget {
@@ -26,7 +27,7 @@ function decodeSegments(pathname: string): string[] | undefined {
  * Resolves `/api/v1/...` and `/apis/<group>/<version>/...` paths; undefined when the path names
  * no resource this server knows (the caller answers 404).
  */
-export function parseResourcePath(pathname: string): ResourceTarget | undefined {
+export function parseResourcePath(pathname: string, registry: ResourceRegistry): ResourceTarget | undefined {
   const segments = decodeSegments(pathname);
   if (!segments) return undefined;
   let group: string;
@@ -49,7 +50,7 @@ export function parseResourcePath(pathname: string): ResourceTarget | undefined 
     rest = rest.slice(1);
   }
   const lookup = (plural: string | undefined) =>
-    plural === undefined ? undefined : findResource({ group, version, plural });
+    plural === undefined ? undefined : registry.find({ group, version, plural });
   // `namespaces/<ns>/<plural>/...` unless it is the Namespace object itself or its subresource.
   if (rest[0] === "namespaces" && rest.length >= 3) {
     const resource = lookup(rest[2]);

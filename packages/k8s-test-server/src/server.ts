@@ -2,14 +2,17 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { ServerAdmission } from "./admission.js";
+import { CrdController } from "./crd-controller.js";
 import { FaultInjector, type Faults } from "./faults.js";
 import type { HandlerContext } from "./handlers/context.js";
 import { createRequestListener } from "./handlers/router.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { type Logger, silentLogger } from "./logger.js";
+import { ResourceRegistry } from "./resource-registry.js";
 import type { ResourceRef } from "./resources.js";
 import { ApiError } from "./status.js";
-import { type KubeObject, metadataOf, resolveResource, Store } from "./store.js";
+import { type KubeObject, metadataOf, Store } from "./store.js";
 import type { WatchStream } from "./watch-stream.js";
 
 export interface TestServerOptions {
@@ -77,6 +80,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 class K8sTestServer implements TestServer {
   readonly #store: Store;
+  readonly #registry = new ResourceRegistry();
   readonly #faults: FaultInjector;
   readonly #watches = new Set<WatchStream>();
   readonly #server: Server;
@@ -87,9 +91,12 @@ class K8sTestServer implements TestServer {
   constructor(options: TestServerOptions) {
     const logger = options.logger ?? silentLogger;
     this.#host = options.host ?? TEST_SERVER_DEFAULTS.host;
+    const crds = new CrdController({ registry: this.#registry, watches: this.#watches });
     this.#store = new Store({
       compactionWindow: options.compactionWindow ?? TEST_SERVER_DEFAULTS.compactionWindow,
+      admission: new ServerAdmission(crds),
     });
+    crds.attach(this.#store);
     this.#faults = new FaultInjector({
       watches: this.#watches,
       revision: () => this.#store.revision,
@@ -97,6 +104,7 @@ class K8sTestServer implements TestServer {
     });
     const ctx: HandlerContext = {
       store: this.#store,
+      registry: this.#registry,
       faults: this.#faults,
       watches: this.#watches,
       logger,
@@ -144,16 +152,18 @@ class K8sTestServer implements TestServer {
   }
 
   create(resource: ResourceRef, object: Record<string, unknown>): Record<string, unknown> {
-    return structuredClone(this.#store.create(resolveResource(resource), object, namespaceOf(object)));
+    return structuredClone(this.#store.create(this.#registry.resolve(resource), object, namespaceOf(object)));
   }
 
   update(resource: ResourceRef, object: Record<string, unknown>): Record<string, unknown> {
-    return structuredClone(this.#store.update(resolveResource(resource), object, namespaceOf(object)));
+    return structuredClone(this.#store.update(this.#registry.resolve(resource), object, namespaceOf(object)));
   }
 
   remove(resource: ResourceRef, name: string, namespace?: string): Record<string, unknown> | undefined {
     try {
-      return structuredClone(this.#store.remove(resolveResource(resource), name, namespace)) as KubeObject;
+      return structuredClone(
+        this.#store.remove(this.#registry.resolve(resource), name, namespace),
+      ) as KubeObject;
     } catch (error) {
       if (ApiError.is(error) && error.code === 404) return undefined;
       throw error;
@@ -161,12 +171,12 @@ class K8sTestServer implements TestServer {
   }
 
   get(resource: ResourceRef, name: string, namespace?: string): Record<string, unknown> | undefined {
-    const object = this.#store.get(resolveResource(resource), name, namespace);
+    const object = this.#store.get(this.#registry.resolve(resource), name, namespace);
     return object === undefined ? undefined : (structuredClone(object) as KubeObject);
   }
 
   putRaw(resource: ResourceRef, name: string, namespace: string | undefined, rawObject: unknown): string {
-    return String(this.#store.putRaw(resolveResource(resource), name, namespace, rawObject));
+    return String(this.#store.putRaw(this.#registry.resolve(resource), name, namespace, rawObject));
   }
 
   compact(resourceVersion?: string): void {

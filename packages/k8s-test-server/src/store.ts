@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { apiVersionOf, findResource, type ResourceDefinition, type ResourceRef } from "./resources.js";
+import { apiVersionOf, type ResourceDefinition } from "./resources.js";
 import { ApiError, alreadyExists, badRequest, conflict, invalid, listExpired, notFound } from "./status.js";
 
 export type KubeObject = Record<string, unknown>;
@@ -17,9 +17,21 @@ export interface StoreEvent {
   readonly previous: unknown;
 }
 
+/**
+ * What the apiserver's admission and registry strategies do per kind: default, normalise or reject
+ * an object before it is written. Throwing an ApiError rejects the write.
+ */
+export interface Admission {
+  /** Runs on create, update and patch with the object about to be stored (change it in place). */
+  admit(resource: ResourceDefinition, object: KubeObject, previous: unknown): void;
+  /** Runs before an object is deleted (it may delete other objects first). */
+  beforeRemove(resource: ResourceDefinition, object: unknown): void;
+}
+
 export interface StoreOptions {
   /** Keep at most this many revisions of history. */
   compactionWindow: number;
+  admission?: Admission;
 }
 
 export interface DeletePreconditions {
@@ -42,13 +54,6 @@ export function metadataOf(object: unknown): KubeObject {
 
 export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
-}
-
-export function resolveResource(ref: ResourceRef | ResourceDefinition): ResourceDefinition {
-  const resource = findResource(ref);
-  if (!resource)
-    throw new ApiError(badRequest(`unknown resource ${ref.plural} in ${ref.group}/${ref.version}`));
-  return resource;
 }
 
 function timestamp(): string {
@@ -222,6 +227,7 @@ export class Store {
     checkName(resource, name);
     const key = objectKey(metadata.namespace as string | undefined, name);
     if (this.#bucket(resource).has(key)) throw new ApiError(alreadyExists(resource, name));
+    this.#options.admission?.admit(resource, object, undefined);
     return this.#commit(resource, key, "ADDED", (revision) => {
       metadata.uid = randomUUID();
       metadata.creationTimestamp = timestamp();
@@ -256,6 +262,7 @@ export class Store {
     if (typeof expected === "string" && expected !== "" && expected !== currentMeta.resourceVersion) {
       throw new ApiError(conflict(resource, name));
     }
+    this.#options.admission?.admit(resource, object, current);
     return this.#commit(resource, key, "MODIFIED", (revision) => {
       metadata.uid = typeof currentMeta.uid === "string" ? currentMeta.uid : randomUUID();
       metadata.creationTimestamp =
@@ -319,6 +326,7 @@ export class Store {
         ),
       );
     }
+    this.#options.admission?.beforeRemove(resource, current);
     return this.#commit(resource, key, "DELETED", (revision) =>
       isObject(current) && isObject(current.metadata)
         ? { ...current, metadata: { ...current.metadata, resourceVersion: String(revision) } }

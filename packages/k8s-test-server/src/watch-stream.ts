@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { ResourceDefinition } from "./resources.js";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
@@ -6,6 +7,10 @@ export interface WatchStreamOptions {
   response: ServerResponse;
   /** While true, events queue up instead of being written (the stall fault). */
   isStalled: () => boolean;
+  /** What the stream watches; a CRD's deletion ends the streams of its resources. */
+  resource?: ResourceDefinition;
+  /** How event objects are written (e.g. as PartialObjectMetadata); ERROR Status objects never are. */
+  view?: (object: unknown) => unknown;
 }
 
 /**
@@ -19,10 +24,14 @@ export class WatchStream {
   readonly #onClose = new Set<() => void>();
   #backlog: string[] = [];
   #closed = false;
+  readonly resource: ResourceDefinition | undefined;
+  readonly #view: (object: unknown) => unknown;
 
   constructor(options: WatchStreamOptions) {
     this.#response = options.response;
     this.#isStalled = options.isStalled;
+    this.resource = options.resource;
+    this.#view = options.view ?? ((object) => object);
     this.#response.on("close", () => this.#markClosed());
   }
 
@@ -47,7 +56,7 @@ export class WatchStream {
 
   send(type: WatchEventType, object: unknown): void {
     if (this.#closed) return;
-    const line = `${JSON.stringify({ type, object })}\n`;
+    const line = `${JSON.stringify({ type, object: type === "ERROR" ? object : this.#view(object) })}\n`;
     if (this.#isStalled() || this.#backlog.length > 0) {
       this.#backlog.push(line);
       return;

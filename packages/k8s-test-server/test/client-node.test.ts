@@ -187,4 +187,49 @@ describe("@kubernetes/client-node informers against the test server", () => {
     ]);
     expect(recorded.errors).toEqual([]);
   }, 60_000);
+
+  it("installs a CRD with ApiextensionsV1Api and informs on its resource; a ConfigMap with CoreV1Api", async () => {
+    const extensions = kc.makeApiClient(k8s.ApiextensionsV1Api);
+    await extensions.createCustomResourceDefinition({
+      body: {
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: "widgets.example.com" },
+        spec: {
+          group: "example.com",
+          scope: "Cluster",
+          names: { kind: "Widget", plural: "widgets" },
+          versions: [{ name: "v1", served: true, storage: true }],
+        },
+      },
+    });
+    const read = await extensions.readCustomResourceDefinition({ name: "widgets.example.com" });
+    expect(read.status?.conditions?.find((c) => c.type === "Established")?.status).toBe("True");
+    const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+    const widgets = { group: "example.com", version: "v1", plural: "widgets" };
+    const recorded = record(kc, "/apis/example.com/v1/widgets", () =>
+      custom.listClusterCustomObject(widgets),
+    );
+    informers.push(recorded.informer);
+    await recorded.informer.start();
+    await eventually("informer watch open", () => server.openWatches === 1, { timeoutMs: 10_000 });
+    await custom.createClusterCustomObject({
+      ...widgets,
+      body: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w1" } },
+    });
+    await eventually("widget added", () => recorded.events.length >= 1, { timeoutMs: 10_000 });
+    expect(recorded.events).toEqual(["add /w1"]);
+
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await core.createNamespacedConfigMap({
+      namespace: "ns1",
+      body: { metadata: { name: "c1" }, data: { a: "b" } },
+    });
+    const configMaps = await core.listConfigMapForAllNamespaces();
+    expect(configMaps.items.map((c) => c.data)).toEqual([{ a: "b" }]);
+
+    await extensions.deleteCustomResourceDefinition({ name: "widgets.example.com" });
+    await eventually("widget deleted", () => recorded.events.length >= 2, { timeoutMs: 10_000 });
+    expect(recorded.events).toEqual(["add /w1", "delete /w1"]);
+  }, 60_000);
 });

@@ -13,14 +13,18 @@ describe("discovery, openapi, kubeconfig and collection delete", () => {
     expect(api.body).toMatchObject({ kind: "APIVersions", versions: ["v1"] });
     const core = await request(ctx.server, "GET", "/api/v1");
     expect(core.body.resources.map((r: Json) => r.name).sort()).toEqual([
+      "configmaps",
       "namespaces",
       "nodes",
       "pods",
+      "secrets",
       "services",
     ]);
     const groups = await request(ctx.server, "GET", "/apis");
     expect(groups.body.groups.map((g: Json) => g.preferredVersion.groupVersion)).toEqual([
       "crd.projectcalico.org/v1",
+      "apps/v1",
+      "apiextensions.k8s.io/v1",
       "discovery.k8s.io/v1",
     ]);
     const calico = await request(ctx.server, "GET", "/apis/crd.projectcalico.org/v1");

@@ -82,9 +82,13 @@ export class WatchReader {
     this.done = this.#pump(response);
   }
 
-  static async open(server: TestServer, path: string): Promise<WatchReader> {
+  static async open(
+    server: TestServer,
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<WatchReader> {
     const controller = new AbortController();
-    const response = await fetch(`${server.url}${path}`, { signal: controller.signal });
+    const response = await fetch(`${server.url}${path}`, { signal: controller.signal, headers });
     return new WatchReader(response, controller);
   }
 

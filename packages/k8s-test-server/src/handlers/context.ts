@@ -1,11 +1,14 @@
 import type { FaultInjector } from "../faults.js";
 import type { Logger } from "../logger.js";
+import type { ResourceRegistry } from "../resource-registry.js";
 import type { Store } from "../store.js";
 import type { WatchStream } from "../watch-stream.js";
 
 /** What every handler may use; one per server, surviving restarts. */
 export interface HandlerContext {
   store: Store;
+  /** What is served now: built-in kinds plus those of installed CRDs. */
+  registry: ResourceRegistry;
   faults: FaultInjector;
   watches: Set<WatchStream>;
   logger: Logger;

@@ -1,21 +1,28 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { mediaType, readJsonBody, sendJson } from "../http.js";
+import { mediaType, readJsonBody, readObjectBody, sendJson } from "../http.js";
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "../patch.js";
 import { apiVersionOf } from "../resources.js";
 import type { ResourceTarget } from "../routing.js";
 import { ApiError, failure, methodNotAllowed, notFound, unsupportedMediaType } from "../status.js";
 import { type DeletePreconditions, isObject } from "../store.js";
 import type { HandlerContext } from "./context.js";
+import { type PartialMetadata, partialForObject, partialObject } from "./partial-metadata.js";
 import { selectorPredicate } from "./read-options.js";
 
 function namespaceOption(target: ResourceTarget): { namespace?: string } {
   return target.namespace !== undefined ? { namespace: target.namespace } : {};
 }
 
-export function handleGet(ctx: HandlerContext, target: ResourceTarget, res: ServerResponse) {
+export function handleGet(
+  ctx: HandlerContext,
+  target: ResourceTarget,
+  res: ServerResponse,
+  partial?: PartialMetadata,
+) {
+  const as = partialForObject(partial);
   const object = ctx.store.get(target.resource, target.name!, target.namespace);
   if (object === undefined) throw new ApiError(notFound(target.resource, target.name!));
-  sendJson(res, 200, object);
+  sendJson(res, 200, as ? partialObject(object, as.apiVersion) : object);
 }
 
 export async function handleCreate(
@@ -26,7 +33,7 @@ export async function handleCreate(
 ) {
   if (target.resource.namespaced && target.namespace === undefined)
     throw new ApiError(methodNotAllowed("POST"));
-  const body = await readJsonBody(req);
+  const body = await readObjectBody(req);
   sendJson(res, 201, ctx.store.create(target.resource, body, namespaceOption(target)));
 }
 
@@ -36,7 +43,7 @@ export async function handleUpdate(
   req: IncomingMessage,
   res: ServerResponse,
 ) {
-  const body = await readJsonBody(req);
+  const body = await readObjectBody(req);
   sendJson(
     res,
     200,

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { sendJson, sendStatus } from "../http.js";
-import { apiGroups, type ResourceDefinition, resourcesOf } from "../resources.js";
+import type { ResourceRegistry } from "../resource-registry.js";
+import type { ResourceDefinition } from "../resources.js";
 import { pathNotFound } from "../status.js";
 import type { HandlerContext } from "./context.js";
 
@@ -27,6 +28,8 @@ function resourceEntry(resource: ResourceDefinition) {
     verbs: VERBS,
   };
   if (resource.shortNames.length > 0) entry.shortNames = resource.shortNames;
+  if (resource.categories !== undefined && resource.categories.length > 0)
+    entry.categories = resource.categories;
   return entry;
 }
 
@@ -35,8 +38,8 @@ function groupEntry(name: string, versions: readonly string[]) {
   return { name, versions: list, preferredVersion: list[0] };
 }
 
-function resourceList(group: string, version: string) {
-  const resources = resourcesOf(group, version);
+function resourceList(registry: ResourceRegistry, group: string, version: string) {
+  const resources = registry.ofGroupVersion(group, version);
   if (resources.length === 0) return undefined;
   return {
     kind: "APIResourceList",
@@ -74,25 +77,25 @@ export function handleDiscovery(pathname: string, res: ServerResponse, ctx: Hand
     sendJson(res, 200, {
       kind: "APIGroupList",
       apiVersion: "v1",
-      groups: apiGroups().map((g) => groupEntry(g.name, g.versions)),
+      groups: ctx.registry.groups().map((g) => groupEntry(g.name, g.versions)),
     });
     return true;
   }
   if (segments[0] === "api" && segments.length === 2) {
-    const list = resourceList("", segments[1]!);
+    const list = resourceList(ctx.registry, "", segments[1]!);
     if (list) sendJson(res, 200, list);
     else sendStatus(res, pathNotFound());
     return true;
   }
   if (segments[0] === "apis" && segments.length === 2) {
-    const group = apiGroups().find((g) => g.name === segments[1]);
+    const group = ctx.registry.groups().find((g) => g.name === segments[1]);
     if (group)
       sendJson(res, 200, { kind: "APIGroup", apiVersion: "v1", ...groupEntry(group.name, group.versions) });
     else sendStatus(res, pathNotFound());
     return true;
   }
   if (segments[0] === "apis" && segments.length === 3) {
-    const list = resourceList(segments[1]!, segments[2]!);
+    const list = resourceList(ctx.registry, segments[1]!, segments[2]!);
     if (list) sendJson(res, 200, list);
     else sendStatus(res, pathNotFound());
     return true;

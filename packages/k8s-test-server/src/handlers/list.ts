@@ -4,6 +4,7 @@ import { apiVersionOf } from "../resources.js";
 import type { ResourceTarget } from "../routing.js";
 import { ApiError, badRequest, continueExpired, invalidRequest } from "../status.js";
 import type { HandlerContext } from "./context.js";
+import { type PartialMetadata, partialForList, partialObject } from "./partial-metadata.js";
 import { awaitRevision, parseResourceVersion, selectorPredicate } from "./read-options.js";
 
 interface ContinueToken {
@@ -82,8 +83,10 @@ export async function handleList(
   target: ResourceTarget,
   query: URLSearchParams,
   res: ServerResponse,
+  partial?: PartialMetadata,
 ) {
   const { resource } = target;
+  const as = partialForList(partial, resource);
   const filtered = query.has("labelSelector") || query.has("fieldSelector");
   const matches = filtered ? selectorPredicate(query, resource) : undefined;
   const limit = parseLimit(query.get("limit"));
@@ -112,6 +115,14 @@ export async function handleList(
   if (remaining > 0) {
     metadata.continue = encodeContinue({ rv: revision, start: `${page[page.length - 1]!.key}\u0000` });
     if (!filtered) metadata.remainingItemCount = remaining;
+  }
+  if (as) {
+    await sendJsonList(
+      res,
+      { kind: "PartialObjectMetadataList", apiVersion: as.apiVersion, metadata },
+      page.map((entry) => partialObject(entry.object, as.apiVersion)),
+    );
+    return;
   }
   await sendJsonList(
     res,

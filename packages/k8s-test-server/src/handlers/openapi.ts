@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { sendJson, sendStatus } from "../http.js";
-import { apiGroups, type ResourceDefinition, resourcesOf } from "../resources.js";
+import type { ResourceRegistry } from "../resource-registry.js";
+import type { ResourceDefinition } from "../resources.js";
 import { pathNotFound } from "../status.js";
 
 /**
@@ -12,10 +14,10 @@ import { pathNotFound } from "../status.js";
  */
 const OPENAPI_V3_PREFIX = "/openapi/v3";
 
-function groupVersionPaths(): Map<string, { group: string; version: string }> {
+function groupVersionPaths(registry: ResourceRegistry): Map<string, { group: string; version: string }> {
   const paths = new Map<string, { group: string; version: string }>();
   paths.set("api/v1", { group: "", version: "v1" });
-  for (const group of apiGroups()) {
+  for (const group of registry.groups()) {
     for (const version of group.versions)
       paths.set(`apis/${group.name}/${version}`, { group: group.name, version });
   }
@@ -27,9 +29,14 @@ function itemPath(resource: ResourceDefinition, prefix: string): string {
   return `/${prefix}/${namespace}${resource.plural}/{name}`;
 }
 
-function groupVersionDocument(prefix: string, group: string, version: string) {
+function groupVersionDocument(
+  resources: readonly ResourceDefinition[],
+  prefix: string,
+  group: string,
+  version: string,
+) {
   const paths: Record<string, unknown> = {};
-  for (const resource of resourcesOf(group, version)) {
+  for (const resource of resources) {
     paths[itemPath(resource, prefix)] = {
       patch: {
         operationId: `patch${resource.kind}`,
@@ -51,23 +58,34 @@ function groupVersionDocument(prefix: string, group: string, version: string) {
   };
 }
 
-export function handleOpenApi(pathname: string, res: ServerResponse): boolean {
+function documentOf(registry: ResourceRegistry, prefix: string, gv: { group: string; version: string }) {
+  return groupVersionDocument(registry.ofGroupVersion(gv.group, gv.version), prefix, gv.group, gv.version);
+}
+
+export function handleOpenApi(pathname: string, res: ServerResponse, registry: ResourceRegistry): boolean {
   if (pathname === "/openapi/v2") {
     sendStatus(res, pathNotFound());
     return true;
   }
   if (pathname !== OPENAPI_V3_PREFIX && !pathname.startsWith(`${OPENAPI_V3_PREFIX}/`)) return false;
-  const gvPaths = groupVersionPaths();
+  const gvPaths = groupVersionPaths(registry);
   const rest = pathname.slice(OPENAPI_V3_PREFIX.length).replace(/^\/+|\/+$/g, "");
   if (rest === "") {
     const paths: Record<string, { serverRelativeURL: string }> = {};
-    for (const key of gvPaths.keys())
-      paths[key] = { serverRelativeURL: `${OPENAPI_V3_PREFIX}/${key}?hash=0` };
+    // kubectl caches each document by its URL, so the hash must change when a CRD changes the content.
+    for (const [key, gv] of gvPaths) {
+      const hash = createHash("sha256")
+        .update(JSON.stringify(documentOf(registry, key, gv)))
+        .digest("hex")
+        .slice(0, 16)
+        .toUpperCase();
+      paths[key] = { serverRelativeURL: `${OPENAPI_V3_PREFIX}/${key}?hash=${hash}` };
+    }
     sendJson(res, 200, { paths });
     return true;
   }
   const gv = gvPaths.get(rest);
-  if (gv) sendJson(res, 200, groupVersionDocument(rest, gv.group, gv.version));
+  if (gv) sendJson(res, 200, documentOf(registry, rest, gv));
   else sendStatus(res, pathNotFound());
   return true;
 }

@@ -14,6 +14,7 @@ import {
 import { handleDiscovery } from "./discovery.js";
 import { handleList } from "./list.js";
 import { handleOpenApi } from "./openapi.js";
+import { negotiatePartialMetadata } from "./partial-metadata.js";
 import { handleTestApi, TEST_API_PREFIX } from "./test-api.js";
 import { handleWatch } from "./watch.js";
 
@@ -30,8 +31,9 @@ async function dispatch(
   switch (method) {
     case "GET": {
       const watch = target.legacyWatch || query.get("watch") === "true" || query.get("watch") === "1";
-      if (watch) return handleWatch(ctx, target, query, res);
-      return hasName ? handleGet(ctx, target, res) : handleList(ctx, target, query, res);
+      const partial = negotiatePartialMetadata(req);
+      if (watch) return handleWatch(ctx, target, query, res, partial);
+      return hasName ? handleGet(ctx, target, res, partial) : handleList(ctx, target, query, res, partial);
     }
     case "POST":
       return hasName ? sendStatus(res, methodNotAllowed(method)) : handleCreate(ctx, target, req, res);
@@ -56,14 +58,18 @@ async function route(ctx: HandlerContext, req: IncomingMessage, res: ServerRespo
     res.destroy();
     return;
   }
-  const target = parseResourcePath(pathname);
+  const target = parseResourcePath(pathname, ctx.registry);
   const fault = ctx.faults.takeRequestFault({
     pathname,
     isResourceRead: target !== undefined && req.method === "GET",
   });
   if (fault) return sendError(res, fault);
   if (target === undefined) {
-    if (req.method === "GET" && (handleDiscovery(pathname, res, ctx) || handleOpenApi(pathname, res))) return;
+    if (
+      req.method === "GET" &&
+      (handleDiscovery(pathname, res, ctx) || handleOpenApi(pathname, res, ctx.registry))
+    )
+      return;
     return sendStatus(res, pathNotFound());
   }
   if (target.subresource !== undefined) return sendStatus(res, pathNotFound());

@@ -6,6 +6,7 @@ import { ApiError, invalidRequest, watchExpired } from "../status.js";
 import type { StoreEvent } from "../store.js";
 import { type WatchEventType, WatchStream } from "../watch-stream.js";
 import type { HandlerContext } from "./context.js";
+import { type PartialMetadata, partialObject } from "./partial-metadata.js";
 import { awaitRevision, parseResourceVersion, selectorPredicate } from "./read-options.js";
 
 export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
@@ -85,11 +86,22 @@ function bookmark(resource: ResourceDefinition, revision: number, annotations?: 
   return { kind: resource.kind, apiVersion: apiVersionOf(resource), metadata };
 }
 
+/**
+ * PartialObjectMetadata turns every event's object (bookmarks too) into its metadata. A request for
+ * PartialObjectMetadataList fails the apiserver's per-event conversion, which then writes the
+ * object unchanged; so does this.
+ */
+function viewOf(partial: PartialMetadata | undefined): { view?: (object: unknown) => unknown } {
+  if (partial?.as !== "PartialObjectMetadata") return {};
+  return { view: (object) => partialObject(object, partial.apiVersion) };
+}
+
 export async function handleWatch(
   ctx: HandlerContext,
   target: ResourceTarget,
   query: URLSearchParams,
   res: ServerResponse,
+  partial?: PartialMetadata,
 ) {
   const { resource } = target;
   const request = parseWatchRequest(query);
@@ -104,7 +116,12 @@ export async function handleWatch(
   // The client may have gone while we waited (for a revision, or through a stall).
   if (res.destroyed || res.socket === null || res.socket.destroyed) return;
 
-  const stream = new WatchStream({ response: res, isStalled: () => ctx.faults.stalled });
+  const stream = new WatchStream({
+    response: res,
+    isStalled: () => ctx.faults.stalled,
+    resource,
+    ...viewOf(partial),
+  });
   stream.open();
   ctx.watches.add(stream);
   stream.onClose(() => ctx.watches.delete(stream));
