@@ -1,6 +1,6 @@
 import type http from "node:http";
 import { createWatcherSyncer, ResourceDoesNotExistError, type Syncer, SyncStatus } from "@watchersyncer/core";
-import { startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
+import { CRD_RESOURCE, startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
 import { NEVER_ABORTED, RecordingCallbacks } from "@watchersyncer/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClient, KIND_TABLE } from "../src/index.js";
@@ -78,6 +78,44 @@ describe("any resource through discovery", () => {
     await expect(
       client.watch({ kind: "gizmo" }, { revision: "", allowWatchBookmarks: true }, NEVER_ABORTED),
     ).rejects.toThrow(ResourceDoesNotExistError);
+    await client.close();
+  });
+});
+
+describe("a CRD applied while a syncer watches its name (test server)", () => {
+  it("is picked up, and its removal deletes the keys; applied again, it is picked up again", async () => {
+    const crd = {
+      metadata: { name: "crontabs.stable.example.com" },
+      spec: {
+        group: "stable.example.com",
+        scope: "Namespaced",
+        names: { plural: "crontabs", singular: "crontab", kind: "CronTab", shortNames: ["ct"] },
+        versions: [
+          { name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object" } } },
+        ],
+      },
+    };
+    const crontabs = { group: "stable.example.com", version: "v1", plural: "crontabs" };
+    const key = "/k8s/stable.example.com/v1/crontabs/jobs/nightly";
+    const client = clientFor(server, { discoveryRefreshIntervalMs: 100 });
+    const callbacks = new RecordingCallbacks();
+    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "CronTab" } }], callbacks, {
+      watchPollInterval: 100,
+      minResyncInterval: 10,
+      listRetryInterval: 50,
+    });
+    running.push(syncer);
+    syncer.start();
+    await callbacks.waitForStatus(SyncStatus.InSync, { timeoutMs: 10_000 });
+    server.create(CRD_RESOURCE, crd);
+    server.create(crontabs, { metadata: { name: "nightly", namespace: "jobs" }, spec: { image: "a" } });
+    await callbacks.waitFor((c) => c.view().has(key), { timeoutMs: 10_000 });
+    server.remove(CRD_RESOURCE, "crontabs.stable.example.com");
+    await callbacks.waitFor((c) => !c.view().has(key), { timeoutMs: 10_000 });
+    server.create(CRD_RESOURCE, crd);
+    server.create(crontabs, { metadata: { name: "nightly", namespace: "jobs" }, spec: { image: "b" } });
+    await callbacks.waitFor((c) => c.view().has(key), { timeoutMs: 10_000 });
+    await syncer.stop();
     await client.close();
   });
 });
