@@ -120,6 +120,13 @@ describe("watch --backend k8s", () => {
     ]);
     expectOneLineFailure(result, `watchersyncer: cannot sync with the Kubernetes API server ${url}`);
     expect(result.stderr).toContain("ConnectionRefusedError");
+    // A name only discovery can resolve is looked up before the syncer starts: it fails at once.
+    const lookup = await runCli(["watch", "--backend", "k8s", "--kubeconfig", unreachable, "--kind", "cm"]);
+    expectOneLineFailure(
+      lookup,
+      `watchersyncer: cannot look up --kind 'cm' at the Kubernetes API server ${url}: `,
+    );
+    expect(lookup.stderr).toContain("connection refused");
   });
 
   it("a kind the server does not serve is one line and exit 2 at start; --prefix and the demo's flags do not apply", async () => {
