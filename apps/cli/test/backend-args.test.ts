@@ -67,12 +67,20 @@ describe("backend flags", () => {
     });
   });
 
-  it("a --prefix alone is enough for etcd; a backend without default kinds needs one", () => {
+  it("a --prefix alone is enough for etcd, a --resource for k8s; a backend without default kinds needs one", () => {
     expect(watchArgs(["watch", "--backend", "etcd", "--prefix", "/a/"]).kinds).toEqual([]);
     expect(usageError(["watch", "--backend", "etcd"])).toBe(
       "backend etcd needs at least one --kind or --prefix",
     );
-    expect(usageError(["watch", "--backend", "k8s"])).toBe("backend k8s needs at least one --kind");
+    expect(usageError(["watch", "--backend", "k8s"])).toBe(
+      "backend k8s needs at least one --kind or --resource",
+    );
+    const k8s = watchArgs(["watch", "--backend", "k8s", "--resource", "v1/pods", "--metadata-only"]);
+    expect(k8s.kinds).toEqual([]);
+    expect(k8s.connection).toMatchObject({ resources: ["v1/pods"], metadataOnly: true });
+    expect(usageError(["watch", "--metadata-only"])).toBe(
+      "option '--metadata-only' does not apply to backend memory",
+    );
   });
 
   it("refuses flags the chosen backend would ignore", () => {

@@ -16,6 +16,8 @@ import {
 
 const POLICIES = { group: "crd.projectcalico.org", version: "v1", plural: "networkpolicies" };
 const KEY_ROOT = "/calico/resources/v3/projectcalico.org/networkpolicies";
+const PODS = { group: "", version: "v1", plural: "pods" };
+const NAMESPACES = { group: "", version: "v1", plural: "namespaces" };
 
 let server: TestServer;
 let scratch: string;
@@ -118,9 +120,16 @@ describe("watch --backend k8s", () => {
     ]);
     expectOneLineFailure(result, `watchersyncer: cannot sync with the Kubernetes API server ${url}`);
     expect(result.stderr).toContain("ConnectionRefusedError");
+    // A name only discovery can resolve is looked up before the syncer starts: it fails at once.
+    const lookup = await runCli(["watch", "--backend", "k8s", "--kubeconfig", unreachable, "--kind", "cm"]);
+    expectOneLineFailure(
+      lookup,
+      `watchersyncer: cannot look up --kind 'cm' at the Kubernetes API server ${url}: `,
+    );
+    expect(lookup.stderr).toContain("connection refused");
   });
 
-  it("an unknown kind is a usage error; --prefix and the demo's flags do not apply", async () => {
+  it("a kind the server does not serve is one line and exit 2 at start; --prefix and the demo's flags do not apply", async () => {
     const unknown = await runCli([
       "watch",
       "--backend",
@@ -130,15 +139,70 @@ describe("watch --backend k8s", () => {
       "--kind",
       "Gadget",
     ]);
-    expect(unknown.code).toBe(2);
-    expect(nonEmptyLines(unknown.stderr)[0]).toMatch(
-      /^watchersyncer: unknown kind 'Gadget' for backend k8s \(expected one of: .*NetworkPolicy/,
+    expectOneLineFailure(
+      unknown,
+      `watchersyncer: unknown kind 'Gadget' for backend k8s: the Kubernetes API server ${server.url} serves no resource of that name`,
     );
+    expect(unknown.stdout).toBe("");
+    const badResource = await runCli(["watch", "--backend", "k8s", "--resource", "apps/v1/x/y"]);
+    expect(badResource.code).toBe(2);
+    expect(nonEmptyLines(badResource.stderr)[0]).toMatch(
+      /^watchersyncer: invalid --resource: resource "apps\/v1\/x\/y" is not <group>\/<version>\/<plural>/,
+    );
+    const etcdResource = await runCli(["watch", "--backend", "etcd", "--resource", "v1/pods"]);
+    expect(etcdResource.stderr).toContain("option '--resource' does not apply to backend etcd");
     const prefix = await runCli(["watch", "--backend", "k8s", "--prefix", "/x/"]);
     expect(prefix.code).toBe(2);
     expect(prefix.stderr).toContain("option '--prefix' does not apply to backend k8s");
     const rate = await runCli(["watch", "--backend", "k8s", "--kind", "Pod", "--rate", "5"]);
     expect(rate.code).toBe(2);
     expect(rate.stderr).toContain("option '--rate' does not apply to backend k8s");
+  });
+
+  it("--kind takes kubectl's names through discovery, --resource an explicit resource, --namespace only where namespaced", async () => {
+    server.create(PODS, { metadata: { name: "web", namespace: "ns1" }, spec: {} });
+    server.create(NAMESPACES, { metadata: { name: "ns1" } });
+    const result = await runCli([
+      "watch",
+      ...["--backend", "k8s", "--kubeconfig", kubeconfig, "--namespace", "ns1"],
+      ...["--kind", "po", "--kind", "ns", "--resource", "crd.projectcalico.org/v1/networkpolicies"],
+      ...["--duration", "3", "--output", "jsonl"],
+    ]);
+    expect(result.code).toBe(0);
+    const keys = jsonLines(result.stdout)
+      .filter((line) => "type" in line)
+      .map((u) => u.key)
+      .sort();
+    // ns is cluster-scoped (from discovery): every namespace, not only ns1.
+    // p1 from beforeAll, p3 from the SIGTERM test; p2 and p4 are in ns2.
+    expect(keys).toEqual([
+      `${KEY_ROOT}/ns1/p1`,
+      `${KEY_ROOT}/ns1/p3`,
+      "/k8s/core/v1/namespaces/ns1",
+      "/k8s/core/v1/pods/ns1/web",
+    ]);
+    const clusterScoped = await runCli([
+      "watch",
+      ...["--backend", "k8s", "--kubeconfig", kubeconfig, "--namespace", "ns1", "--kind", "ns"],
+    ]);
+    expectOneLineFailure(
+      clusterScoped,
+      "watchersyncer: --namespace needs a namespaced kind; ns is cluster-scoped",
+    );
+  });
+
+  it("--metadata-only prints the objects' metadata only", async () => {
+    const result = await runCli([
+      "watch",
+      ...["--backend", "k8s", "--kubeconfig", kubeconfig, "--kind", "networkpolicies.crd.projectcalico.org"],
+      ...["--namespace", "ns1", "--metadata-only", "--duration", "3", "--output", "jsonl"],
+    ]);
+    expect(result.code).toBe(0);
+    const updates = jsonLines(result.stdout).filter((line) => "type" in line);
+    expect(updates.map((u) => u.key)).toContain(`${KEY_ROOT}/ns1/p1`);
+    for (const update of updates) {
+      expect(update.value).toMatchObject({ apiVersion: "meta.k8s.io/v1", kind: "PartialObjectMetadata" });
+      expect(update.value).not.toHaveProperty("spec");
+    }
   });
 });

@@ -19,7 +19,11 @@ type OnUpdated = () => void;
 const CALICO_NETWORK_POLICIES = { group: "crd.projectcalico.org", version: "v1", plural: "networkpolicies" };
 
 /** watchersyncer: the core syncer over the Kubernetes backend, with its defaults (paginated lists, streamed into the syncer). */
-async function loadOurs(kubeconfigPath: string, onUpdated: OnUpdated): Promise<Contender> {
+async function loadOurs(
+  kubeconfigPath: string,
+  onUpdated: OnUpdated,
+  valueMode: "full" | "metadata",
+): Promise<Contender> {
   const { createWatcherSyncer, SyncStatus, UpdateType } = await import("@watchersyncer/core");
   const { createKubernetesClient } = await import("@watchersyncer/backend-k8s");
   let syncer: ReturnType<typeof createWatcherSyncer> | undefined;
@@ -28,7 +32,7 @@ async function loadOurs(kubeconfigPath: string, onUpdated: OnUpdated): Promise<C
       return new Promise((resolve) => {
         let objects = 0;
         let inSync = false;
-        const client = createKubernetesClient({ kubeconfigPath });
+        const client = createKubernetesClient({ kubeconfigPath, valueMode });
         syncer = createWatcherSyncer(client, [{ listOptions: { kind: "NetworkPolicy" } }], {
           onStatusUpdated(status) {
             if (status !== SyncStatus.InSync) return;
@@ -126,9 +130,9 @@ async function main(): Promise<void> {
     if (++seen === awaited) void send({ type: "seen", updates: seen });
   };
   const contender =
-    name === "ours"
-      ? await loadOurs(kubeconfigPath, onUpdated)
-      : await loadInformer(kubeconfigPath, expected, onUpdated);
+    name === "informer"
+      ? await loadInformer(kubeconfigPath, expected, onUpdated)
+      : await loadOurs(kubeconfigPath, onUpdated, name === "ours-metadata" ? "metadata" : "full");
 
   process.on("message", (message: ToContender) => {
     handle(message).catch((err: unknown) => fail(err));

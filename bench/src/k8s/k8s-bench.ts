@@ -9,6 +9,7 @@ import { median, printTable, type Row } from "../measure.js";
 import { calicoPolicy, NAMESPACES, NETWORK_POLICIES } from "./calico-policy.js";
 import { compileContender } from "./compile-contender.js";
 import { ContenderProcess } from "./contender-process.js";
+import { metadataOnlyBench } from "./metadata-only-bench.js";
 import type { ContenderName } from "./protocol.js";
 
 const OBJECTS = 50_000;
@@ -223,11 +224,11 @@ export async function k8sBenchmarks(options: { quick: boolean }): Promise<void> 
       server,
       burstNumber: 0,
     };
-    const samples: Record<ContenderName, Sample[]> = { ours: [], informer: [] };
+    const samples: Record<"ours" | "informer", Sample[]> = { ours: [], informer: [] };
     if (!options.quick) await warmUpServer(server);
     for (let i = 0; i < runs; i++) {
       // Alternate who goes first so that drift in the machine's load favours neither.
-      const order: ContenderName[] = i % 2 === 0 ? ["ours", "informer"] : ["informer", "ours"];
+      const order: ("ours" | "informer")[] = i % 2 === 0 ? ["ours", "informer"] : ["informer", "ours"];
       for (const name of order) {
         round.burstNumber++;
         samples[name].push(await runContender(name, round));
@@ -260,6 +261,13 @@ export async function k8sBenchmarks(options: { quick: boolean }): Promise<void> 
         `  k8s bench took ${((performance.now() - started) / 1000).toFixed(0)} s.`,
       ].join("\n"),
     );
+    await metadataOnlyBench({
+      server,
+      script: round.script,
+      dir,
+      objects: OBJECTS,
+      runs: options.quick ? 1 : 3,
+    });
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 /** Messages between the k8s benchmark (parent) and a contender child process, over Node's IPC channel. */
 
-export type ContenderName = "ours" | "informer";
+/** `ours-metadata`: ours with `valueMode: "metadata"` (PartialObjectMetadata lists and watches). */
+export type ContenderName = "ours" | "ours-metadata" | "informer";
 
 export type ToContender =
   /** Create the client and sync; answered by `synced`. */

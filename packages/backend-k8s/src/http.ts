@@ -22,10 +22,14 @@ export interface KubernetesRequest {
   signal: AbortSignal;
   /** Fail when nothing arrives for this long while waiting for the response headers. */
   headersTimeoutMs: number;
+  /** The Accept header; default `application/json`. */
+  accept?: string;
 }
 
 /** Largest error body read into a message; a proxy may answer with a whole HTML page. */
 const MAX_ERROR_BODY = 64 * 1024;
+/** Largest document `getJson` reads: aggregated discovery of a big cluster is a few MiB. */
+const MAX_JSON_BODY = 64 * 1024 * 1024;
 
 /** A kubeconfig this package loaded, or client-node's `KubeConfig` as a caller built it. */
 export type KubeConfigSource = ParsedKubeConfig | KubeConfig;
@@ -132,7 +136,7 @@ export class KubernetesHttp {
       throw preparationError(request.operation, err);
     }
     const headers = init.headers;
-    headers.accept = "application/json";
+    headers.accept = request.accept ?? "application/json";
     headers["user-agent"] ??= this.userAgent;
     const response = await send(url, {
       agent: init.agent,
@@ -150,6 +154,25 @@ export class KubernetesHttp {
       retryAfter: headerValue(response.headers["retry-after"]),
       bodyText,
     });
+  }
+}
+
+/**
+ * GETs a whole JSON document (discovery), failing with a `DatastoreError` when it is cut off,
+ * larger than 64 MiB or not JSON.
+ */
+export async function getJson(http: KubernetesHttp, request: KubernetesRequest): Promise<unknown> {
+  const response = await http.get(request);
+  let text: string;
+  try {
+    text = await readText(response, MAX_JSON_BODY, true);
+  } catch (err) {
+    throw toDatastoreError(err, request.operation);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DatastoreError(`${request.operation}: the response is not JSON`);
   }
 }
 
@@ -211,16 +234,21 @@ function send(url: URL, options: SendOptions): Promise<IncomingMessage> {
   });
 }
 
-/** Reads a whole body as UTF-8, failing beyond `maxBytes` when given. */
-function readText(response: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+/** Reads a whole body as UTF-8; beyond `maxBytes`, what came so far, or with `strict` a failure. */
+function readText(
+  response: IncomingMessage,
+  maxBytes = Number.POSITIVE_INFINITY,
+  strict = false,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     response.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
+        if (strict) reject(new DatastoreError(`the response exceeded ${maxBytes} bytes`));
+        else resolve(Buffer.concat(chunks).toString("utf8"));
         response.destroy();
-        resolve(Buffer.concat(chunks).toString("utf8"));
         return;
       }
       chunks.push(chunk);

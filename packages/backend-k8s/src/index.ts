@@ -1,6 +1,7 @@
 /**
  * A Kubernetes `DatastoreClient` for `@watchersyncer/core`: lists and watches Calico's CRDs and
- * core Kubernetes kinds through a kubeconfig (file, `KUBECONFIG` or in-cluster), with streamed
+ * any resource the API server's discovery names (kinds, short names, CRDs installed later),
+ * whole or metadata-only, through a kubeconfig (file, `KUBECONFIG` or in-cluster), with streamed
  * lists, bookmarks and Calico's key layout.
  *
  * ```ts
@@ -43,14 +44,17 @@ export {
   CALICO_KEY_PREFIX,
   collectionPath,
   describeResource,
+  explicitResource,
   KIND_TABLE,
   KUBERNETES_KEY_PREFIX,
   type KubernetesListOptions,
   type KubernetesResource,
   keyFor,
   resolveResource,
+  tableResource,
 } from "./resources.js";
 export { MAX_RESOURCE_VERSION_LENGTH } from "./server-text.js";
+export { METADATA_ACCEPT, METADATA_LIST_ACCEPT, type ValueMode } from "./value-mode.js";
 export {
   INITIAL_EVENTS_END_ANNOTATION,
   KubernetesWatch,

@@ -12,6 +12,8 @@ import {
 } from "@watchersyncer/core";
 import { OpenWatches } from "@watchersyncer/core/backend";
 import type { KubernetesObject } from "./decode.js";
+import { fetchDiscovery } from "./discovery/fetch-discovery.js";
+import { ResourceDiscovery } from "./discovery/resource-discovery.js";
 import { type KubeConfigSource, KubernetesHttp } from "./http.js";
 import { loadDefaultKubeConfig, loadKubeConfigFile } from "./kubeconfig/load.js";
 import type { ParsedKubeConfig } from "./kubeconfig/parsed-kube-config.js";
@@ -23,12 +25,14 @@ import {
   type KubernetesClientOptions,
   type KubernetesClientSettings,
 } from "./options.js";
+import { ResourceResolver } from "./resource-resolver.js";
 import {
   collectionPath,
   describeResource,
   type KubernetesListOptions,
-  resolveResource,
+  type KubernetesResource,
 } from "./resources.js";
+import { METADATA_ACCEPT } from "./value-mode.js";
 import { KubernetesWatch } from "./watch.js";
 import { WatchListUnsupported, watchListResource } from "./watch-list.js";
 
@@ -80,6 +84,8 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly openWatches = new OpenWatches<KubernetesWatch>();
+  private readonly discovery: ResourceDiscovery;
+  private readonly resolver: ResourceResolver;
   /** Turned off when the server refuses streaming lists. */
   private useWatchList: boolean;
 
@@ -94,6 +100,18 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
     this.random = options.random ?? Math.random;
     this.useWatchList = options.watchList ?? KUBERNETES_CLIENT_DEFAULTS.watchList;
     this.settings = clientSettings(options);
+    this.discovery = new ResourceDiscovery({
+      fetch: (signal) =>
+        fetchDiscovery({
+          http: this.http,
+          signal,
+          timeoutMs: this.settings.requestTimeoutMs,
+          logger: this.logger,
+        }),
+      clock: this.clock,
+      refreshIntervalMs: this.settings.discoveryRefreshIntervalMs,
+    });
+    this.resolver = new ResourceResolver(this.discovery);
   }
 
   /** The API server URL of the current context, as configured (userinfo included: not for logs). */
@@ -101,9 +119,23 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
     return this.http.server;
   }
 
-  /** Throws a `DatastoreError` for a kind that is not in the kind table and has no explicit resource. */
+  /**
+   * Throws a `DatastoreError`, without I/O, for options that can name no resource: a malformed
+   * explicit `resource` or a kind that is no resource name. Whether the server serves the name is
+   * learnt at the first list (a `ResourceDoesNotExistError`, polled until it does).
+   */
   checkListOptions(options: KubernetesListOptions): void {
-    resolveResource(options);
+    this.resolver.check(options);
+  }
+
+  /**
+   * The resource `options` name: an explicit `resource`, else the kind table's entry, else what
+   * the server's discovery says the name means (kubectl's rules: kind, plural, singular, short
+   * name, `<plural>.<group>`). Rejects with `ResourceDoesNotExistError` for a name the server
+   * does not serve. For callers that want to check names before a syncer starts.
+   */
+  async resourceFor(options: KubernetesListOptions, signal?: AbortSignal): Promise<KubernetesResource> {
+    return (await this.resolver.resolve(options, signal)).resource;
   }
 
   async list(
@@ -111,9 +143,12 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
     revision: Revision,
     signal: AbortSignal,
   ): Promise<KVPairList<KubernetesObject>> {
-    const request = this.listRequest(options, revision, signal);
-    const streamed = await this.tryWatchList(request);
-    return streamed ?? listResource(request);
+    this.assertOpen();
+    return this.resolver.withResource(options, signal, async (resource) => {
+      const request = this.listRequest(resource, options, revision, signal);
+      const streamed = await this.tryWatchList(request);
+      return streamed ?? listResource(request);
+    });
   }
 
   /**
@@ -127,21 +162,30 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
     signal: AbortSignal,
     onPage: OnListPage,
   ): Promise<{ revision: Revision }> {
-    const request = this.listRequest(options, revision, signal);
-    const streamed = await this.tryWatchList(request);
-    if (streamed !== undefined) {
-      const { kvPairs, parseErrors } = streamed;
-      onPage(parseErrors === undefined ? { kvPairs } : { kvPairs, parseErrors });
-      return { revision: streamed.revision };
-    }
-    return { revision: await listResourceInPages(request, onPage) };
+    this.assertOpen();
+    return this.resolver.withResource(options, signal, async (resource) => {
+      const request = this.listRequest(resource, options, revision, signal);
+      const streamed = await this.tryWatchList(request);
+      if (streamed !== undefined) {
+        const { kvPairs, parseErrors } = streamed;
+        onPage(parseErrors === undefined ? { kvPairs } : { kvPairs, parseErrors });
+        return { revision: streamed.revision };
+      }
+      return { revision: await listResourceInPages(request, onPage) };
+    });
   }
 
-  private listRequest(options: KubernetesListOptions, revision: Revision, signal: AbortSignal): ListRequest {
+  private listRequest(
+    resource: KubernetesResource,
+    options: KubernetesListOptions,
+    revision: Revision,
+    signal: AbortSignal,
+  ): ListRequest {
     this.assertOpen();
     return {
       http: this.http,
-      resource: resolveResource(options),
+      resource,
+      valueMode: this.settings.valueMode,
       options,
       revision,
       pageSize: this.settings.pageSize,
@@ -171,7 +215,18 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
     signal: AbortSignal,
   ): Promise<KubernetesWatch> {
     this.assertOpen();
-    const resource = resolveResource(options);
+    return this.resolver.withResource(options, signal, (resource) =>
+      this.watchResource(resource, options, watchOptions, signal),
+    );
+  }
+
+  private async watchResource(
+    resource: KubernetesResource,
+    options: KubernetesListOptions,
+    watchOptions: WatchOptions,
+    signal: AbortSignal,
+  ): Promise<KubernetesWatch> {
+    this.assertOpen();
     const operation = `watch ${describeResource(resource, options.namespace)}`;
     const query = selectorQuery(options);
     query.set("watch", "1");
@@ -186,6 +241,7 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
       signal,
       // The API server sends the headers at once; waiting longer than a stall makes no sense.
       headersTimeoutMs: stallTimeoutMs > 0 ? Math.min(stallTimeoutMs, requestTimeoutMs) : requestTimeoutMs,
+      ...(this.settings.valueMode === "metadata" ? { accept: METADATA_ACCEPT } : {}),
     });
     const watch = new KubernetesWatch({
       response,
@@ -196,6 +252,7 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
       signal,
       logger: this.logger,
       clock: this.clock,
+      valueMode: this.settings.valueMode,
     });
     // Once closed, a watch whose request was under way is stopped here at once.
     this.openWatches.add(watch);
@@ -209,6 +266,7 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
    */
   async close(): Promise<void> {
     this.openWatches.close();
+    this.discovery.close();
   }
 
   private assertOpen(): void {

@@ -2,6 +2,7 @@ import type { KVPair, KVPairListPage, ParseError } from "@watchersyncer/core";
 import { decodeObject, type KubernetesObject } from "./decode.js";
 import type { OnListPage } from "./list-request.js";
 import type { KubernetesResource } from "./resources.js";
+import { metadataOnly, type ValueMode } from "./value-mode.js";
 
 /**
  * Decodes the objects of one page as they are parsed. List items carry no apiVersion/kind; they
@@ -13,7 +14,10 @@ export class ListPageDecoder {
   private parseErrors: ParseError[] = [];
   private waiting: unknown[] = [];
 
-  constructor(private readonly resource: KubernetesResource) {}
+  constructor(
+    private readonly resource: KubernetesResource,
+    private readonly valueMode: ValueMode = "full",
+  ) {}
 
   add(item: unknown, fields: Record<string, unknown>): void {
     if (fields.kind === undefined || fields.apiVersion === undefined) this.waiting.push(item);
@@ -49,7 +53,7 @@ export class ListPageDecoder {
         record.kind = listKind.slice(0, -"List".length);
       }
     }
-    const decoded = decodeObject(this.resource, item);
+    const decoded = decodeObject(this.resource, this.valueMode === "metadata" ? metadataOnly(item) : item);
     if (decoded.ok) this.kvPairs.push(decoded.kv);
     else this.parseErrors.push(decoded.error);
   }

@@ -24,7 +24,7 @@ export async function readListPage(
   onMember: (name: string, value: unknown) => void,
 ): Promise<ListMetadata> {
   const operation = listOperation(request);
-  const page = new ListPageDecoder(request.resource);
+  const page = new ListPageDecoder(request.resource, request.valueMode);
   const parser = new ListBodyParser((item) => page.add(item, parser.fields), onMember);
   await readBody(response, request, operation, (chunk) => {
     try {

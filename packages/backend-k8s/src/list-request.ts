@@ -8,6 +8,7 @@ import {
   type KubernetesListOptions,
   type KubernetesResource,
 } from "./resources.js";
+import { METADATA_LIST_ACCEPT, type ValueMode } from "./value-mode.js";
 
 /** One list of one resource, as `list()` and `listInPages()` ask for it. */
 export interface ListRequest {
@@ -24,6 +25,8 @@ export interface ListRequest {
   maxWatchLineBytes?: number;
   signal: AbortSignal;
   logger: Logger;
+  /** Default "full". */
+  valueMode?: ValueMode;
 }
 
 /** Where a list hands over its objects, part by part (see core's `DatastoreClient.listInPages`). */
@@ -66,6 +69,7 @@ export function getPage(
     operation: listOperation(request),
     signal,
     headersTimeoutMs: request.requestTimeoutMs,
+    ...(request.valueMode === "metadata" ? { accept: METADATA_LIST_ACCEPT } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Clock, Logger } from "@watchersyncer/core";
 import type { KubeConfigSource } from "./http.js";
 import type { ParsedKubeConfig } from "./kubeconfig/parsed-kube-config.js";
+import type { ValueMode } from "./value-mode.js";
 
 /** What `createKubernetesClient` (and `KubernetesDatastoreClient`) accept; every field is optional. */
 export interface KubernetesClientOptions {
@@ -32,6 +33,17 @@ export interface KubernetesClientOptions {
    * GETs. Falls back to paginated lists for good once the server refuses it. Default false.
    */
   watchList?: boolean;
+  /**
+   * `"metadata"`: list and watch `PartialObjectMetadata` (values are then `{ apiVersion, kind,
+   * metadata }`), for a consumer that needs only keys and revisions. Default `"full"`.
+   */
+  valueMode?: ValueMode;
+  /**
+   * Kinds outside the kind table are resolved through the server's discovery, which is fetched
+   * again when a name is not found or a discovered resource answers 404, at most once per this
+   * long. Default 5 000.
+   */
+  discoveryRefreshIntervalMs?: number;
   /** Sent as User-Agent unless the kubeconfig sets one. */
   userAgent?: string;
   logger?: Logger;
@@ -49,13 +61,21 @@ export const KUBERNETES_CLIENT_DEFAULTS = {
   watchTimeoutSeconds: { min: 300, max: 600 },
   userAgent: "watchersyncer-backend-k8s",
   watchList: false,
+  valueMode: "full",
+  discoveryRefreshIntervalMs: 5_000,
 } as const;
 
 /** The options a client runs with, defaults filled in and checked. */
 export type KubernetesClientSettings = Required<
   Pick<
     KubernetesClientOptions,
-    "pageSize" | "stallTimeoutMs" | "requestTimeoutMs" | "maxWatchLineBytes" | "watchTimeoutSeconds"
+    | "pageSize"
+    | "stallTimeoutMs"
+    | "requestTimeoutMs"
+    | "maxWatchLineBytes"
+    | "watchTimeoutSeconds"
+    | "valueMode"
+    | "discoveryRefreshIntervalMs"
   >
 >;
 
@@ -67,19 +87,30 @@ export function clientSettings(options: KubernetesClientOptions): KubernetesClie
     requestTimeoutMs: options.requestTimeoutMs ?? KUBERNETES_CLIENT_DEFAULTS.requestTimeoutMs,
     maxWatchLineBytes: options.maxWatchLineBytes ?? KUBERNETES_CLIENT_DEFAULTS.maxWatchLineBytes,
     watchTimeoutSeconds: options.watchTimeoutSeconds ?? KUBERNETES_CLIENT_DEFAULTS.watchTimeoutSeconds,
+    valueMode: options.valueMode ?? KUBERNETES_CLIENT_DEFAULTS.valueMode,
+    discoveryRefreshIntervalMs:
+      options.discoveryRefreshIntervalMs ?? KUBERNETES_CLIENT_DEFAULTS.discoveryRefreshIntervalMs,
   };
   validateSettings(settings);
   return settings;
 }
 
 function validateSettings(settings: KubernetesClientSettings): void {
-  for (const name of ["pageSize", "stallTimeoutMs", "requestTimeoutMs"] as const) {
+  for (const name of [
+    "pageSize",
+    "stallTimeoutMs",
+    "requestTimeoutMs",
+    "discoveryRefreshIntervalMs",
+  ] as const) {
     const value = settings[name];
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0`);
   }
   if (settings.requestTimeoutMs === 0) throw new RangeError("requestTimeoutMs must be > 0");
   if (!Number.isInteger(settings.maxWatchLineBytes) || settings.maxWatchLineBytes < 1) {
     throw new RangeError("maxWatchLineBytes must be an integer >= 1");
+  }
+  if (settings.valueMode !== "full" && settings.valueMode !== "metadata") {
+    throw new RangeError('valueMode must be "full" or "metadata"');
   }
   const { min, max } = settings.watchTimeoutSeconds;
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {

@@ -14,15 +14,20 @@ export interface KubernetesResource {
 }
 
 /**
- * `ListOptions` as this backend reads them. Either `kind` names an entry of the kind table
- * ({@link KIND_TABLE}), or `resource` (+ `version`, `group`) names any API resource explicitly.
+ * `ListOptions` as this backend reads them. `resource` names an API resource explicitly; otherwise
+ * `kind` is an entry of the kind table ({@link KIND_TABLE}), else any name kubectl accepts (kind,
+ * plural, singular, short name, `<plural>.<group>`), resolved through the server's discovery.
  */
 export interface KubernetesListOptions extends ListOptions {
-  /** API group of an explicit resource; "" or omitted = core group. */
+  /** API group of an explicit `resource` given as a bare plural; "" or omitted = core group. */
   group?: string;
-  /** API version of an explicit resource; default "v1". */
+  /** API version of an explicit `resource` given as a bare plural; default "v1". */
   version?: string;
-  /** Plural resource name of an explicit resource, e.g. "configmaps". */
+  /**
+   * An explicit resource, never looked up: `"<group>/<version>/<plural>"` (`"apps/v1/deployments"`;
+   * the core group as `"v1/configmaps"` or `"/v1/configmaps"`), or a bare plural (`"configmaps"`)
+   * with `group` and `version` beside it.
+   */
   resource?: string;
   /** Server-side label selector (`labelSelector` query parameter). */
   labelSelector?: string;
@@ -84,24 +89,63 @@ export const KIND_TABLE: Readonly<Record<string, KubernetesResource>> = {
 
 const kindsByLowerCase = new Map(Object.entries(KIND_TABLE).map(([kind, r]) => [kind.toLowerCase(), r]));
 
-/** Maps list options to an API resource; throws a `DatastoreError` for an unknown kind. */
-export function resolveResource(options: KubernetesListOptions): KubernetesResource {
-  if (options.resource !== undefined && options.resource !== "") {
-    const group = options.group ?? "";
-    return {
-      group,
-      version: options.version ?? "v1",
-      plural: options.resource,
-      calico: group === CALICO_CRD_GROUP,
-    };
+/** The kind table's entry for `kind`: exact match first, then case-insensitive. */
+export function tableResource(kind: string): KubernetesResource | undefined {
+  return Object.hasOwn(KIND_TABLE, kind) ? KIND_TABLE[kind] : kindsByLowerCase.get(kind.toLowerCase());
+}
+
+/** A DNS-1123 subdomain (group) and label (plural, version), as the API server allows them. */
+const GROUP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The resource `options.resource` names explicitly, or undefined when it names none; throws a
+ * `DatastoreError` for a form no server could serve.
+ */
+export function explicitResource(options: KubernetesListOptions): KubernetesResource | undefined {
+  const text = options.resource;
+  if (text === undefined || text === "") return undefined;
+  const parts = text.split("/");
+  if (parts.length > 1 && (options.group !== undefined || options.version !== undefined)) {
+    throw new DatastoreError(
+      `resource "${text}" names its group and version; do not give group or version beside it`,
+    );
   }
-  const known = KIND_TABLE[options.kind] ?? kindsByLowerCase.get(options.kind.toLowerCase());
-  if (known === undefined) {
+  // "v1/configmaps" and "/v1/configmaps" are the core group; "apps/v1/deployments" is not.
+  const [group, version, plural] =
+    parts.length === 1
+      ? [options.group ?? "", options.version ?? "v1", text]
+      : parts.length === 2
+        ? ["", parts[0]!, parts[1]!]
+        : parts.length === 3
+          ? [parts[0]!, parts[1]!, parts[2]!]
+          : [];
+  if (
+    plural === undefined ||
+    !LABEL.test(plural) ||
+    !LABEL.test(version!) ||
+    !(group === "" || GROUP.test(group!))
+  ) {
+    throw new DatastoreError(
+      `resource "${text}" is not <group>/<version>/<plural> (core group: v1/<plural>), e.g. apps/v1/deployments`,
+    );
+  }
+  return { group: group!, version: version!, plural, calico: group === CALICO_CRD_GROUP };
+}
+
+/**
+ * Maps list options to an API resource without I/O: an explicit `resource`, else the kind table.
+ * Throws a `DatastoreError` for a kind that is not in the table; the client itself resolves such
+ * names through discovery instead (see `KubernetesDatastoreClient.resourceFor`).
+ */
+export function resolveResource(options: KubernetesListOptions): KubernetesResource {
+  const resource = explicitResource(options) ?? tableResource(options.kind);
+  if (resource === undefined) {
     throw new DatastoreError(
       `unknown Kubernetes kind "${options.kind}"; give group, version and resource explicitly`,
     );
   }
-  return known;
+  return resource;
 }
 
 /** Human-readable name for messages: `networkpolicies.crd.projectcalico.org/v1`. */

@@ -3,6 +3,7 @@ import type { KubernetesObject } from "./decode.js";
 import { KubernetesApiError } from "./errors.js";
 import { type ListRequest, selectorQuery } from "./list-request.js";
 import { collectionPath, describeResource } from "./resources.js";
+import { METADATA_ACCEPT } from "./value-mode.js";
 import { KubernetesWatch } from "./watch.js";
 
 /** The server cannot stream lists (too old, or the feature gate is off): use a paginated list. */
@@ -34,6 +35,7 @@ export async function watchListResource(request: ListRequest): Promise<KVPairLis
       operation,
       signal: request.signal,
       headersTimeoutMs: request.requestTimeoutMs,
+      ...(request.valueMode === "metadata" ? { accept: METADATA_ACCEPT } : {}),
     });
   } catch (err) {
     if (err instanceof KubernetesApiError && (err.code === 400 || err.code === 422)) {
@@ -49,6 +51,7 @@ export async function watchListResource(request: ListRequest): Promise<KVPairLis
     maxLineBytes: request.maxWatchLineBytes,
     signal: request.signal,
     logger: request.logger,
+    ...(request.valueMode === undefined ? {} : { valueMode: request.valueMode }),
   });
   const kvPairs = new Map<string, KVPair<KubernetesObject>>();
   const parseErrors = new Map<string, ParseError>();

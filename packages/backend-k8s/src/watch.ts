@@ -13,6 +13,7 @@ import { decodeObject, type KubernetesObject } from "./decode.js";
 import { type KubernetesStatus, statusToDatastoreError } from "./errors.js";
 import type { KubernetesResource } from "./resources.js";
 import { checkResourceVersion, clipServerText } from "./server-text.js";
+import { metadataOnly, type ValueMode } from "./value-mode.js";
 import { WatchLines } from "./watch-lines.js";
 
 export interface KubernetesWatchOptions {
@@ -30,6 +31,8 @@ export interface KubernetesWatchOptions {
   highWaterMark?: number;
   /** A line (one event) longer than this ends the watch with an error. Default 16 MiB. */
   maxLineBytes?: number;
+  /** `"metadata"`: values are cut to `PartialObjectMetadata` if the server sent more. Default "full". */
+  valueMode?: ValueMode;
 }
 
 /** The default bound of one watch line: far above any object the API server stores (1.5 MiB in etcd). */
@@ -193,7 +196,8 @@ export class KubernetesWatch implements Watch<KubernetesObject> {
   }
 
   private onObject(type: "ADDED" | "MODIFIED" | "DELETED", object: unknown): void {
-    const decoded = decodeObject(this.options.resource, object);
+    const value = this.options.valueMode === "metadata" ? metadataOnly(object) : object;
+    const decoded = decodeObject(this.options.resource, value);
     if (!decoded.ok) {
       this.queue.push({ type: "parse-error", error: decoded.error, revision: decoded.revision });
     } else if (type === "ADDED") {

@@ -285,4 +285,23 @@ describe("backend-k8s under Deno", () => {
     },
     TEST_TIMEOUT_MS,
   );
+  it(
+    "resolves kubectl's names through discovery, and lists metadata only",
+    async () => {
+      const namespace = `disc-${Date.now()}`;
+      await api("POST", `/api/v1/namespaces/${namespace}/configmaps`, {
+        metadata: { name: "settings", namespace },
+        data: { mode: "fast" },
+      });
+      const client = createKubernetesClient({ kubeconfigPath, valueMode: "metadata" });
+      const list = await client.list({ kind: "cm", namespace }, "", NEVER_ABORTED);
+      expect(list.kvPairs.map((kv) => kv.key)).toEqual([`/k8s/core/v1/configmaps/${namespace}/settings`]);
+      expect(list.kvPairs[0]!.value).toMatchObject({ kind: "PartialObjectMetadata" });
+      expect(Object.keys(list.kvPairs[0]!.value!).sort()).toEqual(["apiVersion", "kind", "metadata"]);
+      const unknown = await rejectionOf(client.list({ kind: "gizmo" }, "", NEVER_ABORTED));
+      expect(ResourceDoesNotExistError.is(unknown)).toBe(true);
+      await client.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -73,16 +73,25 @@ async function waitForServerView(callbacks: RecordingCallbacks, ns: string, all:
 }
 
 describe("a core watcher-syncer over the Kubernetes client", () => {
-  it("refuses at creation a kind the client cannot map, instead of a list retried forever", () => {
+  it("refuses at creation, without I/O, options that can name no resource, instead of a list retried forever", () => {
     const client = clientFor(server);
     const callbacks = new RecordingCallbacks();
     expect(() =>
       createWatcherSyncer(
         client,
-        [{ listOptions: { kind: "NetworkPolicy" } }, { listOptions: { kind: "Widget" } }],
+        [{ listOptions: { kind: "NetworkPolicy" } }, { listOptions: { kind: "Wid get" } }],
         callbacks,
       ),
-    ).toThrow(/unknown Kubernetes kind "Widget"/);
+    ).toThrow(/kind "Wid get" is no resource name/);
+    expect(() =>
+      createWatcherSyncer(
+        client,
+        [{ listOptions: { kind: "x", resource: "apps/v1/deploy/ments" } }],
+        callbacks,
+      ),
+    ).toThrow(/resource "apps\/v1\/deploy\/ments" is not <group>\/<version>\/<plural>/);
+    // A name only discovery can resolve is learnt at the first list (test/discovery.test.ts).
+    expect(() => createWatcherSyncer(client, [{ listOptions: { kind: "Widget" } }], callbacks)).not.toThrow();
     // An explicit group/version/resource is any API the server may have (a missing one polls).
     expect(() =>
       createWatcherSyncer(

@@ -202,9 +202,10 @@ function watchArgs(values: Values): WatchArgs {
   refuseForeignFlags(values, backendName, backend);
   const connection = connectionArgs(values);
   const kinds = [...new Set(values.kind ?? backend.defaultKinds)];
-  if (kinds.length === 0 && connection.prefixes.length === 0) {
+  if (kinds.length === 0 && connection.prefixes.length === 0 && connection.resources === undefined) {
     const prefix = backend.flags.includes("prefix") ? " or --prefix" : "";
-    throw new UsageError(`backend ${backendName} needs at least one --kind${prefix}`);
+    const resource = backend.flags.includes("resource") ? " or --resource" : "";
+    throw new UsageError(`backend ${backendName} needs at least one --kind${prefix}${resource}`);
   }
   for (const kind of kinds) {
     if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(kind)) throw new UsageError(`invalid --kind '${kind}'`);
@@ -288,6 +289,7 @@ function connectionArgs(values: Values): ConnectionArgs {
   const optional = <K extends string>(key: K, text: string | undefined) =>
     (text === undefined ? {} : { [key]: text }) as Partial<Record<K, string>>;
   const prefixes = (values.prefix ?? []).map((prefix) => nonEmpty("prefix", prefix)!);
+  const resources = (values.resource ?? []).map((resource) => nonEmpty("resource", resource)!);
   return {
     endpoints: (values.endpoints ?? []).flatMap((list) =>
       list
@@ -311,6 +313,8 @@ function connectionArgs(values: Values): ConnectionArgs {
               1000,
           ),
     ...(values["page-size"] === undefined ? {} : { pageSize: pageSizeOf(values["page-size"]) }),
+    ...(resources.length === 0 ? {} : { resources: [...new Set(resources)] }),
+    ...(values["metadata-only"] === true ? { metadataOnly: true } : {}),
   };
 }
 

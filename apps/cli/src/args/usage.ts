@@ -5,7 +5,8 @@ export const SHORT_USAGE =
   "usage: watchersyncer watch [--backend <name>] [--kind <kind>]... [--namespace <ns>] " +
   "[--output jsonl|pretty|summary] [--duration <seconds>] [--seed <int>] [--rate <writes/s>] " +
   "[--metrics-addr <host:port>] [--log-level <level>] [--log-format text|json] " +
-  "[etcd: --endpoints <urls> --prefix <key-prefix> …] [k8s: --kubeconfig <file> --context <name>] " +
+  "[etcd: --endpoints <urls> --prefix <key-prefix> …] " +
+  "[k8s: --kubeconfig <file> --context <name> --resource <group/version/plural> --metadata-only] " +
   "| watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]";
 
 export function usageText(): string {
@@ -56,7 +57,16 @@ and ETCD_PASSWORD apply where the flags are absent):
 k8s (the kubeconfig from --kubeconfig, else KUBECONFIG, ~/.kube/config or in-cluster):
   --kubeconfig <file>    kubeconfig to use
   --context <name>       kubeconfig context (default: its current context)
-  --kind <kind>          a kind of the backend's table (NetworkPolicy, Pod, …)
+  --kind <kind>          a resource as kubectl names it: kind, plural, singular or short name
+                         (ConfigMap, configmaps, cm, deploy), or <plural>.<group>
+                         (networkpolicies.crd.projectcalico.org); resolved through the server's
+                         discovery at start, and a name it does not serve exits 2. Calico's kinds
+                         (NetworkPolicy, GlobalNetworkPolicy, …; NetworkPolicy is Calico's) need no
+                         discovery and are polled until their CRD is installed
+  --resource <g/v/r>     an explicit resource, <group>/<version>/<plural> (apps/v1/deployments;
+                         core group: v1/configmaps), polled until served; repeatable
+  --metadata-only        values are the objects' metadata only (PartialObjectMetadata): the server
+                         sends, and the CLI parses, a fraction of the bytes
 
 For etcd and k8s there is no demo: the stream is printed as it comes until --duration or a
 signal, and it is not verified against the datastore.

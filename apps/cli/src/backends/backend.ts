@@ -15,6 +15,8 @@ export type BackendFlag = keyof typeof BACKEND_FLAG_OPTIONS | "seed" | "rate";
 export interface ScopeRequest {
   kinds: readonly string[];
   prefixes: readonly string[];
+  /** `--resource`s (k8s): explicit `<group>/<version>/<plural>`. */
+  resources?: readonly string[];
   namespace: string | undefined;
 }
 
@@ -42,6 +44,11 @@ export interface OpenedBackend {
    * reached, and in the summary, which says the stream was not verified against it.
    */
   target?: string;
+  /**
+   * The list options as the backend resolved them against the datastore (kinds only its API can
+   * name, narrowed to the namespace by what the API says); default: the context's `scope`.
+   */
+  scope?: ListOptions[];
   close(): Promise<void>;
 }
 

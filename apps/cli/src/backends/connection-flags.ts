@@ -11,6 +11,8 @@ export const BACKEND_FLAG_OPTIONS = {
   context: { type: "string" },
   "connect-timeout": { type: "string" },
   "page-size": { type: "string" },
+  resource: { type: "string", multiple: true },
+  "metadata-only": { type: "boolean" },
 } as const;
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -32,6 +34,10 @@ export interface ConnectionArgs {
   connectTimeoutMs: number;
   /** `--page-size`: etcd keys per range request while listing, at most. Default: the backend's. */
   pageSize?: number;
+  /** `--resource`: Kubernetes resources named `<group>/<version>/<plural>`, watched besides `--kind`s. */
+  resources?: string[];
+  /** `--metadata-only`: Kubernetes values are the objects' metadata only. */
+  metadataOnly?: boolean;
 }
 
 /** No connection flags: every external backend then reads its environment and default files. */

@@ -46,6 +46,26 @@ describe("kind scope", () => {
     ]);
   });
 
+  it("k8s leaves names outside its table, and --resources, to discovery at open, with the namespace", () => {
+    expect(
+      kubernetesScope({
+        kinds: ["Node", "cm"],
+        prefixes: [],
+        resources: ["apps/v1/deployments"],
+        namespace: "ns1",
+      }),
+    ).toEqual([
+      { kind: "Node" },
+      { kind: "cm", namespace: "ns1" },
+      { kind: "apps/v1/deployments", resource: "apps/v1/deployments", namespace: "ns1" },
+    ]);
+    // Only discovery can say whether cm is namespaced: no usage error yet.
+    expect(kubernetesScope({ kinds: ["Node", "cm"], prefixes: [], namespace: "ns1" })).toHaveLength(2);
+    expect(() =>
+      kubernetesScope({ kinds: [], prefixes: [], resources: ["a/b/c/d"], namespace: undefined }),
+    ).toThrow(/^invalid --resource: resource "a\/b\/c\/d" is not <group>\/<version>\/<plural>/);
+  });
+
   it("a backend without resolveScope treats a kind it does not list as namespaced", () => {
     const backend = {
       description: "",

@@ -44,9 +44,9 @@ export const BACKENDS: Readonly<Record<string, Backend>> = {
     open: async (context) => (await import("./etcd.js")).openEtcd(context),
   },
   k8s: {
-    description: "Kubernetes API server: Calico's CRDs and core kinds",
+    description: "Kubernetes API server: Calico's CRDs and any resource its discovery names",
     defaultKinds: [],
-    flags: ["kubeconfig", "context", "connect-timeout"],
+    flags: ["kubeconfig", "context", "connect-timeout", "resource", "metadata-only"],
     resolveScope: async (request) => (await import("./k8s.js")).kubernetesScope(request),
     open: async (context) => (await import("./k8s.js")).openKubernetes(context),
   },

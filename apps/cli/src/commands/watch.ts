@@ -75,6 +75,7 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
   const scope = await resolveScope(backend, {
     kinds: args.kinds,
     prefixes: connection.prefixes,
+    ...(connection.resources === undefined ? {} : { resources: connection.resources }),
     namespace: args.namespace,
   });
   let syncer: WatcherSyncer | undefined;
@@ -88,12 +89,13 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
     if ("failure" in opened) return opened;
     const metrics = await startMetrics(args, streams, closers);
     if (metrics !== undefined && "failure" in metrics) return metrics;
-    const watching = createSyncer(opened, { connection, scope, streams, metrics }, closers);
+    const resolved = opened.scope ?? scope;
+    const watching = createSyncer(opened, { connection, scope: resolved, streams, metrics }, closers);
     syncer = watching.syncer;
     return runToEnd(watching, { args, io, streams, options }, closers);
   });
   if ("failure" in end) return cannotUse(streams, end.failure);
-  return report(end, streams, scope.length, startedAt);
+  return report(end, streams, end.watching.opened.scope?.length ?? scope.length, startedAt);
 }
 
 interface OpenRequest {
