@@ -5,6 +5,7 @@ import {
   type ListOptions,
   type ResourceType,
   type SyncerCallbacks,
+  type SyncerStats,
   type Update,
   UpdateType,
   type WatcherSyncer,
@@ -37,7 +38,7 @@ export interface SyncerHubStats {
   synced: boolean;
   resourceTypes: HubResourceTypeStats[];
   /** The upstream syncer's own stats. */
-  upstream: ReturnType<WatcherSyncer["stats"]>;
+  upstream: SyncerStats;
 }
 
 /** One watch of each resource type, many consumers in one process. See the package README. */
