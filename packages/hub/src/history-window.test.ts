@@ -7,7 +7,7 @@ const kv = (key: string, revision: string): KVPair<string> => ({ key, value: `v$
 
 /** Appends one `added` change of `key` at `revision` and reports the revision, as the upstream would. */
 function write(window: HistoryWindow<string>, key: string, revision: string): void {
-  window.append({ event: { type: "added", new: kv(key, revision) }, key, prev: undefined });
+  window.append({ event: { type: "added", new: kv(key, revision) }, key, revision, prev: undefined });
   window.mark(revision);
 }
 
@@ -34,7 +34,7 @@ describe("HistoryWindow", () => {
     const window = new HistoryWindow<string>({ maxChanges: 10, maxAgeMs: 1000 }, new ManualClock());
     window.reset("1");
     write(window, "a", "2");
-    window.append({ event: { type: "added", new: kv("b", "2") }, key: "b", prev: undefined });
+    window.append({ event: { type: "added", new: kv("b", "2") }, key: "b", revision: "2", prev: undefined });
     window.mark("2");
     expect(keysAfter(window, "2")).toEqual([]);
     expect(keysAfter(window, "1")).toEqual(["a", "b"]);
@@ -76,7 +76,12 @@ describe("HistoryWindow", () => {
     expect(keysAfter(window, "2")).toBeUndefined();
     expect(keysAfter(window, "10")).toEqual([]);
     expect(window.quietSinceMark).toBe(true);
-    window.append({ event: { type: "added", new: kv("b", "11") }, key: "b", prev: undefined });
+    window.append({
+      event: { type: "added", new: kv("b", "11") },
+      key: "b",
+      revision: "11",
+      prev: undefined,
+    });
     expect(window.quietSinceMark).toBe(false);
   });
 });

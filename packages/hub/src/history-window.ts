@@ -6,6 +6,8 @@ export interface WindowChange<T> {
   /** An `added`, `modified` or `deleted` event, handed to every watch that replays it. */
   event: WatchEvent<T>;
   key: string;
+  /** The revision the change carries (a delete's is the delete's own). */
+  revision: Revision;
   /** The pair the change replaced (undefined: the key was new); undoing it rebuilds older lists. */
   prev: KVPair<T> | undefined;
   /** When it was appended (`Clock.now()`), for the age bound. */

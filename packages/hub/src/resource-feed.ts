@@ -165,7 +165,13 @@ export class ResourceFeed<T> {
         options.onClose(watcher.queue);
       },
     });
-    for (const change of replay) watcher.push(change.event);
+    let last = from;
+    for (const change of replay) {
+      watcher.push(change.event);
+      last = change.revision;
+    }
+    // The upstream may have moved on without a change (a bookmark): a resumed watch learns of it too.
+    if (last !== "" && last !== this.window.revision) watcher.bookmark(this.window.revision);
     if (!watcher.queue.closed) this.watchers.add(watcher);
     return watcher.queue;
   }
@@ -178,7 +184,7 @@ export class ResourceFeed<T> {
   }
 
   private record(key: string, event: WatchEvent<T>, prev: KVPair<T> | undefined, revision: Revision): void {
-    this.window.append({ event, key, prev });
+    this.window.append({ event, key, prev, revision });
     this.lastChangeRevision = revision;
     for (const watcher of this.watchers) watcher.push(event);
   }

@@ -196,6 +196,30 @@ describe("hub.client(): what consumers see", () => {
   });
 });
 
+describe("bookmarks: the upstream's progress", () => {
+  it("a watch resumed from before an upstream bookmark replays the changes, then the bookmark's revision", async () => {
+    const store = new MemoryDatastore();
+    const hub = createSyncerHub(store, [{ listOptions: pods }], { syncer: fast });
+    await hub.synced();
+    const client = hub.client();
+    const signal = new AbortController().signal;
+    const { revision } = await client.list(pods, "", signal);
+    const live = collect(await client.watch(pods, { revision, allowWatchBookmarks: true }, signal));
+    store.put(store.keyFor({ ...pods, name: "a" }), { v: 1 });
+    store.put(store.keyFor({ kind: "other", name: "x" }), { v: 1 }); // moves the global revision only
+    await eventually("the put to arrive", () => live.events.length === 1);
+    store.faults.bookmarkNow();
+    await eventually("the bookmark to arrive", () => live.events.length === 2);
+    const bookmark = live.events[1]!;
+    expect(bookmark).toEqual({ type: "bookmark", revision: store.revision });
+    const resumed = collect(await client.watch(pods, { revision, allowWatchBookmarks: true }, signal));
+    await eventually("the replay", () => resumed.events.length === 2);
+    expect(resumed.events.map((e) => e.type)).toEqual(["added", "bookmark"]);
+    expect(resumed.events[1]).toEqual(bookmark);
+    await hub.close();
+  });
+});
+
 describe("bounded watches: a consumer that falls behind never delays the hub", () => {
   it("its watch ends at the queue limit, and a resume too far behind is ResourceExpiredError", async () => {
     const store = new MemoryDatastore();
