@@ -6,6 +6,13 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The nearest-rank percentile `p` (0–100) of `values`. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? Number.NaN;
+}
+
 /** Runs `fn` `runs` times after `warmup` unmeasured runs; returns the median of what fn reports. */
 export async function medianOf(runs: number, warmup: number, fn: () => Promise<number>): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
@@ -32,6 +39,19 @@ export interface Row {
   met: boolean;
   /** Shown instead of the number and unit, e.g. "> 40 s" for a capped wait. */
   display?: { ours?: string; peer?: string };
+}
+
+/** A row where less is better and the goal is at most `goal` times the peer. */
+export function lowerIsBetter(metric: string, unit: string, ours: number, peer: number, goal: number): Row {
+  return {
+    metric,
+    ours,
+    peer,
+    unit,
+    ratio: ours / peer,
+    goal: `<= ${goal.toFixed(2)}x`,
+    met: ours / peer <= goal,
+  };
 }
 
 export function printTable(title: string, peerName: string, rows: Row[]): void {

@@ -1,12 +1,17 @@
 /**
  * One contender of the k8s benchmark, run in its own process so that its memory is its own:
- * `node --expose-gc contender.mjs <ours|informer> <kubeconfig path> <expected objects>`.
+ * `node --expose-gc contender.js <ours|informer> <kubeconfig path> <expected objects>`.
  *
  * The parent compiles this file to plain JavaScript (see compile-contender.ts) rather than running
  * it through tsx, whose loader thread would add ~30 MB of RSS to both contenders. It therefore
- * imports nothing local at runtime; each contender imports only its own library, dynamically.
+ * imports nothing local at runtime but child-side.ts (transpiled with it); each contender imports
+ * only its own library, dynamically.
  */
+import { fail, measureMemory, send } from "../child-side.js";
 import type { ContenderName, FromContender, ToContender } from "./protocol.js";
+
+/** `send`, checked against the contender protocol. */
+const reply: (message: FromContender) => Promise<void> = send;
 
 interface Contender {
   /** Creates the client and resolves with the number of objects delivered once it is in sync. */
@@ -93,33 +98,6 @@ async function loadInformer(
   };
 }
 
-function send(message: FromContender): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!process.send) throw new Error("contender.mjs must be started with an IPC channel (fork)");
-    process.send(message, undefined, {}, (err) => (err ? reject(err) : resolve()));
-  });
-}
-
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: (options?: Record<string, string>) => void }).gc;
-  if (!gc) throw new Error("run the contender with node --expose-gc");
-  gc();
-  // What V8 does under memory pressure: repeated full GCs that also give unused pages back.
-  gc({ type: "major", execution: "sync", flavor: "last-resort" });
-}
-
-/**
- * The process's own peak RSS. getrusage's maxRSS survives exec, so a forked contender would
- * report its parent's size (the server with every object) as its floor; Linux's VmHWM belongs to
- * the address space and starts afresh at exec.
- */
-async function peakRss(): Promise<number> {
-  const { readFile } = await import("node:fs/promises");
-  const status = await readFile("/proc/self/status", "utf8").catch(() => "");
-  const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
-  return kib === undefined ? process.resourceUsage().maxRSS * 1024 : Number(kib) * 1024;
-}
-
 async function main(): Promise<void> {
   const [name, kubeconfigPath, expectedText] = process.argv.slice(2) as [ContenderName, string, string];
   const expected = Number(expectedText);
@@ -127,7 +105,7 @@ async function main(): Promise<void> {
   let seen = 0;
   const onUpdated = () => {
     if (awaited === 0) return;
-    if (++seen === awaited) void send({ type: "seen", updates: seen });
+    if (++seen === awaited) void reply({ type: "seen", updates: seen });
   };
   const contender =
     name === "informer"
@@ -145,23 +123,16 @@ async function main(): Promise<void> {
         const objects = await contender.sync();
         const ms = performance.now() - startedAt;
         const cpu = process.cpuUsage(cpuBefore);
-        await send({ type: "synced", ms, cpuMs: (cpu.user + cpu.system) / 1000, objects });
+        await reply({ type: "synced", ms, cpuMs: (cpu.user + cpu.system) / 1000, objects });
         return;
       }
-      case "measure": {
-        collectGarbage();
-        // V8 hands freed pages back to the OS from background tasks; give them a moment.
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        collectGarbage();
-        const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-        const maxRss = await peakRss();
-        await send({ type: "memory", rss, heapUsed, heapTotal, external, maxRss });
+      case "measure":
+        await reply(await measureMemory());
         return;
-      }
       case "expect":
         seen = 0;
         awaited = message.updates;
-        await send({ type: "armed" });
+        await reply({ type: "armed" });
         return;
       case "stop":
         await contender.stop();
@@ -169,12 +140,7 @@ async function main(): Promise<void> {
         process.exit(0);
     }
   }
-  await send({ type: "ready" });
-}
-
-function fail(err: unknown): void {
-  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  send({ type: "failed", message }).finally(() => process.exit(1));
+  await reply({ type: "ready" });
 }
 
 main().catch(fail);
