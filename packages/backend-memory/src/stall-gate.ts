@@ -55,9 +55,7 @@ export class StallGate {
   ): Promise<T> {
     if (!this.isStalled) return settle(outcome, schedule, label);
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.held.push({
+      const delivery: HeldDelivery = {
         release: () => {
           signal.removeEventListener("abort", onAbort);
           if (schedule !== undefined) resolve(settle(outcome, schedule, label));
@@ -68,7 +66,15 @@ export class StallGate {
           signal.removeEventListener("abort", onAbort);
           reject(error);
         },
-      });
+      };
+      // An aborted delivery leaves the queue: released later, its outcome (a rejection made by
+      // `settle`) would settle nothing and surface as an unhandled rejection.
+      const onAbort = () => {
+        this.held = this.held.filter((held) => held !== delivery);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.held.push(delivery);
     });
   }
 }
