@@ -50,6 +50,7 @@ const PACKAGE_DIRS = [
   "packages/core",
   "packages/testkit",
   "packages/backend-memory",
+  "packages/hub",
   "packages/backend-etcd",
   "packages/backend-k8s",
   "packages/k8s-test-server",

@@ -2,12 +2,13 @@ import type { Clock } from "./clock.js";
 import { toError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { SyncerObserver } from "./observer.js";
-import type { SyncerCallbacks, SyncStatus, Update } from "./types.js";
+import type { ResourceType, Revision, RevisionOrigin, SyncerCallbacks, SyncStatus, Update } from "./types.js";
 
 type Entry<V> =
   | { kind: "updates"; updates: Update<V>[] }
   | { kind: "status"; status: SyncStatus }
-  | { kind: "parse-failed"; rawKey: string; rawValue: string };
+  | { kind: "parse-failed"; rawKey: string; rawValue: string }
+  | { kind: "revision"; resourceType: ResourceType<V>; revision: Revision; origin: RevisionOrigin };
 
 /** Queued updates beyond which a waiting producer is asked to pause (see `backlog`). */
 const BACKLOG_UPDATES = 256;
@@ -80,6 +81,13 @@ export class DeliveryQueue<V> {
     this.schedule();
   }
 
+  /** For `onRevision`: queued behind the updates it covers. */
+  pushRevision(resourceType: ResourceType<V>, revision: Revision, origin: RevisionOrigin): void {
+    if (this.closed) return;
+    this.entries.push({ kind: "revision", resourceType, revision, origin });
+    this.schedule();
+  }
+
   /** Starts delivering now instead of on the timer, and resolves once everything queued is delivered. */
   flush(): Promise<void> {
     if (this.drainTimer !== undefined) {
@@ -148,8 +156,12 @@ export class DeliveryQueue<V> {
         if (pending !== undefined) await pending;
       } else if (entry.kind === "status") {
         this.guard("onStatusUpdated", () => this.callbacks.onStatusUpdated(entry.status));
-      } else {
+      } else if (entry.kind === "parse-failed") {
         this.guard("onParseFailed", () => this.callbacks.onParseFailed?.(entry.rawKey, entry.rawValue));
+      } else {
+        this.guard("onRevision", () =>
+          this.callbacks.onRevision?.(entry.resourceType, entry.revision, entry.origin),
+        );
       }
     }
     if (!this.closed) {

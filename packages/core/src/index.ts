@@ -52,6 +52,7 @@ export type {
   ProcessResult,
   ResourceType,
   Revision,
+  RevisionOrigin,
   Syncer,
   SyncerCallbacks,
   SyncerUpdateProcessor,

@@ -124,10 +124,23 @@ export interface DatastoreClient<O extends ListOptions = ListOptions> {
   close?(): Promise<void>;
 }
 
+/** Where a reported revision comes from: a completed full list, or a watch event or bookmark. */
+export type RevisionOrigin = "list" | "watch";
+
 export interface SyncerCallbacks<V = unknown> {
   onStatusUpdated(status: SyncStatus): void;
   onUpdates(updates: Update<V>[]): void | Promise<void>;
   onParseFailed?(rawKey: string, rawValue: string): void;
+  /**
+   * Optional: the revision `resourceType` (the object passed to `createWatcherSyncer`) has reached,
+   * delivered in the same ordered stream as the updates, right after the updates it covers. With
+   * `origin` "list", a full list at `revision` has just been applied: the updates since the
+   * previous report of that resource type were the list's differences (S6), and `revision` is ""
+   * when the resource type is not installed (S10). With "watch", an event or bookmark moved the
+   * revision (S7). For code that serves what it receives onward at the upstream's revisions (a
+   * shared cache); a syncer without it pays nothing.
+   */
+  onRevision?(resourceType: ResourceType<V>, revision: Revision, origin: RevisionOrigin): void;
 }
 
 export interface Syncer {

@@ -20,6 +20,7 @@ import {
   type KVPairListPage,
   type ResourceType,
   type Revision,
+  type RevisionOrigin,
   type Update,
   UpdateType,
   type Watch,
@@ -46,6 +47,8 @@ export interface WatcherCacheDeps<V> {
   clock: Clock;
   logger: Logger;
   observer?: SyncerObserver;
+  /** Present only when the consumer wants revisions (`SyncerCallbacks.onRevision`). */
+  onRevision?: (revision: Revision, origin: RevisionOrigin) => void;
 }
 
 type ListOutcome = "listed" | "retry" | "not-installed" | "stopped";
@@ -83,8 +86,10 @@ export class WatcherCache<V> {
   private readonly options: ResolvedOptions;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  private readonly onRevision: ((revision: Revision, origin: RevisionOrigin) => void) | undefined;
 
   constructor(deps: WatcherCacheDeps<V>) {
+    this.onRevision = deps.onRevision;
     this.client = deps.client;
     this.resourceType = deps.resourceType;
     this.sink = deps.sink;
@@ -251,6 +256,7 @@ export class WatcherCache<V> {
     }
     const vanished = this.table.finishList();
     if (vanished !== null) this.sendDeletes(vanished);
+    this.onRevision?.(revision, "list");
     if (!this.hasSynced) {
       this.hasSynced = true;
       this.sink.synced();
@@ -364,6 +370,7 @@ export class WatcherCache<V> {
       case "modified":
         this.trackRevision(event.new.revision);
         this.applyRaw(event.new);
+        this.onRevision?.(event.new.revision, "watch");
         return false;
       case "deleted": {
         const old = event.old as KVPair | undefined;
@@ -373,15 +380,15 @@ export class WatcherCache<V> {
         }
         this.trackRevision(old.revision);
         this.applyRaw({ key: old.key, value: null, revision: old.revision });
+        this.onRevision?.(old.revision, "watch");
         return false;
       }
       case "bookmark":
         this.trackRevision(event.revision);
+        this.onRevision?.(event.revision, "watch");
         return false;
       case "parse-error":
-        if (event.revision !== undefined && event.revision !== "") this.trackRevision(event.revision);
-        this.applyParseError(event.error, event.revision ?? this.currentRevision);
-        return false;
+        return this.handleParseErrorEvent(event.error, event.revision);
       case "error":
         this.onWatchError(event.error);
         return true;
@@ -392,6 +399,14 @@ export class WatcherCache<V> {
         });
         return false;
     }
+  }
+
+  private handleParseErrorEvent(error: ParseError, revision: Revision | undefined): false {
+    const moved = revision !== undefined && revision !== "";
+    if (moved) this.trackRevision(revision);
+    this.applyParseError(error, revision ?? this.currentRevision);
+    if (moved) this.onRevision?.(revision, "watch");
+    return false;
   }
 
   /** S9: an error ended the watch. Decide whether the next watch resumes or re-lists. */

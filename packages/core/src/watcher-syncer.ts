@@ -66,9 +66,21 @@ class DefaultWatcherSyncer<V> implements WatcherSyncer {
       backlog: () => this.queue.backlog(),
       deliverSoon: () => this.queue.deliverSoon(),
     };
+    const wantsRevisions = callbacks.onRevision !== undefined;
     this.caches = resourceTypes.map(
       (resourceType) =>
-        new WatcherCache<V>({ client, resourceType, sink, options: resolved, clock, logger, observer }),
+        new WatcherCache<V>({
+          client,
+          resourceType,
+          sink,
+          options: resolved,
+          clock,
+          logger,
+          observer,
+          ...(wantsRevisions
+            ? { onRevision: (revision, origin) => this.queue.pushRevision(resourceType, revision, origin) }
+            : {}),
+        }),
     );
     this.logger = logger;
     this.clock = clock;

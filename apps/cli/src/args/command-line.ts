@@ -32,6 +32,8 @@ export interface WatchArgs {
   logLevel?: LogLevel;
   /** Default: `text`. */
   logFormat?: LogFormat;
+  /** `--subscribers`: this many syncers share one hub (one list and watch per kind). Default: one syncer, no hub. */
+  subscribers?: number;
 }
 
 export interface FuzzArgs {
@@ -52,6 +54,7 @@ export const DEFAULT_RATE = 50;
 export const DEFAULT_FUZZ_RUNS = 2000;
 const MAX_DURATION_SECONDS = 2_147_483; // setTimeout's limit
 const MAX_RATE = 100_000;
+const MAX_SUBSCRIBERS = 1000;
 const MAX_FUZZ_RUNS = 1_000_000_000;
 const MAX_FUZZ_MINUTES = 7 * 24 * 60;
 /** fast-check takes 32-bit signed seeds. */
@@ -68,6 +71,7 @@ const WATCH_ONLY = [
   "metrics-addr",
   "log-level",
   "log-format",
+  "subscribers",
   ...BACKEND_FLAGS,
 ] as const;
 const FUZZ_ONLY = ["runs", "minutes"] as const;
@@ -85,6 +89,7 @@ const OPTIONS = {
   "metrics-addr": { type: "string" },
   "log-level": { type: "string" },
   "log-format": { type: "string" },
+  subscribers: { type: "string" },
   ...BACKEND_FLAG_OPTIONS,
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -117,7 +122,10 @@ export function parseCommandLine(
     return { command: "fuzz", args: fuzzArgs(values) };
   }
   refuseOptions(values, FUZZ_ONLY, "watch");
-  return { command: "watch", args: { ...watchArgs(values), ...observabilityArgs(values, env) } };
+  return {
+    command: "watch",
+    args: { ...watchArgs(values), ...observabilityArgs(values, env), ...subscriberArgs(values) },
+  };
 }
 
 function refuseOptions(values: Values, names: readonly (keyof Values)[], command: string): void {
@@ -240,6 +248,16 @@ function watchArgs(values: Values): WatchArgs {
       values.rate === undefined ? DEFAULT_RATE : positiveNumber("--rate", values.rate, "writes/s", MAX_RATE),
     connection,
   };
+}
+
+function subscriberArgs(values: Values): Pick<WatchArgs, "subscribers"> {
+  const text = values.subscribers;
+  if (text === undefined) return {};
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || count < 1 || count > MAX_SUBSCRIBERS) {
+    throw new UsageError(`--subscribers must be an integer from 1 to ${MAX_SUBSCRIBERS}, got '${text}'`);
+  }
+  return { subscribers: count };
 }
 
 function observabilityArgs(

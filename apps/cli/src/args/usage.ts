@@ -4,7 +4,7 @@ import { DEFAULT_FUZZ_RUNS } from "./command-line.js";
 export const SHORT_USAGE =
   "usage: watchersyncer watch [--backend <name>] [--kind <kind>]... [--namespace <ns>] " +
   "[--output jsonl|pretty|summary] [--duration <seconds>] [--seed <int>] [--rate <writes/s>] " +
-  "[--metrics-addr <host:port>] [--log-level <level>] [--log-format text|json] " +
+  "[--metrics-addr <host:port>] [--log-level <level>] [--log-format text|json] [--subscribers <n>] " +
   "[etcd: --endpoints <urls> --prefix <key-prefix> …] [k8s: --kubeconfig <file> --context <name>] " +
   "| watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]";
 
@@ -38,6 +38,9 @@ Options:
   --log-level <level>    silent | error | warn | info | debug: the syncer's and backend's logs on
                          stderr (default: WATCHERSYNCER_LOG, else warn)
   --log-format <format>  text | json (default text: "time LEVEL message key=value…")
+  --subscribers <n>      run n syncers on one shared hub (@watchersyncer/hub): one list and one
+                         watch per kind reach the datastore; the first one is printed, and with
+                         the demo each one is verified against the datastore at the end
   --connect-timeout <s>  etcd and k8s: fail (exit 2) unless in sync within this long (default 10)
   -h, --help             show this help
   --version              print the version

@@ -25,6 +25,12 @@ import type { CliIo } from "../support/io.js";
 import { randomSeed } from "../support/prng.js";
 import { CloserStack } from "./closer-stack.js";
 import { catchUp, type EndedBy, runUntilEnd } from "./end-of-run.js";
+import {
+  describeSubscribers,
+  type HubSubscribers,
+  startHubSubscribers,
+  verifySubscribers,
+} from "./hub-subscribers.js";
 import { openWatchStreams, type WatchStreams } from "./watch-streams.js";
 
 /** How long the syncer may take to catch up with the datastore once the demo stops writing. */
@@ -47,12 +53,16 @@ interface Watching {
   view: ConsumerView;
   /** Only for an external datastore: it has no demo to verify against, so it must get in sync in time. */
   deadline: ConnectDeadline | undefined;
+  /** With --subscribers: the hub the printing syncer and the others share. */
+  subscribers: HubSubscribers | undefined;
 }
 
 interface RunEnd {
   watching: Watching;
   endedBy: EndedBy;
   verification: Verification | undefined;
+  /** With --subscribers and a demo: each silent subscriber's verdict. */
+  subscriberVerifications: Verification[] | undefined;
   /** Taken before the syncer stops, which empties its caches. */
   finalStats: SyncerStats;
 }
@@ -88,7 +98,7 @@ export async function runWatch(args: WatchArgs, io: CliIo, options: RunWatchOpti
     if ("failure" in opened) return opened;
     const metrics = await startMetrics(args, streams, closers);
     if (metrics !== undefined && "failure" in metrics) return metrics;
-    const watching = createSyncer(opened, { connection, scope, streams, metrics }, closers);
+    const watching = createSyncer(opened, { args, connection, scope, streams, metrics }, closers);
     syncer = watching.syncer;
     return runToEnd(watching, { args, io, streams, options }, closers);
   });
@@ -150,6 +160,7 @@ async function startMetrics(
 }
 
 interface SyncerParts {
+  args: WatchArgs;
   connection: ConnectionArgs;
   scope: ListOptions[];
   streams: WatchStreams;
@@ -158,7 +169,7 @@ interface SyncerParts {
 
 /** The syncer over the opened backend, its reports going to the output; created, not yet started. */
 function createSyncer(opened: OpenedBackend, parts: SyncerParts, closers: CloserStack): Watching {
-  const { connection, scope, streams, metrics } = parts;
+  const { args, connection, scope, streams, metrics } = parts;
   const deadline =
     opened.target === undefined
       ? undefined
@@ -173,11 +184,16 @@ function createSyncer(opened: OpenedBackend, parts: SyncerParts, closers: Closer
     metrics?.observer,
     streams.live?.observer,
   );
+  const syncerOptions = { ...opened.syncerOptions, logger: streams.logger };
+  const subscribers =
+    args.subscribers === undefined
+      ? undefined
+      : startHubSubscribers(client, scope, args.subscribers, syncerOptions, closers);
   const syncer = createWatcherSyncer(
-    client,
+    subscribers?.hub.client() ?? client,
     resourceTypes(scope),
     printingCallbacks(view, streams, deadline, printing, reported),
-    { ...opened.syncerOptions, logger: streams.logger, ...(observer === undefined ? {} : { observer }) },
+    { ...syncerOptions, ...(observer === undefined ? {} : { observer }) },
   );
   metrics?.track(syncer);
   closers.add(() => {
@@ -185,7 +201,7 @@ function createSyncer(opened: OpenedBackend, parts: SyncerParts, closers: Closer
     printing.on = false;
     return syncer.stop();
   });
-  return { opened, syncer, client, view, deadline };
+  return { opened, syncer, client, view, deadline, subscribers };
 }
 
 /** One resource type per list options of the scope. */
@@ -257,11 +273,15 @@ async function runToEnd(watching: Watching, context: RunContext, closers: Closer
   const endedBy = await runUntilEnd(args.durationMs, endSignal);
   demo?.stop();
   let verification: Verification | undefined;
+  let subscriberVerifications: Verification[] | undefined;
   if (demo !== undefined) {
     const timeoutMs = options.catchUpTimeoutMs?.[endedBy] ?? CATCH_UP_TIMEOUT_MS[endedBy];
     verification = await catchUp(view, demo, timeoutMs);
+    const { subscribers } = watching;
+    if (subscribers !== undefined)
+      subscriberVerifications = await verifySubscribers(subscribers, demo, timeoutMs);
   }
-  return { watching, endedBy, verification, finalStats: syncer.stats() };
+  return { watching, endedBy, verification, subscriberVerifications, finalStats: syncer.stats() };
 }
 
 function cannotUse(streams: WatchStreams, failure: string): number {
@@ -271,7 +291,7 @@ function cannotUse(streams: WatchStreams, failure: string): number {
 
 /** The summary and the exit code, once everything is closed. */
 function report(end: RunEnd, streams: WatchStreams, resourceTypeCount: number, startedAt: number): number {
-  const { watching, endedBy, verification, finalStats } = end;
+  const { watching, endedBy, verification, subscriberVerifications, finalStats } = end;
   const failure = watching.deadline?.failure(endedBy);
   if (failure !== undefined) return cannotUse(streams, failure);
   const { demo, target } = watching.opened;
@@ -287,5 +307,13 @@ function report(end: RunEnd, streams: WatchStreams, resourceTypeCount: number, s
     ...(verification === undefined ? {} : { verification }),
     ...(target === undefined ? {} : { datastore: target }),
   });
-  return verification === undefined || verification.ok ? 0 : 1;
+  if (watching.subscribers !== undefined) {
+    for (const line of describeSubscribers(watching.subscribers.views.length + 1, subscriberVerifications)) {
+      streams.stderr.write(`${escapeForTerminal(line)}\n`);
+    }
+  }
+  const allVerified = [verification, ...(subscriberVerifications ?? [])].every(
+    (v) => v === undefined || v.ok,
+  );
+  return allVerified ? 0 : 1;
 }

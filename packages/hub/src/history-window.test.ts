@@ -1,0 +1,87 @@
+import type { KVPair } from "@watchersyncer/core";
+import { ManualClock } from "@watchersyncer/core/testing";
+import { describe, expect, it } from "vitest";
+import { HistoryWindow } from "./history-window.js";
+
+const kv = (key: string, revision: string): KVPair<string> => ({ key, value: `v${revision}`, revision });
+
+/** Appends one `added` change of `key` at `revision` and reports the revision, as the upstream would. */
+function write(window: HistoryWindow<string>, key: string, revision: string): void {
+  window.append({ event: { type: "added", new: kv(key, revision) }, key, revision, prev: undefined });
+  window.mark(revision);
+}
+
+const keysAfter = (window: HistoryWindow<string>, revision: string) =>
+  window.changesAfter(revision)?.map((change) => change.key);
+
+describe("HistoryWindow", () => {
+  it("replays exactly the changes after a reported revision, found by equality", () => {
+    const window = new HistoryWindow<string>({ maxChanges: 10, maxAgeMs: 1000 }, new ManualClock());
+    window.reset("5");
+    write(window, "a", "7");
+    write(window, "b", "6"); // revisions are never ordered: "6" after "7" is just another revision
+    write(window, "c", "9");
+    expect(keysAfter(window, "5")).toEqual(["a", "b", "c"]);
+    expect(keysAfter(window, "7")).toEqual(["b", "c"]);
+    expect(keysAfter(window, "6")).toEqual(["c"]);
+    expect(keysAfter(window, "9")).toEqual([]);
+    expect(keysAfter(window, "")).toEqual([]);
+    expect(keysAfter(window, "8")).toBeUndefined();
+    expect(window.revision).toBe("9");
+  });
+
+  it("a revision reported twice means its later position (a bookmark after a change)", () => {
+    const window = new HistoryWindow<string>({ maxChanges: 10, maxAgeMs: 1000 }, new ManualClock());
+    window.reset("1");
+    write(window, "a", "2");
+    window.append({ event: { type: "added", new: kv("b", "2") }, key: "b", revision: "2", prev: undefined });
+    window.mark("2");
+    expect(keysAfter(window, "2")).toEqual([]);
+    expect(keysAfter(window, "1")).toEqual(["a", "b"]);
+  });
+
+  it("keeps at most maxChanges: older revisions expire, the latest stays resumable", () => {
+    const window = new HistoryWindow<string>({ maxChanges: 2, maxAgeMs: 1000 }, new ManualClock());
+    window.reset("0");
+    for (let i = 1; i <= 4; i++) write(window, `k${i}`, String(i));
+    expect(window.size).toBe(2);
+    expect(keysAfter(window, "0")).toBeUndefined();
+    expect(keysAfter(window, "1")).toBeUndefined();
+    expect(keysAfter(window, "2")).toEqual(["k3", "k4"]);
+    expect(keysAfter(window, "4")).toEqual([]);
+  });
+
+  it("drops changes older than maxAgeMs on the injected clock", async () => {
+    const clock = new ManualClock();
+    const window = new HistoryWindow<string>({ maxChanges: 100, maxAgeMs: 1000 }, clock);
+    window.reset("0");
+    write(window, "a", "1");
+    await clock.advance(600);
+    write(window, "b", "2");
+    await clock.advance(500);
+    expect(keysAfter(window, "0")).toBeUndefined();
+    expect(keysAfter(window, "1")).toEqual(["b"]);
+    await clock.advance(600);
+    expect(keysAfter(window, "1")).toBeUndefined();
+    expect(keysAfter(window, "2")).toEqual([]);
+    expect(window.size).toBe(0);
+  });
+
+  it("reset forgets every revision before it", () => {
+    const window = new HistoryWindow<string>({ maxChanges: 10, maxAgeMs: 1000 }, new ManualClock());
+    window.reset("1");
+    write(window, "a", "2");
+    window.reset("10");
+    expect(keysAfter(window, "1")).toBeUndefined();
+    expect(keysAfter(window, "2")).toBeUndefined();
+    expect(keysAfter(window, "10")).toEqual([]);
+    expect(window.quietSinceMark).toBe(true);
+    window.append({
+      event: { type: "added", new: kv("b", "11") },
+      key: "b",
+      revision: "11",
+      prev: undefined,
+    });
+    expect(window.quietSinceMark).toBe(false);
+  });
+});

@@ -1,0 +1,18 @@
+import type { ListOptions } from "@watchersyncer/core";
+
+/**
+ * A canonical text for list options: every field, sorted, so `{ kind, namespace }` and a
+ * backend's extra fields (a label selector) all take part, and field order does not. Undefined
+ * fields are left out: `{ kind: "pods" }` and `{ kind: "pods", namespace: undefined }` are one type.
+ */
+export function listOptionsKey(options: ListOptions): string {
+  const fields = Object.entries(options)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(fields);
+}
+
+/** `kind` or `kind/namespace`, for messages. */
+export function listOptionsName(options: ListOptions): string {
+  return options.namespace ? `${options.kind}/${options.namespace}` : options.kind;
+}

@@ -1,0 +1,75 @@
+import {
+  type Clock,
+  type Logger,
+  silentLogger,
+  systemClock,
+  type WatcherSyncerOptions,
+} from "@watchersyncer/core";
+import type { IndexFunctions } from "./index-registry.js";
+import type { HubTransform } from "./upstream-resource-type.js";
+
+export interface SyncerHubOptions<T = unknown> {
+  /**
+   * Keeps what consumers need of each value (drop managed fields, annotations…); it runs once per
+   * change, before the value is stored. Returning `undefined` leaves the key out of the hub, as if
+   * it did not exist. Default: the value as it is.
+   */
+  transform?: HubTransform<T>;
+  /** Named index functions for `byIndex` (client-go's Indexers): the values an entry is found under. */
+  indexes?: IndexFunctions<T>;
+  /**
+   * Most changes kept per resource type for consumers' watches to replay (the kube-apiserver's
+   * watch cache keeps a bounded number of events too). Default 10000.
+   */
+  historyLimit?: number;
+  /**
+   * ms; changes older than this leave the history (the kube-apiserver keeps 75 s of events).
+   * The latest revision stays resumable however old it is. Default 75000.
+   */
+  historyMaxAgeMs?: number;
+  /**
+   * Events one consumer's watch may leave unread; at that many its watch is ended (it resumes
+   * from the window or relists from the hub). It must exceed the upstream syncer's
+   * `maxUpdatesToConsolidate`, since a whole upstream batch is handed out at once. Default 10000.
+   */
+  watchQueueLimit?: number;
+  /** Entries per part of the hub client's `listInPages`. Default 500. */
+  listPageSize?: number;
+  /** Options of the one upstream syncer (intervals, its clock, logger, observer). */
+  syncer?: WatcherSyncerOptions;
+  /** Time for the history's age bound. Default: the upstream syncer's clock, else the system clock. */
+  clock?: Clock;
+  /** Default: the upstream syncer's logger, else silent. */
+  logger?: Logger;
+}
+
+/** The numeric defaults of `SyncerHubOptions`. */
+export const SYNCER_HUB_DEFAULTS = {
+  historyLimit: 10_000,
+  historyMaxAgeMs: 75_000,
+  watchQueueLimit: 10_000,
+  listPageSize: 500,
+} as const;
+
+export type ResolvedHubOptions = { -readonly [K in keyof typeof SYNCER_HUB_DEFAULTS]: number } & {
+  clock: Clock;
+  logger: Logger;
+};
+
+/** Defaults filled in; a numeric option that is not a finite number >= 1 is a RangeError. */
+export function resolveHubOptions(options: SyncerHubOptions<unknown>): ResolvedHubOptions {
+  const numbers = { ...SYNCER_HUB_DEFAULTS } as { -readonly [K in keyof typeof SYNCER_HUB_DEFAULTS]: number };
+  for (const name of Object.keys(SYNCER_HUB_DEFAULTS) as (keyof typeof SYNCER_HUB_DEFAULTS)[]) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 1) {
+      throw new RangeError(`${name} must be a finite number >= 1, got ${String(value)}`);
+    }
+    numbers[name] = value;
+  }
+  return {
+    ...numbers,
+    clock: options.clock ?? options.syncer?.clock ?? systemClock,
+    logger: options.logger ?? options.syncer?.logger ?? silentLogger,
+  };
+}

@@ -1,0 +1,13 @@
+import type { ResourceFeed } from "./resource-feed.js";
+
+/**
+ * A value on its way from the upstream syncer to the hub, labelled with the resource type it
+ * belongs to: the syncer's updates do not say which type they came from, and a key alone cannot
+ * tell. Made by the hub's update processor (after the transform), unwrapped on delivery.
+ */
+export class TaggedValue<T> {
+  constructor(
+    readonly feed: ResourceFeed<T>,
+    readonly value: T,
+  ) {}
+}

@@ -1,0 +1,64 @@
+import type {
+  KVPair,
+  ListOptions,
+  Logger,
+  ProcessResult,
+  ResourceType,
+  SyncerUpdateProcessor,
+} from "@watchersyncer/core";
+import type { ResourceFeed } from "./resource-feed.js";
+import { TaggedValue } from "./tagged-value.js";
+import { toError } from "./to-error.js";
+
+/** Keeps what consumers need of a pair's value; `undefined` leaves the key out of the hub. */
+export type HubTransform<T> = (kv: KVPair) => T | undefined;
+
+/**
+ * The resource type the hub's upstream syncer lists and watches in place of the user's: the
+ * user's update processor (if any) runs first, then the transform, then the value is tagged with
+ * its feed. Its `onSyncerStarting` tells the feed a full list begins, so the feed's consumers
+ * stop following a history that the list's outcome will not continue.
+ */
+export function upstreamResourceType<T, O extends ListOptions>(
+  resourceType: ResourceType<unknown, O>,
+  feed: ResourceFeed<T>,
+  transform: HubTransform<T> | undefined,
+  logger: Logger,
+): ResourceType<TaggedValue<T>, O> {
+  const user = resourceType.updateProcessor;
+  const tag = (pair: KVPair): KVPair<TaggedValue<T>> | undefined => {
+    if (pair.value === null || pair.value === undefined)
+      return { key: pair.key, value: null, revision: pair.revision };
+    let value: T | undefined;
+    try {
+      value = transform === undefined ? (pair.value as T) : transform(pair);
+    } catch (err) {
+      logger.warn("hub transform threw; change skipped", { key: pair.key, error: toError(err) });
+      return undefined;
+    }
+    const tagged = value === undefined ? null : new TaggedValue(feed, value);
+    return { key: pair.key, value: tagged, revision: pair.revision };
+  };
+  const processor: SyncerUpdateProcessor<TaggedValue<T>> = {
+    process(kv) {
+      const result = user === undefined ? { kvPairs: [kv] } : asResult(user.process(kv));
+      const kvPairs: KVPair<TaggedValue<T>>[] = [];
+      for (const pair of result.kvPairs) {
+        const tagged = tag(pair);
+        if (tagged !== undefined) kvPairs.push(tagged);
+      }
+      return result.error === undefined ? kvPairs : { kvPairs, error: result.error };
+    },
+    onSyncerStarting() {
+      feed.beginList();
+      user?.onSyncerStarting();
+    },
+  };
+  return { listOptions: resourceType.listOptions, updateProcessor: processor };
+}
+
+function asResult(result: KVPair[] | ProcessResult): ProcessResult {
+  return Array.isArray(result)
+    ? { kvPairs: result }
+    : { kvPairs: result?.kvPairs ?? [], error: result?.error };
+}
