@@ -53,6 +53,7 @@ const PACKAGE_DIRS = [
   "packages/hub",
   "packages/backend-etcd",
   "packages/backend-k8s",
+  "packages/k8s-wire",
   "packages/k8s-test-server",
   "packages/prometheus",
   "apps/cli",
