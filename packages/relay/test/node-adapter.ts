@@ -35,7 +35,9 @@ export async function serveOnNode(handler: FetchHandler, port = 0): Promise<{ se
     const abort = new AbortController();
     res.on("close", () => abort.abort());
     void handler(toRequest(req, abort.signal)).then((response) => {
-      response.headers.forEach((value, name) => res.setHeader(name, value));
+      response.headers.forEach((value, name) => {
+        res.setHeader(name, value);
+      });
       res.writeHead(response.status);
       res.flushHeaders();
       if (response.body === null) res.end();
