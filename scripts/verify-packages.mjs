@@ -55,6 +55,7 @@ const PACKAGE_DIRS = [
   "packages/backend-k8s",
   "packages/k8s-wire",
   "packages/k8s-test-server",
+  "packages/relay",
   "packages/prometheus",
   "apps/cli",
 ];

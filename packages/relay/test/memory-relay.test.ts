@@ -12,6 +12,7 @@ import {
 } from "../src/index.js";
 import { fast } from "./relay-stack.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON read back from the wire, checked by the assertions
 type Json = Record<string, any>;
 const PODS_PATH = "/api/v1/namespaces/ns1/pods";
 const listOptions = { kind: "pods" };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NETWORK_POLICIES, PODS, policy, RelayStack } from "./relay-stack.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON read back from the wire, checked by the assertions
 type Json = Record<string, any>;
 
 let stack: RelayStack;
