@@ -6,6 +6,8 @@ export const SHORT_USAGE =
   "[--output jsonl|pretty|summary] [--duration <seconds>] [--seed <int>] [--rate <writes/s>] " +
   "[--metrics-addr <host:port>] [--log-level <level>] [--log-format text|json] [--subscribers <n>] " +
   "[etcd: --endpoints <urls> --prefix <key-prefix> …] [k8s: --kubeconfig <file> --context <name>] " +
+  "| watchersyncer serve [--backend <name>] [--kind <kind>]... --listen <host:port> [--token-file <file>] " +
+  "[--tls-cert <file> --tls-key <file>] [--max-connections <n>] [--drain-seconds <s>] " +
   "| watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]";
 
 export function usageText(): string {
@@ -13,11 +15,15 @@ export function usageText(): string {
 
 Usage:
   watchersyncer watch [options]
+  watchersyncer serve [options]
   watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]
   watchersyncer --help | --version
 
 Commands:
   watch                  print every update (new/updated/deleted) and every sync status change
+  serve                  serve the datastore as a read-only Kubernetes list/watch API
+                         (@watchersyncer/relay over one hub): kubectl, client-go and client-node
+                         list and watch it, the datastore sees one list and watch per kind
   fuzz                   fuzz the syncer over the memory backend (random histories of writes,
                          faults, stalls, restarts, in simulated time) and check its contract;
                          prints a verdict, and on failure the shrunk history and its replay
@@ -60,6 +66,17 @@ k8s (the kubeconfig from --kubeconfig, else KUBECONFIG, ~/.kube/config or in-clu
   --kubeconfig <file>    kubeconfig to use
   --context <name>       kubeconfig context (default: its current context)
   --kind <kind>          a kind of the backend's table (NetworkPolicy, Pod, …)
+
+Serve options (besides --backend, its flags, --kind, --namespace, --log-level, --log-format):
+  --listen <host:port>   where to listen (default 127.0.0.1:8080; :PORT is 127.0.0.1, port 0 any
+                         free port); the base URL is the first line of stdout
+  --token-file <file>    bearer tokens, one a line; other requests get 401 (never logged)
+  --tls-cert <file>, --tls-key <file>   serve HTTPS
+  --max-connections <n>  the most open connections; more are refused
+  --drain-seconds <s>    on SIGTERM/SIGINT: stop accepting and close the open watches spread over
+                         this long (default 5)
+  The memory demo's kinds are served under memory.watchersyncer.dev/v1 in an envelope, etcd's
+  Calico kinds at their CRD paths (crd.projectcalico.org/v1), a Kubernetes upstream's as it serves them.
 
 For etcd and k8s there is no demo: the stream is printed as it comes until --duration or a
 signal, and it is not verified against the datastore.
