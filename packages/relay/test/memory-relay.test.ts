@@ -10,12 +10,12 @@ import {
   type Relay,
   type RelayOptions,
 } from "../src/index.js";
-import { fast } from "./relay-stack.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON read back from the wire, checked by the assertions
 type Json = Record<string, any>;
 const PODS_PATH = "/api/v1/namespaces/ns1/pods";
 const listOptions = { kind: "pods" };
+const fast = { minResyncInterval: 5, listRetryInterval: 5, watchPollInterval: 5 };
 
 let hub: SyncerHub | undefined;
 
