@@ -159,6 +159,14 @@ describe("watchersyncer serve", () => {
       await runCli(["serve", "--max-connections", "0"]),
       "watchersyncer: --max-connections must be",
     );
+    expectOneLineFailure(
+      await runCli(["serve", "--max-watch-lag", "0"]),
+      "watchersyncer: --max-watch-lag must be",
+    );
+    expectOneLineFailure(
+      await runCli(["serve", "--max-watch-bytes", "1k"]),
+      "watchersyncer: --max-watch-bytes must be",
+    );
     expectOneLineFailure(await runCli(["serve", "--nope"]), "watchersyncer: unknown option '--nope'");
     expectOneLineFailure(
       await runCli(["serve", "--output", "jsonl"]),

@@ -13,6 +13,11 @@ export interface RelayOptions {
    */
   maxQueuedBytesPerWatch?: number;
   /**
+   * ms a line may wait unread in one watch client's queue; past it (checked as lines are queued,
+   * idle bookmarks included) that client's watch ends the same way. Default 60 000.
+   */
+  maxWatchLagMs?: number;
+  /**
    * A client that has not read its closing Status this long after it fell behind is cut off
    * (its response errors, which drops the connection). ms; default 10 000.
    */
@@ -27,6 +32,7 @@ export interface RelayOptions {
 /** The numeric defaults of `RelayOptions`. */
 export const RELAY_DEFAULTS = {
   maxQueuedBytesPerWatch: 16 * 1024 * 1024,
+  maxWatchLagMs: 60_000,
   slowClientGraceMs: 10_000,
   bookmarkIntervalMs: 60_000,
 } as const;

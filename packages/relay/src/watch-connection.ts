@@ -3,11 +3,13 @@ import type { Clock } from "@watchersyncer/core";
 export interface WatchConnectionOptions {
   /** Bytes the client may leave unread before `onOverflow` decides its fate. */
   maxQueuedBytes: number;
+  /** ms the oldest unread line may wait; past it (checked when a line is queued) the same happens. */
+  maxLagMs: number;
   /** ms a closing client gets to read its last lines before its response errors (cut off). */
   graceMs: number;
   clock: Clock;
   /** The client fell behind: returns the last line to queue (a Status) before the stream ends. */
-  onOverflow: (queuedBytes: number) => Uint8Array;
+  onOverflow: (behind: { queuedBytes: number; lagMs: number }) => Uint8Array;
   /** The stream ended, whoever ended it; nothing more is queued. */
   onClose: () => void;
 }
@@ -15,13 +17,15 @@ export interface WatchConnectionOptions {
 /**
  * One client's watch response body: lines queue here and go out as fast as the client reads
  * them. Queuing never waits, so a slow client never delays the relay or other clients; a client
- * that leaves `maxQueuedBytes` unread loses its backlog, gets one last line (the Status saying
+ * that leaves `maxQueuedBytes` unread, or a line unread for `maxLagMs`, loses its backlog, gets one last line (the Status saying
  * why) and the end, and is cut off if it does not read even that within `graceMs`.
  */
 export class WatchConnection {
   readonly body: ReadableStream<Uint8Array>;
   private readonly queue: Uint8Array[] = [];
   private queuedBytes = 0;
+  /** When the queue last went from empty to not empty. */
+  private oldestQueuedAt = 0;
   private controller!: ReadableStreamDefaultController<Uint8Array>;
   private wake: (() => void) | undefined;
   private ending = false;
@@ -52,14 +56,21 @@ export class WatchConnection {
 
   send(line: Uint8Array): void {
     if (this.isClosed) return;
-    if (this.queuedBytes + line.length > this.options.maxQueuedBytes && this.queue.length > 0) {
-      const last = this.options.onOverflow(this.queuedBytes);
+    if (this.isBehind(line.length)) {
+      const lagMs = this.options.clock.now() - this.oldestQueuedAt;
+      const last = this.options.onOverflow({ queuedBytes: this.queuedBytes, lagMs });
       this.queue.length = 0;
       this.queuedBytes = 0;
       this.end(last);
       return;
     }
     this.push(line);
+  }
+
+  private isBehind(adding: number): boolean {
+    if (this.queue.length === 0) return false;
+    if (this.queuedBytes + adding > this.options.maxQueuedBytes) return true;
+    return this.options.clock.now() - this.oldestQueuedAt > this.options.maxLagMs;
   }
 
   /** Ends the stream after what is queued (and `last`, if given). */
@@ -72,6 +83,7 @@ export class WatchConnection {
   }
 
   private push(line: Uint8Array): void {
+    if (this.queue.length === 0) this.oldestQueuedAt = this.options.clock.now();
     this.queue.push(line);
     this.queuedBytes += line.length;
     this.wakeReader();

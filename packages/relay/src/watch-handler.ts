@@ -18,23 +18,24 @@ import { readSnapshot } from "./snapshot.js";
 import { WatchConnection } from "./watch-connection.js";
 import { WatchSession } from "./watch-session.js";
 
-function slowClientStatus(queuedBytes: number) {
+function slowClientStatus(behind: { queuedBytes: number; lagMs: number }) {
   return failure(
     410,
     "Expired",
-    `the relay closed this watch: the client left ${queuedBytes} bytes unread; list again (from the relay) and watch from its revision`,
+    `the relay closed this watch: the client left ${behind.queuedBytes} bytes unread for ${behind.lagMs} ms; list again (from the relay) and watch from its revision`,
   );
 }
 
 function openConnection(ctx: RelayContext, onClose: () => void): WatchConnection {
   const connection: WatchConnection = new WatchConnection({
     maxQueuedBytes: ctx.options.maxQueuedBytesPerWatch,
+    maxLagMs: ctx.options.maxWatchLagMs,
     graceMs: ctx.options.slowClientGraceMs,
     clock: ctx.options.clock,
-    onOverflow: (queuedBytes) => {
+    onOverflow: (behind) => {
       ctx.watches.slowClientsClosed++;
-      ctx.options.logger.warn("a watch client fell behind; its watch is closed", { queuedBytes });
-      return encodeLine("ERROR", slowClientStatus(queuedBytes));
+      ctx.options.logger.warn("a watch client fell behind; its watch is closed", behind);
+      return encodeLine("ERROR", slowClientStatus(behind));
     },
     onClose: () => {
       ctx.watches.delete(connection);

@@ -120,6 +120,28 @@ describe("the relay over the memory backend", () => {
     expect(await slowLines()).toBeUndefined();
   });
 
+  it("closes a client whose oldest unread line waited past maxWatchLagMs", async () => {
+    const clock = new ManualClock();
+    const { store, relay } = await memoryRelay({ clock, maxWatchLagMs: 1000 });
+    const rv = ((await (await get(relay, PODS_PATH)).json()) as Json).metadata.resourceVersion;
+    const slow = await get(relay, `${PODS_PATH}?watch=1&resourceVersion=${rv}`);
+    store.put(store.keyFor({ kind: "pods", namespace: "ns1", name: "p1" }), { i: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await clock.advance(999);
+    store.put(store.keyFor({ kind: "pods", namespace: "ns1", name: "p2" }), { i: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(relay.stats().slowClientsClosed).toBe(0);
+    await clock.advance(2);
+    store.put(store.keyFor({ kind: "pods", namespace: "ns1", name: "p3" }), { i: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(relay.stats().slowClientsClosed).toBe(1);
+    const lines = lineReader(slow);
+    const first = await lines();
+    expect(first).toMatchObject({ type: "ERROR", object: { kind: "Status", code: 410, reason: "Expired" } });
+    expect(first!.object.message).toMatch(/unread for 1001 ms/);
+    expect(await lines()).toBeUndefined();
+  });
+
   it("cuts off a closed slow client that does not read its Status within the grace period", async () => {
     const clock = new ManualClock();
     const { store, relay } = await memoryRelay({

@@ -112,6 +112,8 @@ const OPTIONS = {
   "tls-key": { type: "string" },
   "max-connections": { type: "string" },
   "drain-seconds": { type: "string" },
+  "max-watch-bytes": { type: "string" },
+  "max-watch-lag": { type: "string" },
   ...BACKEND_FLAG_OPTIONS,
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },

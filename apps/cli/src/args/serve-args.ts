@@ -17,12 +17,17 @@ export interface ServeOnlyArgs {
   maxConnections?: number;
   /** `--drain-seconds`, in ms: on SIGTERM the open watches are closed spread over this long. */
   drainMs: number;
+  /** `--max-watch-bytes`: bytes one watch client may leave unread. Default: the relay's. */
+  maxWatchBytes?: number;
+  /** `--max-watch-lag`, in ms: how long a line may wait unread for one watch client. Default: the relay's. */
+  maxWatchLagMs?: number;
 }
 
 export const DEFAULT_LISTEN: ListenAddress = { host: "127.0.0.1", port: 8080 };
 export const DEFAULT_DRAIN_MS = 5000;
 const MAX_CONNECTIONS = 1_000_000;
 const MAX_DRAIN_SECONDS = 3600;
+const MAX_WATCH_BYTES = 2 ** 40;
 
 /** The serve flags' values as parseArgs gives them. */
 export interface ServeValues {
@@ -32,6 +37,8 @@ export interface ServeValues {
   "tls-key"?: string | undefined;
   "max-connections"?: string | undefined;
   "drain-seconds"?: string | undefined;
+  "max-watch-bytes"?: string | undefined;
+  "max-watch-lag"?: string | undefined;
 }
 
 /** `HOST:PORT`, `:PORT` (127.0.0.1) or `[IPv6]:PORT`. */
@@ -70,6 +77,8 @@ export function serveOnlyArgs(values: ServeValues): ServeOnlyArgs {
   }
   const tokenFile = nonEmpty("token-file", values["token-file"]);
   const connections = values["max-connections"];
+  const watchBytes = values["max-watch-bytes"];
+  const watchLag = values["max-watch-lag"];
   const drain = values["drain-seconds"];
   return {
     listen,
@@ -78,6 +87,12 @@ export function serveOnlyArgs(values: ServeValues): ServeOnlyArgs {
     ...(connections === undefined
       ? {}
       : { maxConnections: integerIn("max-connections", connections, 1, MAX_CONNECTIONS) }),
+    ...(watchBytes === undefined
+      ? {}
+      : { maxWatchBytes: integerIn("max-watch-bytes", watchBytes, 1024, MAX_WATCH_BYTES) }),
+    ...(watchLag === undefined
+      ? {}
+      : { maxWatchLagMs: integerIn("max-watch-lag", watchLag, 1, MAX_DRAIN_SECONDS) * 1000 }),
     drainMs:
       drain === undefined ? DEFAULT_DRAIN_MS : integerIn("drain-seconds", drain, 0, MAX_DRAIN_SECONDS) * 1000,
   };

@@ -7,7 +7,8 @@ export const SHORT_USAGE =
   "[--metrics-addr <host:port>] [--log-level <level>] [--log-format text|json] [--subscribers <n>] " +
   "[etcd: --endpoints <urls> --prefix <key-prefix> …] [k8s: --kubeconfig <file> --context <name>] " +
   "| watchersyncer serve [--backend <name>] [--kind <kind>]... --listen <host:port> [--token-file <file>] " +
-  "[--tls-cert <file> --tls-key <file>] [--max-connections <n>] [--drain-seconds <s>] " +
+  "[--tls-cert <file> --tls-key <file>] [--max-connections <n>] [--max-watch-bytes <n>] " +
+  "[--max-watch-lag <s>] [--drain-seconds <s>] " +
   "| watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]";
 
 export function usageText(): string {
@@ -73,6 +74,9 @@ Serve options (besides --backend, its flags, --kind, --namespace, --log-level, -
   --token-file <file>    bearer tokens, one a line; other requests get 401 (never logged)
   --tls-cert <file>, --tls-key <file>   serve HTTPS
   --max-connections <n>  the most open connections; more are refused
+  --max-watch-bytes <n>  bytes one watch client may leave unread (default 16 MiB), and
+  --max-watch-lag <s>    seconds a line may wait unread for it (default 60); past either its watch
+                         ends with a 410 Status and it lists again from the relay
   --drain-seconds <s>    on SIGTERM/SIGINT: stop accepting and close the open watches spread over
                          this long (default 5)
   The memory demo's kinds are served under memory.watchersyncer.dev/v1 in an envelope, etcd's

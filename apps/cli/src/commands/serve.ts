@@ -103,7 +103,13 @@ export async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
         logger,
       });
       closers.add(() => hub.close());
-      const relay = createRelay({ hub, resources, logger });
+      const relay = createRelay({
+        hub,
+        resources,
+        logger,
+        ...(args.maxWatchBytes === undefined ? {} : { maxQueuedBytesPerWatch: args.maxWatchBytes }),
+        ...(args.maxWatchLagMs === undefined ? {} : { maxWatchLagMs: args.maxWatchLagMs }),
+      });
       const { server, url } = await listen(args, relay, tokens);
       io.stdout.write(`${url}\n`);
       await new Promise<void>((resolve) => {
