@@ -53,7 +53,9 @@ const PACKAGE_DIRS = [
   "packages/hub",
   "packages/backend-etcd",
   "packages/backend-k8s",
+  "packages/k8s-wire",
   "packages/k8s-test-server",
+  "packages/relay",
   "packages/prometheus",
   "apps/cli",
 ];

@@ -21,6 +21,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return EXIT.ok;
       case "watch":
         return await runWatch(invocation.args, io);
+      case "serve": {
+        // Loaded on demand: the hub and the relay are for `serve` only.
+        const { runServe } = await import("./commands/serve.js");
+        return await runServe(invocation.args, io);
+      }
       case "fuzz": {
         // Loaded on demand: the fuzz brings fast-check and the testkit, which `watch` never needs.
         const { runFuzz } = await import("./commands/fuzz.js");
@@ -29,7 +34,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`watchersyncer: ${escapeForTerminal(err.message)}\n${SHORT_USAGE}\n`);
+      const usage = err.brief ? "" : `${SHORT_USAGE}\n`;
+      io.stderr.write(`watchersyncer: ${escapeForTerminal(err.message)}\n${usage}`);
       return EXIT.usage;
     }
     // A person reads this; the stack is for whoever asks for it.

@@ -73,7 +73,10 @@ describe("the built bin", () => {
   });
 
   it("an unknown command exits 2", async () => {
-    expectUsageError(await run(["sync"]), "unknown command 'sync' (expected one of: watch, fuzz, help)");
+    expectUsageError(
+      await run(["sync"]),
+      "unknown command 'sync' (expected one of: watch, serve, fuzz, help)",
+    );
   });
 
   it("watch --duration 2 exits 0 with a JSONL stream on stdout and the verdict on stderr", async () => {

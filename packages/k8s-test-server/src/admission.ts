@@ -1,5 +1,5 @@
+import { CRD_RESOURCE, type ResourceDefinition } from "@watchersyncer/k8s-wire";
 import type { CrdController } from "./crd-controller.js";
-import { CRD_RESOURCE, type ResourceDefinition } from "./resources.js";
 import { admitSecret } from "./secrets.js";
 import type { Admission, KubeObject } from "./store.js";
 

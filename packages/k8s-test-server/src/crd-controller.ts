@@ -1,3 +1,5 @@
+import type { ResourceRegistry } from "@watchersyncer/k8s-wire";
+import { ApiError, CRD_RESOURCE, invalid, type ResourceDefinition } from "@watchersyncer/k8s-wire";
 import {
   type CrdResource,
   type CrdSpec,
@@ -5,9 +7,6 @@ import {
   establishedStatus,
   parseCrd,
 } from "./crd-definition.js";
-import type { ResourceRegistry } from "./resource-registry.js";
-import { CRD_RESOURCE, type ResourceDefinition } from "./resources.js";
-import { ApiError, invalid } from "./status.js";
 import { isObject, type KubeObject, metadataOf, type Store } from "./store.js";
 import type { WatchStream } from "./watch-stream.js";
 

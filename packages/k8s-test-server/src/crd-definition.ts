@@ -1,5 +1,10 @@
-import { CRD_RESOURCE, type ResourceDefinition } from "./resources.js";
-import { ApiError, failure, type StatusCause } from "./status.js";
+import {
+  ApiError,
+  CRD_RESOURCE,
+  failure,
+  type ResourceDefinition,
+  type StatusCause,
+} from "@watchersyncer/k8s-wire";
 import { isObject, type KubeObject } from "./store.js";
 
 /** A ResourceDefinition a CRD owns: names may change in place when the CRD is updated. */

@@ -1,11 +1,11 @@
-import type { Logger } from "./logger.js";
 import {
   ApiError,
   gatewayTimeout,
   tooLargeResourceVersion,
   tooManyRequests,
   watchExpired,
-} from "./status.js";
+} from "@watchersyncer/k8s-wire";
+import type { Logger } from "./logger.js";
 import type { WatchStream } from "./watch-stream.js";
 
 export interface TooManyRequestsFault {

@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  ApiError,
+  badRequest,
+  type ListHead,
+  listChunks,
+  type Status,
+  unsupportedMediaType,
+} from "@watchersyncer/k8s-wire";
 import { decodeKubeProtobuf, PROTOBUF_MEDIA_TYPE } from "./protobuf/kube-protobuf.js";
-import { ApiError, badRequest, type Status, unsupportedMediaType } from "./status.js";
 
 export function sendJson(
   res: ServerResponse,
@@ -19,33 +26,28 @@ export function sendJson(
   res.end(text);
 }
 
-/** Bytes of JSON gathered before each write of a streamed list. */
-const LIST_CHUNK_CHARS = 128 * 1024;
-
 /**
- * Sends a list as kube-apiserver does since 1.33 (streaming collection encoding): the members
- * before `items`, then the items a chunk at a time, so a big list is never one string in memory
- * and the client gets the first objects while the rest are still being encoded. Waits for the
- * socket to drain between chunks; stops quietly if the client goes away.
+ * Sends a list as kube-apiserver does since 1.33 (streaming collection encoding, see the wire's
+ * `listChunks`). Waits for the socket to drain between chunks; stops quietly if the client goes away.
  */
 export async function sendJsonList(
   res: ServerResponse,
-  head: { kind: string; apiVersion: string; metadata: Record<string, unknown> },
+  head: ListHead,
   items: readonly unknown[],
 ): Promise<void> {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private" });
-  let text = `{"kind":${JSON.stringify(head.kind)},"apiVersion":${JSON.stringify(head.apiVersion)},"metadata":${JSON.stringify(head.metadata)},"items":[`;
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) text += ",";
-    text += JSON.stringify(items[i]);
-    if (text.length >= LIST_CHUNK_CHARS) {
-      const flushed = res.write(text);
-      text = "";
-      if (!flushed && !(await drained(res))) return;
+  const chunks = listChunks(head, items);
+  let next = chunks.next();
+  while (!next.done) {
+    const chunk = next.value;
+    next = chunks.next();
+    if (next.done) {
+      res.end(chunk);
+      return;
     }
+    if (!res.write(chunk) && !(await drained(res))) return;
   }
-  res.end(`${text}]}`);
 }
 
 /** Resolves true once `res` can take more data, false if it closed first. */

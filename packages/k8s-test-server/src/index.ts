@@ -12,25 +12,30 @@
  *
  * @module
  */
+
+export {
+  ApiError,
+  apiVersionOf,
+  CALICO_GROUP,
+  CRD_RESOURCE,
+  findResource,
+  INITIAL_EVENTS_END_ANNOTATION,
+  RESOURCES,
+  type ResourceDefinition,
+  type ResourceRef,
+  SERVER_VERSION,
+  type Status,
+  type StatusCause,
+  type StatusDetails,
+} from "@watchersyncer/k8s-wire";
 export {
   CORRUPT_WATCH_LINE,
   type Faults,
   type GatewayTimeoutFault,
   type TooManyRequestsFault,
 } from "./faults.js";
-export { SERVER_VERSION } from "./handlers/discovery.js";
-export { INITIAL_EVENTS_END_ANNOTATION } from "./handlers/watch.js";
 export { renderKubeconfig } from "./kubeconfig.js";
 export { type LogFields, type Logger, silentLogger } from "./logger.js";
-export {
-  apiVersionOf,
-  CALICO_GROUP,
-  CRD_RESOURCE,
-  findResource,
-  RESOURCES,
-  type ResourceDefinition,
-  type ResourceRef,
-} from "./resources.js";
 export {
   DEFAULTS,
   startTestServer,
@@ -38,4 +43,3 @@ export {
   type TestServer,
   type TestServerOptions,
 } from "./server.js";
-export { ApiError, type Status, type StatusCause, type StatusDetails } from "./status.js";

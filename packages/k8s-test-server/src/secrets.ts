@@ -1,5 +1,5 @@
-import type { ResourceDefinition } from "./resources.js";
-import { ApiError, invalid } from "./status.js";
+import type { ResourceDefinition } from "@watchersyncer/k8s-wire";
+import { ApiError, invalid } from "@watchersyncer/k8s-wire";
 import { isObject, type KubeObject } from "./store.js";
 
 /**

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import type { ResourceRef } from "@watchersyncer/k8s-wire";
+import { ApiError, ResourceRegistry } from "@watchersyncer/k8s-wire";
 import { ServerAdmission } from "./admission.js";
 import { CrdController } from "./crd-controller.js";
 import { FaultInjector, type Faults } from "./faults.js";
@@ -9,9 +11,6 @@ import type { HandlerContext } from "./handlers/context.js";
 import { createRequestListener } from "./handlers/router.js";
 import { renderKubeconfig } from "./kubeconfig.js";
 import { type Logger, silentLogger } from "./logger.js";
-import { ResourceRegistry } from "./resource-registry.js";
-import type { ResourceRef } from "./resources.js";
-import { ApiError } from "./status.js";
 import { type KubeObject, metadataOf, Store } from "./store.js";
 import type { WatchStream } from "./watch-stream.js";
 

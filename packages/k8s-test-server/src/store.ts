@@ -1,6 +1,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { apiVersionOf, type ResourceDefinition } from "./resources.js";
-import { ApiError, alreadyExists, badRequest, conflict, invalid, listExpired, notFound } from "./status.js";
+import {
+  ApiError,
+  alreadyExists,
+  apiVersionOf,
+  badRequest,
+  conflict,
+  invalid,
+  listExpired,
+  notFound,
+  type ResourceDefinition,
+} from "@watchersyncer/k8s-wire";
 
 export type KubeObject = Record<string, unknown>;
 export type EventType = "ADDED" | "MODIFIED" | "DELETED";

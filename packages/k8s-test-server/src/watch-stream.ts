@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
-import type { ResourceDefinition } from "./resources.js";
+import { type ResourceDefinition, type WatchEventType, watchLine } from "@watchersyncer/k8s-wire";
 
-export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+export type { WatchEventType };
 
 export interface WatchStreamOptions {
   response: ServerResponse;
@@ -56,7 +56,7 @@ export class WatchStream {
 
   send(type: WatchEventType, object: unknown): void {
     if (this.#closed) return;
-    const line = `${JSON.stringify({ type, object: type === "ERROR" ? object : this.#view(object) })}\n`;
+    const line = watchLine(type, type === "ERROR" ? object : this.#view(object));
     if (this.#isStalled() || this.#backlog.length > 0) {
       this.#backlog.push(line);
       return;
@@ -82,7 +82,7 @@ export class WatchStream {
   fail(status: unknown): void {
     if (this.#closed) return;
     this.#backlog = [];
-    this.#response.write(`${JSON.stringify({ type: "ERROR", object: status })}\n`);
+    this.#response.write(watchLine("ERROR", status));
     this.end();
   }
 

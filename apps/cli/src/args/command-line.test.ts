@@ -112,9 +112,9 @@ describe("parseCommandLine: usage errors are one line", () => {
     [["watch", "--kind", "Bad/Kind"], "invalid --kind 'Bad/Kind'"],
     [["watch", "--namespace", "a/b"], "invalid --namespace 'a/b'"],
     [["watch", "--namespace", "ns1", "--kind", "hostendpoints"], "--namespace needs a namespaced kind"],
-    [["bogus"], "unknown command 'bogus' (expected one of: watch, fuzz, help)"],
+    [["bogus"], "unknown command 'bogus' (expected one of: watch, serve, fuzz, help)"],
     [["watch", "extra"], "unexpected argument 'extra'"],
-    [["--duration", "1"], "missing command (watch, fuzz)"],
+    [["--duration", "1"], "missing command (watch, serve, fuzz)"],
   ])("%j -> %s", (argv, expected) => {
     expect(usageError(argv)).toContain(expected);
   });

@@ -11,6 +11,7 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "../obser
 import { type MetricsAddress, parseMetricsAddress } from "../observability/metrics.js";
 import { OUTPUT_FORMATS, type OutputFormat } from "../output/index.js";
 import { MAX_SEED } from "../support/prng.js";
+import { type ServeOnlyArgs, serveOnlyArgs } from "./serve-args.js";
 import { UsageError } from "./usage-error.js";
 
 export interface WatchArgs {
@@ -36,6 +37,10 @@ export interface WatchArgs {
   subscribers?: number;
 }
 
+/** `serve`: the backend, kinds and logging of `watch`, and where and how to serve. */
+export type ServeArgs = Omit<WatchArgs, "output" | "durationMs" | "subscribers" | "metricsAddress"> &
+  ServeOnlyArgs;
+
 export interface FuzzArgs {
   /** Histories to run; undefined: the default, or as many as `minutes` allows. */
   runs: number | undefined;
@@ -47,6 +52,7 @@ export type Invocation =
   | { command: "help" }
   | { command: "version" }
   | { command: "watch"; args: WatchArgs }
+  | { command: "serve"; args: ServeArgs }
   | { command: "fuzz"; args: FuzzArgs };
 
 export const DEFAULT_RATE = 50;
@@ -59,7 +65,7 @@ const MAX_FUZZ_RUNS = 1_000_000_000;
 const MAX_FUZZ_MINUTES = 7 * 24 * 60;
 /** fast-check takes 32-bit signed seeds. */
 const MAX_FUZZ_SEED = 0x7fffffff;
-const COMMANDS = ["watch", "fuzz", "help"] as const;
+const COMMANDS = ["watch", "serve", "fuzz", "help"] as const;
 const BACKEND_FLAGS = Object.keys(BACKEND_FLAG_OPTIONS) as (keyof typeof BACKEND_FLAG_OPTIONS)[];
 const WATCH_ONLY = [
   "backend",
@@ -75,6 +81,16 @@ const WATCH_ONLY = [
   ...BACKEND_FLAGS,
 ] as const;
 const FUZZ_ONLY = ["runs", "minutes"] as const;
+const SERVE_ONLY = [
+  "listen",
+  "token-file",
+  "tls-cert",
+  "tls-key",
+  "max-connections",
+  "drain-seconds",
+] as const;
+/** What `watch` takes and `serve` does not. */
+const NOT_FOR_SERVE = ["output", "duration", "subscribers", "metrics-addr"] as const;
 
 const OPTIONS = {
   backend: { type: "string" },
@@ -90,6 +106,14 @@ const OPTIONS = {
   "log-level": { type: "string" },
   "log-format": { type: "string" },
   subscribers: { type: "string" },
+  listen: { type: "string" },
+  "token-file": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "max-connections": { type: "string" },
+  "drain-seconds": { type: "string" },
+  "max-watch-bytes": { type: "string" },
+  "max-watch-lag": { type: "string" },
   ...BACKEND_FLAG_OPTIONS,
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -108,7 +132,7 @@ export function parseCommandLine(
   if (positionals.length === 0) {
     if (values.help === true || argv.length === 0) return { command: "help" };
     if (values.version === true) return { command: "version" };
-    throw new UsageError("missing command (watch, fuzz)");
+    throw new UsageError("missing command (watch, serve, fuzz)");
   }
   const [command, ...extra] = positionals;
   if (!(COMMANDS as readonly string[]).includes(command!)) {
@@ -117,15 +141,29 @@ export function parseCommandLine(
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   if (command === "help" || values.help === true) return { command: "help" };
   if (values.version === true) return { command: "version" };
+  if (command === "serve") return { command: "serve", args: serveArgs(values, env) };
   if (command === "fuzz") {
-    refuseOptions(values, WATCH_ONLY, "fuzz");
+    refuseOptions(values, [...WATCH_ONLY, ...SERVE_ONLY], "fuzz");
     return { command: "fuzz", args: fuzzArgs(values) };
   }
-  refuseOptions(values, FUZZ_ONLY, "watch");
+  refuseOptions(values, [...FUZZ_ONLY, ...SERVE_ONLY], "watch");
   return {
     command: "watch",
     args: { ...watchArgs(values), ...observabilityArgs(values, env), ...subscriberArgs(values) },
   };
+}
+
+/** Every usage error of `serve` is one line: a service's logs should not fill with the usage. */
+function serveArgs(values: Values, env: Readonly<Record<string, string | undefined>>): ServeArgs {
+  try {
+    refuseOptions(values, [...FUZZ_ONLY, ...NOT_FOR_SERVE], "serve");
+    const { output: _o, durationMs: _d, ...watch } = watchArgs(values);
+    const { metricsAddress: _m, ...logging } = observabilityArgs(values, env);
+    return { ...watch, ...logging, ...serveOnlyArgs(values) };
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(err.message, { brief: true });
+    throw err;
+  }
 }
 
 function refuseOptions(values: Values, names: readonly (keyof Values)[], command: string): void {
@@ -161,7 +199,7 @@ function parseStrict(argv: readonly string[]) {
       allowPositionals: true,
     });
   } catch (err) {
-    throw new UsageError(describeParseError(err));
+    throw new UsageError(describeParseError(err), { brief: argv[0] === "serve" });
   }
 }
 

@@ -7,6 +7,9 @@ export const SHORT_USAGE =
   "[--metrics-addr <host:port>] [--log-level <level>] [--log-format text|json] [--subscribers <n>] " +
   "[etcd: --endpoints <urls> --prefix <key-prefix> …] " +
   "[k8s: --kubeconfig <file> --context <name> --resource <group/version/plural> --metadata-only] " +
+  "| watchersyncer serve [--backend <name>] [--kind <kind>]... --listen <host:port> [--token-file <file>] " +
+  "[--tls-cert <file> --tls-key <file>] [--max-connections <n>] [--max-watch-bytes <n>] " +
+  "[--max-watch-lag <s>] [--drain-seconds <s>] " +
   "| watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]";
 
 export function usageText(): string {
@@ -14,11 +17,15 @@ export function usageText(): string {
 
 Usage:
   watchersyncer watch [options]
+  watchersyncer serve [options]
   watchersyncer fuzz [--runs <n>] [--minutes <m>] [--seed <int>]
   watchersyncer --help | --version
 
 Commands:
   watch                  print every update (new/updated/deleted) and every sync status change
+  serve                  serve the datastore as a read-only Kubernetes list/watch API
+                         (@watchersyncer/relay over one hub): kubectl, client-go and client-node
+                         list and watch it, the datastore sees one list and watch per kind
   fuzz                   fuzz the syncer over the memory backend (random histories of writes,
                          faults, stalls, restarts, in simulated time) and check its contract;
                          prints a verdict, and on failure the shrunk history and its replay
@@ -70,6 +77,20 @@ k8s (the kubeconfig from --kubeconfig, else KUBECONFIG, ~/.kube/config or in-clu
                          core group: v1/configmaps), polled until served; repeatable
   --metadata-only        values are the objects' metadata only (PartialObjectMetadata): the server
                          sends, and the CLI parses, a fraction of the bytes
+
+Serve options (besides --backend, its flags, --kind, --namespace, --log-level, --log-format):
+  --listen <host:port>   where to listen (default 127.0.0.1:8080; :PORT is 127.0.0.1, port 0 any
+                         free port); the base URL is the first line of stdout
+  --token-file <file>    bearer tokens, one a line; other requests get 401 (never logged)
+  --tls-cert <file>, --tls-key <file>   serve HTTPS
+  --max-connections <n>  the most open connections; more are refused
+  --max-watch-bytes <n>  bytes one watch client may leave unread (default 16 MiB), and
+  --max-watch-lag <s>    seconds a line may wait unread for it (default 60); past either its watch
+                         ends with a 410 Status and it lists again from the relay
+  --drain-seconds <s>    on SIGTERM/SIGINT: stop accepting and close the open watches spread over
+                         this long (default 5)
+  The memory demo's kinds are served under memory.watchersyncer.dev/v1 in an envelope, etcd's
+  Calico kinds at their CRD paths (crd.projectcalico.org/v1), a Kubernetes upstream's as it serves them.
 
 For etcd and k8s there is no demo: the stream is printed as it comes until --duration or a
 signal, and it is not verified against the datastore.

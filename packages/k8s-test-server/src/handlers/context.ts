@@ -1,6 +1,6 @@
+import type { ResourceRegistry } from "@watchersyncer/k8s-wire";
 import type { FaultInjector } from "../faults.js";
 import type { Logger } from "../logger.js";
-import type { ResourceRegistry } from "../resource-registry.js";
 import type { Store } from "../store.js";
 import type { WatchStream } from "../watch-stream.js";
 

@@ -1,13 +1,22 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ResourceTarget } from "@watchersyncer/k8s-wire";
+import {
+  ApiError,
+  apiVersionOf,
+  failure,
+  listKindOf,
+  methodNotAllowed,
+  notFound,
+  type PartialMetadata,
+  partialForObject,
+  partialObject,
+  selectorPredicate,
+  unsupportedMediaType,
+} from "@watchersyncer/k8s-wire";
 import { mediaType, readJsonBody, readObjectBody, sendJson } from "../http.js";
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "../patch.js";
-import { apiVersionOf, listKindOf } from "../resources.js";
-import type { ResourceTarget } from "../routing.js";
-import { ApiError, failure, methodNotAllowed, notFound, unsupportedMediaType } from "../status.js";
 import { type DeletePreconditions, isObject } from "../store.js";
 import type { HandlerContext } from "./context.js";
-import { type PartialMetadata, partialForObject, partialObject } from "./partial-metadata.js";
-import { selectorPredicate } from "./read-options.js";
 
 function namespaceOption(target: ResourceTarget): { namespace?: string } {
   return target.namespace !== undefined ? { namespace: target.namespace } : {};

@@ -1,43 +1,24 @@
 import type { ServerResponse } from "node:http";
+import type { ResourceTarget } from "@watchersyncer/k8s-wire";
+import {
+  ApiError,
+  apiVersionOf,
+  badRequest,
+  continueExpired,
+  decodeContinue,
+  encodeContinue,
+  invalidRequest,
+  listKindOf,
+  type PartialMetadata,
+  parseLimit,
+  parseResourceVersion,
+  partialForList,
+  partialObject,
+  selectorPredicate,
+} from "@watchersyncer/k8s-wire";
 import { sendJsonList } from "../http.js";
-import { apiVersionOf, listKindOf } from "../resources.js";
-import type { ResourceTarget } from "../routing.js";
-import { ApiError, badRequest, continueExpired, invalidRequest } from "../status.js";
 import type { HandlerContext } from "./context.js";
-import { type PartialMetadata, partialForList, partialObject } from "./partial-metadata.js";
-import { awaitRevision, parseResourceVersion, selectorPredicate } from "./read-options.js";
-
-interface ContinueToken {
-  rv: number;
-  /** List keys >= start belong to the next page. */
-  start: string;
-}
-
-export function encodeContinue(token: ContinueToken): string {
-  return Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv: token.rv, start: token.start })).toString(
-    "base64url",
-  );
-}
-
-export function decodeContinue(text: string): ContinueToken {
-  try {
-    const parsed = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Record<string, unknown>;
-    if (parsed.v === "meta.k8s.io/v1" && typeof parsed.rv === "number" && typeof parsed.start === "string") {
-      return { rv: parsed.rv, start: parsed.start };
-    }
-  } catch {
-    // falls through to the 400 below
-  }
-  throw new ApiError(
-    badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"),
-  );
-}
-
-function parseLimit(value: string | null): number | undefined {
-  if (value === null || value === "" || value === "0") return undefined;
-  if (!/^\d+$/.test(value)) throw new ApiError(badRequest(`invalid limit: ${JSON.stringify(value)}`));
-  return Number(value);
-}
+import { awaitRevision } from "./read-options.js";
 
 /**
  * Which revision to read, following the apiserver's table: RV unset = most recent, "0" = any
@@ -98,8 +79,15 @@ export async function handleList(
       throw new ApiError(badRequest("specifying resource version is not allowed when using continue"));
     }
     const token = decodeContinue(continueParam);
-    if (token.rv < ctx.store.compactedRevision) throw new ApiError(continueExpired());
-    revision = token.rv;
+    const tokenRevision = Number(token.rv);
+    if (!Number.isSafeInteger(tokenRevision))
+      throw new ApiError(
+        badRequest(
+          "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+        ),
+      );
+    if (tokenRevision < ctx.store.compactedRevision) throw new ApiError(continueExpired());
+    revision = tokenRevision;
     start = token.start;
   } else {
     revision = await listRevision(ctx, query, limit);
@@ -113,7 +101,10 @@ export async function handleList(
   });
   const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
   if (remaining > 0) {
-    metadata.continue = encodeContinue({ rv: revision, start: `${page[page.length - 1]!.key}\u0000` });
+    metadata.continue = encodeContinue({
+      rv: String(revision),
+      start: `${page[page.length - 1]!.key}\u0000`,
+    });
     if (!filtered) metadata.remainingItemCount = remaining;
   }
   if (as) {

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
+import type { ResourceDefinition, ResourceRegistry } from "@watchersyncer/k8s-wire";
+import { pathNotFound } from "@watchersyncer/k8s-wire";
 import { sendJson, sendStatus } from "../http.js";
-import type { ResourceRegistry } from "../resource-registry.js";
-import type { ResourceDefinition } from "../resources.js";
-import { pathNotFound } from "../status.js";
 
 /**
  * Just enough OpenAPI v3 for kubectl: every PATCH operation declares the `fieldValidation`

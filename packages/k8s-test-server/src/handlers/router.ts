@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  ApiError,
+  failure,
+  methodNotAllowed,
+  parseResourcePath,
+  pathNotFound,
+  type ResourceTarget,
+} from "@watchersyncer/k8s-wire";
 import { sendError, sendStatus } from "../http.js";
-import { parseResourcePath, type ResourceTarget } from "../routing.js";
-import { ApiError, failure, methodNotAllowed, pathNotFound } from "../status.js";
 import type { HandlerContext } from "./context.js";
 import {
   handleCreate,

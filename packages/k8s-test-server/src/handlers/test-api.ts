@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { badRequest, pathNotFound } from "@watchersyncer/k8s-wire";
 import type { Faults } from "../faults.js";
 import { readJsonBody, sendJson, sendStatus } from "../http.js";
-import { badRequest, pathNotFound } from "../status.js";
 import { isObject } from "../store.js";
 import type { HandlerContext } from "./context.js";
 

@@ -1,15 +1,23 @@
 import type { ServerResponse } from "node:http";
-import { apiVersionOf, type ResourceDefinition } from "../resources.js";
-import type { ResourceTarget } from "../routing.js";
-import type { Predicate } from "../selectors.js";
-import { ApiError, invalidRequest, watchExpired } from "../status.js";
+import {
+  bookmarkObject,
+  INITIAL_EVENTS_END_ANNOTATION,
+  type PartialMetadata,
+  type Predicate,
+  parseResourceVersion,
+  parseWatchRequest,
+  type ResourceDefinition,
+  type ResourceTarget,
+  selectedChange,
+  selectorPredicate,
+  type WatchEventType,
+  watchExpired,
+  watchObjectView,
+} from "@watchersyncer/k8s-wire";
 import type { StoreEvent } from "../store.js";
-import { type WatchEventType, WatchStream } from "../watch-stream.js";
+import { WatchStream } from "../watch-stream.js";
 import type { HandlerContext } from "./context.js";
-import { type PartialMetadata, partialObject } from "./partial-metadata.js";
-import { awaitRevision, parseResourceVersion, selectorPredicate } from "./read-options.js";
-
-export const INITIAL_EVENTS_END_ANNOTATION = "k8s.io/initial-events-end";
+import { awaitRevision } from "./read-options.js";
 
 interface WatchFilter {
   resource: ResourceDefinition;
@@ -17,83 +25,23 @@ interface WatchFilter {
   matches: Predicate;
 }
 
-/**
- * What a watcher with this filter sees of one store event. As on the apiserver, an update that
- * moves an object into the selection is ADDED and one that moves it out is DELETED.
- */
+/** What a watcher with this filter sees of one store event (see the wire's `selectedChange`). */
 export function translate(
   event: StoreEvent,
   filter: WatchFilter,
 ): { type: WatchEventType; object: unknown } | undefined {
   if (event.resource !== filter.resource) return undefined;
   if (filter.namespace !== undefined && !event.key.startsWith(`${filter.namespace}/`)) return undefined;
-  const wasIn = event.previous !== undefined && filter.matches(event.previous);
-  if (event.type === "DELETED") return wasIn ? { type: "DELETED", object: event.object } : undefined;
-  const isIn = filter.matches(event.object);
-  if (isIn) return { type: wasIn ? "MODIFIED" : "ADDED", object: event.object };
-  return wasIn ? { type: "DELETED", object: event.object } : undefined;
-}
-
-function parseBoolean(value: string | null): boolean | undefined {
-  if (value === null || value === "") return undefined;
-  return value === "true" || value === "1";
-}
-
-interface WatchRequest {
-  revision: number | undefined;
-  sendInitialEvents: boolean | undefined;
-  allowBookmarks: boolean;
-  timeoutMs: number | undefined;
-}
-
-function parseWatchRequest(query: URLSearchParams): WatchRequest {
-  const sendInitialEvents = parseBoolean(query.get("sendInitialEvents"));
-  const allowBookmarks = parseBoolean(query.get("allowWatchBookmarks")) === true;
-  const match = query.get("resourceVersionMatch") ?? "";
-  if (sendInitialEvents !== undefined) {
-    if (match !== "NotOlderThan") {
-      throw new ApiError(
-        invalidRequest(
-          'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to "NotOlderThan"',
-        ),
-      );
-    }
-    if (!allowBookmarks) {
-      throw new ApiError(
-        invalidRequest("allowWatchBookmarks: Forbidden: sendInitialEvents requires allowWatchBookmarks=true"),
-      );
-    }
-  } else if (match !== "") {
-    throw new ApiError(
-      invalidRequest(
-        "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
-      ),
-    );
-  }
-  const timeout = query.get("timeoutSeconds");
-  const timeoutSeconds = timeout === null || timeout === "" ? undefined : Number(timeout);
-  return {
-    revision: parseResourceVersion(query.get("resourceVersion")),
-    sendInitialEvents,
-    allowBookmarks,
-    timeoutMs: timeoutSeconds !== undefined && timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
-  };
+  return selectedChange(event, filter.matches);
 }
 
 function bookmark(resource: ResourceDefinition, revision: number, annotations?: Record<string, string>) {
-  const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
-  if (annotations) metadata.annotations = annotations;
-  return { kind: resource.kind, apiVersion: apiVersionOf(resource), metadata };
+  return bookmarkObject(resource, String(revision), annotations);
 }
 
-/**
- * PartialObjectMetadata turns every event's object (bookmarks too) into its metadata. A request for
- * PartialObjectMetadataList fails the apiserver's per-event conversion, which then writes the
- * object unchanged; so does this.
- */
 function viewOf(partial: PartialMetadata | undefined): { view?: (object: unknown) => unknown } {
-  if (partial?.as !== "PartialObjectMetadata") return {};
-  return { view: (object) => partialObject(object, partial.apiVersion) };
+  const view = watchObjectView(partial);
+  return view === undefined ? {} : { view };
 }
 
 export async function handleWatch(
@@ -104,7 +52,8 @@ export async function handleWatch(
   partial?: PartialMetadata,
 ) {
   const { resource } = target;
-  const request = parseWatchRequest(query);
+  const watchRequest = parseWatchRequest(query);
+  const request = { ...watchRequest, revision: parseResourceVersion(watchRequest.resourceVersion) };
   let matches = selectorPredicate(query, resource);
   if (target.name !== undefined) {
     const name = target.name;

@@ -1,5 +1,5 @@
+import { ApiError } from "@watchersyncer/k8s-wire";
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../status.js";
 import { decodeKubeProtobuf } from "./kube-protobuf.js";
 
 /** Bodies captured from kubectl v1.32 (`-v=9`), as hex. */

@@ -1,4 +1,4 @@
-import { ApiError, badRequest, failure } from "../status.js";
+import { ApiError, badRequest, failure } from "@watchersyncer/k8s-wire";
 import {
   asBytes,
   asMapEntry,

@@ -41,7 +41,7 @@ export function failure(code: number, reason: string, message: string, details?:
   return status;
 }
 
-const API_ERROR_BRAND = Symbol.for("@watchersyncer/k8s-test-server/ApiError");
+const API_ERROR_BRAND = Symbol.for("@watchersyncer/k8s-wire/ApiError");
 
 /** Thrown by the data plane; HTTP handlers turn it into the Status response it carries. */
 export class ApiError extends Error {
@@ -161,7 +161,7 @@ export function continueExpired(): Status {
 }
 
 /** What a watch from a compacted resourceVersion gets, as the object of an in-stream ERROR event. */
-export function watchExpired(requested: number, oldest: number): Status {
+export function watchExpired(requested: number | string, oldest: number | string): Status {
   return failure(410, "Expired", `too old resource version: ${requested} (${oldest})`);
 }
 

@@ -1,0 +1,123 @@
+import { ResourceExpiredError, type Revision } from "@watchersyncer/core";
+import {
+  ApiError,
+  apiVersionOf,
+  badRequest,
+  continueExpired,
+  decodeContinue,
+  encodeContinue,
+  invalidRequest,
+  listChunks,
+  listExpired,
+  listKindOf,
+  negotiatePartialMetadata,
+  notFound,
+  parseLimit,
+  partialForList,
+  partialForObject,
+  partialObject,
+} from "@watchersyncer/k8s-wire";
+import { objectFilter, sortKeyOf } from "./object-filter.js";
+import type { RelayContext, ResourceRequest } from "./request-context.js";
+import { jsonResponse, streamResponse } from "./responses.js";
+import { type ObjectSnapshot, readSnapshot } from "./snapshot.js";
+
+const encoder = new TextEncoder();
+
+/** The revision a list is read at: "" (now) unless the client pins one (Exact, or a paged list). */
+function pinnedRevision(query: URLSearchParams, limit: number | undefined): Revision {
+  const rv = query.get("resourceVersion") ?? "";
+  const match = query.get("resourceVersionMatch") ?? "";
+  if (match !== "" && match !== "Exact" && match !== "NotOlderThan") {
+    throw new ApiError(
+      invalidRequest(
+        `resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`,
+      ),
+    );
+  }
+  if (match !== "" && rv === "") {
+    throw new ApiError(
+      invalidRequest(
+        "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
+      ),
+    );
+  }
+  if (rv === "" || rv === "0") return "";
+  // NotOlderThan: the hub's latest is never older than what a client of it has seen.
+  return match === "Exact" || (match === "" && limit !== undefined) ? rv : "";
+}
+
+async function snapshotFor(ctx: RelayContext, req: ResourceRequest, limit: number | undefined) {
+  const filter = objectFilter(req.target, req.query);
+  const continueParam = req.query.get("continue") ?? "";
+  const token = continueParam === "" ? undefined : decodeContinue(continueParam);
+  if (token !== undefined && !["", "0"].includes(req.query.get("resourceVersion") ?? "")) {
+    throw new ApiError(badRequest("specifying resource version is not allowed when using continue"));
+  }
+  const revision = token?.rv ?? pinnedRevision(req.query, limit);
+  try {
+    const snapshot = await readSnapshot(ctx.client, req.served, revision, filter, req.signal);
+    return { snapshot, start: token?.start };
+  } catch (error) {
+    if (!ResourceExpiredError.is(error)) throw error;
+    throw new ApiError(token !== undefined ? continueExpired() : listExpired());
+  }
+}
+
+function page(snapshot: ObjectSnapshot, start: string | undefined, limit: number | undefined) {
+  const from = start === undefined ? 0 : snapshot.objects.findIndex((o) => sortKeyOf(o) >= start);
+  const first = from < 0 ? snapshot.objects.length : from;
+  const end =
+    limit === undefined ? snapshot.objects.length : Math.min(first + limit, snapshot.objects.length);
+  return { items: snapshot.objects.slice(first, end), remaining: snapshot.objects.length - end };
+}
+
+/** GET on a collection: a list from the hub, in pages when asked, streamed in chunks. */
+export async function handleList(ctx: RelayContext, req: ResourceRequest): Promise<Response> {
+  const partial = partialForList(negotiatePartialMetadata(req.accept), req.target.resource);
+  const limit = parseLimit(req.query.get("limit"));
+  const { snapshot, start } = await snapshotFor(ctx, req, limit);
+  const { items, remaining } = page(snapshot, start, limit);
+  const metadata: Record<string, unknown> = { resourceVersion: snapshot.revision };
+  if (remaining > 0) {
+    metadata.continue = encodeContinue({
+      rv: snapshot.revision,
+      start: `${sortKeyOf(items[items.length - 1]!)}\u0000`,
+    });
+    if (!req.query.has("labelSelector") && !req.query.has("fieldSelector"))
+      metadata.remainingItemCount = remaining;
+  }
+  const { resource } = req.target;
+  const chunks = partial
+    ? listChunks(
+        { kind: "PartialObjectMetadataList", apiVersion: partial.apiVersion, metadata },
+        items.map((o) => partialObject(o, partial.apiVersion)),
+      )
+    : listChunks({ kind: listKindOf(resource), apiVersion: apiVersionOf(resource), metadata }, items, (o) =>
+        ctx.encoded.jsonOf(o as object),
+      );
+  return streamResponse(
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+    }),
+  );
+}
+
+/** GET on one object: from the hub's current state, 404 when it holds no such object. */
+export async function handleGet(ctx: RelayContext, req: ResourceRequest): Promise<Response> {
+  const partial = partialForObject(negotiatePartialMetadata(req.accept));
+  const snapshot = await readSnapshot(
+    ctx.client,
+    req.served,
+    "",
+    objectFilter(req.target, new URLSearchParams()),
+    req.signal,
+  );
+  const object = snapshot.objects[0];
+  if (object === undefined) throw new ApiError(notFound(req.target.resource, req.target.name ?? ""));
+  return jsonResponse(200, partial ? partialObject(object, partial.apiVersion) : object);
+}

@@ -1,0 +1,24 @@
+import type { DatastoreClient } from "@watchersyncer/core";
+import type { ResourceTarget } from "@watchersyncer/k8s-wire";
+import type { EncodedObjects } from "./encoded-objects.js";
+import type { ResolvedRelayOptions } from "./options.js";
+import type { ServedResource } from "./served-resources.js";
+import type { WatchConnections } from "./watch-connections.js";
+
+/** What every request handler of one relay shares. */
+export interface RelayContext {
+  /** The relay's one client of the hub. */
+  client: DatastoreClient;
+  encoded: EncodedObjects;
+  options: ResolvedRelayOptions;
+  watches: WatchConnections;
+}
+
+/** One request aimed at a served resource. */
+export interface ResourceRequest {
+  served: ServedResource;
+  target: ResourceTarget;
+  query: URLSearchParams;
+  accept: string;
+  signal: AbortSignal;
+}
