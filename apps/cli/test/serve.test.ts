@@ -146,6 +146,32 @@ describe("watchersyncer serve", () => {
     expect((await cli.done).code).toBe(0);
   }, 60_000);
 
+  it("serves a kind found through the upstream's discovery under its own name and short names", async () => {
+    const CONFIGMAPS = { group: "", version: "v1", plural: "configmaps" };
+    upstream.create(CONFIGMAPS, { metadata: { name: "c1", namespace: "ns1" }, data: { a: "b" } });
+    const { url } = await serve(["--backend", "k8s", "--kubeconfig", kubeconfig, "--kind", "cm"]);
+    let list: { items: unknown[] } = { items: [] };
+    await eventually(
+      "the relay to list the upstream's config map",
+      async () => {
+        list = (await (await fetch(`${url}/api/v1/namespaces/ns1/configmaps`)).json()) as {
+          items: unknown[];
+        };
+        return list.items.length === 1;
+      },
+      CLI_OUTPUT_WAIT,
+    );
+    expect(list.items).toEqual([upstream.get(CONFIGMAPS, "c1", "ns1")]);
+    const discovery = (await (await fetch(`${url}/api/v1`)).json()) as {
+      resources: { name: string; kind: string; namespaced: boolean; shortNames?: string[] }[];
+    };
+    expect(discovery.resources.find((r) => r.name === "configmaps")).toMatchObject({
+      kind: "ConfigMap",
+      namespaced: true,
+      shortNames: ["cm"],
+    });
+  }, 60_000);
+
   it("exits 2 with one line for bad flags", async () => {
     expectOneLineFailure(
       await runCli(["serve", "--listen", "localhost"]),

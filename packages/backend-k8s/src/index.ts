@@ -15,6 +15,7 @@
 export { createDatastoreClient } from "./create-datastore-client.js";
 export type { Decoded, KubernetesObject, KubernetesObjectMeta } from "./decode.js";
 export { decodeObject, MAX_PARSE_ERROR_RAW_VALUE } from "./decode.js";
+export type { DiscoveredResource } from "./discovery/discovered-resource.js";
 export {
   errorFromStatus,
   KubernetesApiError,

@@ -12,6 +12,7 @@ import {
 } from "@watchersyncer/core";
 import { OpenWatches } from "@watchersyncer/core/backend";
 import type { KubernetesObject } from "./decode.js";
+import type { DiscoveredResource } from "./discovery/discovered-resource.js";
 import { fetchDiscovery } from "./discovery/fetch-discovery.js";
 import { ResourceDiscovery } from "./discovery/resource-discovery.js";
 import { type KubeConfigSource, KubernetesHttp } from "./http.js";
@@ -136,6 +137,19 @@ export class KubernetesDatastoreClient implements DatastoreClient<KubernetesList
    */
   async resourceFor(options: KubernetesListOptions, signal?: AbortSignal): Promise<KubernetesResource> {
     return (await this.resolver.resolve(options, signal)).resource;
+  }
+
+  /**
+   * What the server's discovery says of the resource the options name (its kind, singular and
+   * short names, as `kubectl api-resources` shows them), or undefined for a resource given
+   * explicitly or from the kind table, which is not looked up. For code that serves the resource
+   * onward under the same names (the relay).
+   */
+  async discoveredResourceFor(
+    options: KubernetesListOptions,
+    signal?: AbortSignal,
+  ): Promise<DiscoveredResource | undefined> {
+    return (await this.resolver.resolve(options, signal)).description;
   }
 
   async list(

@@ -1,5 +1,5 @@
 import { DatastoreError, ResourceDoesNotExistError } from "@watchersyncer/core";
-import { toKubernetesResource } from "./discovery/discovered-resource.js";
+import { type DiscoveredResource, toKubernetesResource } from "./discovery/discovered-resource.js";
 import type { ResourceDiscovery } from "./discovery/resource-discovery.js";
 import {
   explicitResource,
@@ -50,7 +50,7 @@ export class ResourceResolver {
         `the API server serves no resource named "${options.kind}" (no kind, plural, singular or short name in its discovery); is its CRD installed?`,
       );
     }
-    return { resource: toKubernetesResource(found), discovered: true };
+    return { resource: toKubernetesResource(found), discovered: true, description: found };
   }
 
   /**
@@ -76,4 +76,6 @@ export interface Resolved {
   resource: KubernetesResource;
   /** Found through discovery, rather than given or in the kind table. */
   discovered: boolean;
+  /** What discovery says of it (kind, singular, short names), when found through discovery. */
+  description?: DiscoveredResource;
 }

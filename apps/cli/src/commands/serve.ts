@@ -81,7 +81,6 @@ export async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
     prefixes: connection.prefixes,
     namespace: args.namespace,
   });
-  const resources = await relayResourcesFor(args.backend, scope);
   const logger = createCliLogger({
     level: args.logLevel ?? DEFAULT_LOG_LEVEL,
     format: args.logFormat ?? DEFAULT_LOG_FORMAT,
@@ -93,6 +92,8 @@ export async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
       const tokens = await loadTokens(args.tokenFile);
       const opened = await openBackend(args, io, scope, logger);
       closers.add(() => opened.close());
+      // A k8s backend resolves kinds outside its table through discovery when it opens.
+      const resources = await relayResourcesFor(args.backend, opened.scope ?? scope, opened.client);
       if (opened.demo !== undefined) closers.add(() => opened.demo?.stop());
       const [{ createSyncerHub }, { createRelay }] = await Promise.all([
         import("@watchersyncer/hub"),

@@ -1,4 +1,5 @@
-import type { ListOptions } from "@watchersyncer/core";
+import type { KubernetesDatastoreClient } from "@watchersyncer/backend-k8s";
+import type { DatastoreClient, ListOptions } from "@watchersyncer/core";
 import { CALICO_GROUP, findResource, type ResourceDefinition } from "@watchersyncer/k8s-wire";
 import type { RelayResource } from "@watchersyncer/relay";
 import { UsageError } from "../args/usage-error.js";
@@ -22,14 +23,37 @@ function definition(
   );
 }
 
-async function kubernetesResources(scope: readonly ListOptions[]): Promise<RelayResource[]> {
-  const { resolveResource } = await import("@watchersyncer/backend-k8s");
-  return scope.map((listOptions) => {
-    const resource = resolveResource(listOptions);
-    // The table's `Kubernetes*` names are Calico's aliases of the core kinds.
-    const kind = listOptions.kind.replace(/^Kubernetes(?=[A-Z])/, "");
-    return { listOptions, definition: definition(resource, kind, resource.namespaced === true) };
-  });
+/**
+ * A Kubernetes upstream's kinds at their own paths and names. Kinds outside the kind table were
+ * found through the server's discovery (at open), which also gives their kind and short names;
+ * the client caches discovery, so asking again costs no request.
+ */
+async function kubernetesResources(
+  scope: readonly ListOptions[],
+  client: KubernetesDatastoreClient,
+): Promise<RelayResource[]> {
+  return Promise.all(
+    scope.map(async (listOptions) => {
+      const resource = await client.resourceFor(listOptions);
+      const discovered = await client.discoveredResourceFor(listOptions);
+      // The table's `Kubernetes*` names are Calico's aliases of the core kinds.
+      const kind = discovered?.kind ?? listOptions.kind.replace(/^Kubernetes(?=[A-Z])/, "");
+      const namespaced = discovered?.namespaced ?? resource.namespaced ?? true;
+      const found = findResource(resource);
+      const defined =
+        found ??
+        (discovered === undefined
+          ? definition(resource, kind, namespaced)
+          : {
+              ...resource,
+              kind,
+              singular: discovered.singular || kind.toLowerCase(),
+              namespaced,
+              shortNames: [...discovered.shortNames],
+            });
+      return { listOptions, definition: defined };
+    }),
+  );
 }
 
 async function etcdResources(scope: readonly ListOptions[]): Promise<RelayResource[]> {
@@ -70,8 +94,12 @@ async function memoryResources(scope: readonly ListOptions[]): Promise<RelayReso
  * etcd's Calico kinds at their CRD paths, the memory demo's kinds in an envelope under
  * `memory.watchersyncer.dev/v1`.
  */
-export function relayResourcesFor(backend: string, scope: readonly ListOptions[]): Promise<RelayResource[]> {
-  if (backend === "k8s") return kubernetesResources(scope);
+export function relayResourcesFor(
+  backend: string,
+  scope: readonly ListOptions[],
+  client: DatastoreClient,
+): Promise<RelayResource[]> {
+  if (backend === "k8s") return kubernetesResources(scope, client as KubernetesDatastoreClient);
   if (backend === "etcd") return etcdResources(scope);
   return memoryResources(scope);
 }
