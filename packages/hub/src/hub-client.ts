@@ -39,8 +39,8 @@ export class HubClient<T> implements DatastoreClient {
   }
 
   async list(options: ListOptions, revision: Revision, signal: AbortSignal): Promise<KVPairList> {
-    const { kvPairs, revision: at } = await this.snapshot(options, revision, signal);
-    return { kvPairs, revision: at };
+    const { kvPairs, parseErrors, revision: at } = await this.snapshot(options, revision, signal);
+    return parseErrors.length === 0 ? { kvPairs, revision: at } : { kvPairs, parseErrors, revision: at };
   }
 
   async listInPages(
@@ -49,10 +49,19 @@ export class HubClient<T> implements DatastoreClient {
     signal: AbortSignal,
     onPage: (page: KVPairListPage) => void | Promise<void>,
   ): Promise<{ revision: Revision }> {
-    const { kvPairs, revision: at } = await this.snapshot(options, revision, signal);
-    for (let start = 0; start < kvPairs.length; start += this.pageSize) {
+    const { kvPairs, parseErrors, revision: at } = await this.snapshot(options, revision, signal);
+    // Parts of at most pageSize entries: the pairs, then the parse errors.
+    const entries = kvPairs.length + parseErrors.length;
+    for (let start = 0; start < entries; start += this.pageSize) {
       throwIfAborted(signal);
-      const behind = onPage({ kvPairs: kvPairs.slice(start, start + this.pageSize) });
+      const end = start + this.pageSize;
+      const page: KVPairListPage = { kvPairs: kvPairs.slice(start, end) };
+      const errors =
+        end > kvPairs.length
+          ? parseErrors.slice(Math.max(0, start - kvPairs.length), end - kvPairs.length)
+          : [];
+      if (errors.length > 0) page.parseErrors = errors;
+      const behind = onPage(page);
       // The consumer is behind: hand over no more until it has caught up.
       if (behind !== undefined) await abortable(Promise.resolve(behind), signal);
     }

@@ -3,6 +3,7 @@ import {
   type KVPair,
   type ListOptions,
   type Logger,
+  ParseError,
   ResourceExpiredError,
   type Revision,
   type RevisionOrigin,
@@ -21,6 +22,8 @@ export interface ResourceFeedDeps<T> {
   logger: Logger;
   /** Events a consumer's watch may leave unread (see {@link HubWatch}). */
   watchLimit: number;
+  /** Keep the values changes replaced (see `SyncerHubOptions.keepReplacedValues`). */
+  keepReplacedValues: boolean;
   /** A key now holds `value` (undefined: deleted), for the indexes. */
   onStored: (key: string, value: T | undefined) => void;
   /** The resource type completed its first upstream list. */
@@ -37,8 +40,13 @@ export interface OpenWatchOptions {
 /** A snapshot of one resource type and the upstream revision it is consistent with. */
 export interface FeedSnapshot<T> {
   kvPairs: KVPair<T>[];
+  /** The entries the upstream could not decode (S18). */
+  parseErrors: ParseError[];
   revision: Revision;
 }
+
+/** What a change replaced: a pair, an undecodable entry's ParseError, or nothing (a new key). */
+type Replaced<T> = KVPair<T> | ParseError | undefined;
 
 /**
  * Everything the hub holds for one resource type: the current pairs (each value stored once and
@@ -49,6 +57,12 @@ export interface FeedSnapshot<T> {
  */
 export class ResourceFeed<T> {
   readonly items = new Map<string, KVPair<T>>();
+  /**
+   * Keys whose upstream entry could not be decoded (S18), with its ParseError. They are in no
+   * index and `get`/`list` do not return them; consumers get them as parse errors of lists and
+   * as `parse-error` events, and so treat the keys as absent.
+   */
+  readonly undecodable = new Map<string, ParseError>();
   readonly ready = new ReadinessGate();
   readonly name: string;
   private readonly window: HistoryWindow<T>;
@@ -85,23 +99,51 @@ export class ResourceFeed<T> {
     this.expireWatches(`the hub is relisting ${this.name} from its upstream`);
   }
 
+  /** Whether the key is this resource type's, decodable or not. */
+  holds(key: string): boolean {
+    return this.items.has(key) || this.undecodable.has(key);
+  }
+
   put(kv: KVPair<T>): void {
-    const prev = this.items.get(kv.key);
+    const prev = this.replaced(kv.key);
+    this.undecodable.delete(kv.key);
     this.items.set(kv.key, kv);
     this.deps.onStored(kv.key, kv.value ?? undefined);
     if (!this.ready.open) return;
-    const event: WatchEvent<T> =
-      prev === undefined ? { type: "added", new: kv } : { type: "modified", new: kv, old: prev };
+    let event: WatchEvent<T>;
+    if (prev === undefined) event = { type: "added", new: kv };
+    else if (this.deps.keepReplacedValues && !ParseError.is(prev))
+      event = { type: "modified", new: kv, old: prev };
+    else event = { type: "modified", new: kv };
     this.record(kv.key, event, prev, kv.revision);
   }
 
-  remove(key: string, revision: Revision): void {
-    const prev = this.items.get(key);
-    if (prev === undefined) return;
-    this.items.delete(key);
-    this.deps.onStored(key, undefined);
+  /** The upstream entry of `key` could not be decoded at `revision` (S18): the key is absent. */
+  putUndecodable(key: string, error: ParseError, revision: Revision): void {
+    const prev = this.replaced(key);
+    if (this.items.delete(key)) this.deps.onStored(key, undefined);
+    this.undecodable.set(key, error);
     if (!this.ready.open) return;
-    this.record(key, { type: "deleted", old: { key, value: prev.value, revision } }, prev, revision);
+    this.record(key, { type: "parse-error", error, revision }, prev, revision);
+  }
+
+  /**
+   * A parse failure the upstream syncer reported without a revision (a parse-error event that
+   * carried none): filed at the revision reached, as core's syncer does.
+   */
+  parseFailed(error: ParseError): void {
+    this.putUndecodable(error.rawKey, error, this.window.revision);
+  }
+
+  remove(key: string, revision: Revision): void {
+    const prev = this.replaced(key);
+    if (prev === undefined) return;
+    if (this.items.delete(key)) this.deps.onStored(key, undefined);
+    this.undecodable.delete(key);
+    if (!this.ready.open) return;
+    // Core's syncer reads a delete's key and revision only; the value is kept for those who asked.
+    const value = this.deps.keepReplacedValues && !ParseError.is(prev) ? prev.value : null;
+    this.record(key, { type: "deleted", old: { key, value, revision } }, prev, revision);
   }
 
   /** The upstream reached `revision` (see core's `SyncerCallbacks.onRevision`). */
@@ -128,18 +170,22 @@ export class ResourceFeed<T> {
    * newer changes undone); undefined when `revision` is not in the window.
    */
   snapshot(revision: Revision): FeedSnapshot<T> | undefined {
-    if (revision === "" || revision === this.window.revision) {
-      return { kvPairs: [...this.items.values()], revision: this.window.revision };
-    }
+    if (revision === "" || revision === this.window.revision) return this.latest();
     const newer = this.window.changesAfter(revision);
     if (newer === undefined) return undefined;
-    const then = new Map(this.items);
+    // Without the replaced values, a state not older than asked: the latest.
+    if (!this.deps.keepReplacedValues) return this.latest();
+    const pairs = new Map(this.items);
+    const errors = new Map(this.undecodable);
     for (let i = newer.length - 1; i >= 0; i--) {
       const { key, prev } = newer[i]!;
-      if (prev === undefined) then.delete(key);
-      else then.set(key, prev);
+      pairs.delete(key);
+      errors.delete(key);
+      if (prev === undefined) continue;
+      if (ParseError.is(prev)) errors.set(key, prev);
+      else pairs.set(key, prev);
     }
-    return { kvPairs: [...then.values()], revision };
+    return { kvPairs: [...pairs.values()], parseErrors: [...errors.values()], revision };
   }
 
   /** A watch of the changes after `from`: replayed from the window, then live. */
@@ -183,8 +229,20 @@ export class ResourceFeed<T> {
     this.watchers.clear();
   }
 
-  private record(key: string, event: WatchEvent<T>, prev: KVPair<T> | undefined, revision: Revision): void {
-    this.window.append({ event, key, prev, revision });
+  private latest(): FeedSnapshot<T> {
+    return {
+      kvPairs: [...this.items.values()],
+      parseErrors: [...this.undecodable.values()],
+      revision: this.window.revision,
+    };
+  }
+
+  private replaced(key: string): Replaced<T> {
+    return this.items.get(key) ?? this.undecodable.get(key);
+  }
+
+  private record(key: string, event: WatchEvent<T>, prev: Replaced<T>, revision: Revision): void {
+    this.window.append({ event, key, prev: this.deps.keepReplacedValues ? prev : undefined, revision });
     this.lastChangeRevision = revision;
     for (const watcher of this.watchers) watcher.push(event);
   }
