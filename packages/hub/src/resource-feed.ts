@@ -10,10 +10,11 @@ import {
   type Watch,
   type WatchEvent,
 } from "@watchersyncer/core";
-import { HistoryWindow, type HistoryWindowLimits } from "./history-window.js";
+import { HistoryWindow, type HistoryWindowLimits, type WindowChange } from "./history-window.js";
 import { HubWatch } from "./hub-watch.js";
 import { listOptionsName } from "./list-options-key.js";
 import { ReadinessGate } from "./readiness-gate.js";
+import { SnapshotCursor } from "./snapshot-cursor.js";
 
 export interface ResourceFeedDeps<T> {
   listOptions: ListOptions;
@@ -35,14 +36,6 @@ export interface OpenWatchOptions {
   signal: AbortSignal;
   /** The watch will get no more events (whoever ended it). */
   onClose: (watch: Watch) => void;
-}
-
-/** A snapshot of one resource type and the upstream revision it is consistent with. */
-export interface FeedSnapshot<T> {
-  kvPairs: KVPair<T>[];
-  /** The entries the upstream could not decode (S18). */
-  parseErrors: ParseError[];
-  revision: Revision;
 }
 
 /** What a change replaced: a pair, an undecodable entry's ParseError, or nothing (a new key). */
@@ -67,6 +60,8 @@ export class ResourceFeed<T> {
   readonly name: string;
   private readonly window: HistoryWindow<T>;
   private readonly watchers = new Set<HubWatch<T>>();
+  /** Lists being read: told before any change, so they stay at their revision. */
+  private readonly cursors = new Set<SnapshotCursor<T>>();
   private lastChangeRevision: Revision | undefined;
   private listedOnce = false;
 
@@ -105,6 +100,7 @@ export class ResourceFeed<T> {
   }
 
   put(kv: KVPair<T>): void {
+    this.freezeCursors();
     const prev = this.replaced(kv.key);
     this.undecodable.delete(kv.key);
     this.items.set(kv.key, kv);
@@ -120,6 +116,7 @@ export class ResourceFeed<T> {
 
   /** The upstream entry of `key` could not be decoded at `revision` (S18): the key is absent. */
   putUndecodable(key: string, error: ParseError, revision: Revision): void {
+    this.freezeCursors();
     const prev = this.replaced(key);
     if (this.items.delete(key)) this.deps.onStored(key, undefined);
     this.undecodable.set(key, error);
@@ -136,6 +133,7 @@ export class ResourceFeed<T> {
   }
 
   remove(key: string, revision: Revision): void {
+    this.freezeCursors();
     const prev = this.replaced(key);
     if (prev === undefined) return;
     if (this.items.delete(key)) this.deps.onStored(key, undefined);
@@ -166,26 +164,24 @@ export class ResourceFeed<T> {
   }
 
   /**
-   * The pairs at `revision` ("" or the latest: now; an older one in the window: now with the
-   * newer changes undone); undefined when `revision` is not in the window.
+   * A lazily read snapshot at `revision` ("" or the latest: now; an older one in the window: now
+   * with the newer changes undone when replaced values are kept, else the latest, which is not
+   * older than asked); undefined when `revision` is not in the window. Close it when done.
    */
-  snapshot(revision: Revision): FeedSnapshot<T> | undefined {
-    if (revision === "" || revision === this.window.revision) return this.latest();
-    const newer = this.window.changesAfter(revision);
-    if (newer === undefined) return undefined;
-    // Without the replaced values, a state not older than asked: the latest.
-    if (!this.deps.keepReplacedValues) return this.latest();
-    const pairs = new Map(this.items);
-    const errors = new Map(this.undecodable);
-    for (let i = newer.length - 1; i >= 0; i--) {
-      const { key, prev } = newer[i]!;
-      pairs.delete(key);
-      errors.delete(key);
-      if (prev === undefined) continue;
-      if (ParseError.is(prev)) errors.set(key, prev);
-      else pairs.set(key, prev);
+  openCursor(revision: Revision): SnapshotCursor<T> | undefined {
+    let at = this.window.revision;
+    let then: Map<string, Replaced<T>> | undefined;
+    if (revision !== "" && revision !== at) {
+      const newer = this.window.changesAfter(revision);
+      if (newer === undefined) return undefined;
+      if (this.deps.keepReplacedValues) {
+        then = replacedSince(newer);
+        at = revision;
+      }
     }
-    return { kvPairs: [...pairs.values()], parseErrors: [...errors.values()], revision };
+    const cursor = new SnapshotCursor<T>(this.entriesAt(then), at, (closed) => this.cursors.delete(closed));
+    this.cursors.add(cursor);
+    return cursor;
   }
 
   /** A watch of the changes after `from`: replayed from the window, then live. */
@@ -229,12 +225,18 @@ export class ResourceFeed<T> {
     this.watchers.clear();
   }
 
-  private latest(): FeedSnapshot<T> {
-    return {
-      kvPairs: [...this.items.values()],
-      parseErrors: [...this.undecodable.values()],
-      revision: this.window.revision,
-    };
+  /** The entries now, or at a revision when `then` says what the keys changed since then were. */
+  private *entriesAt(then: Map<string, Replaced<T>> | undefined): Generator<KVPair<T> | ParseError> {
+    for (const [key, kv] of this.items) if (then === undefined || !then.has(key)) yield kv;
+    if (then !== undefined)
+      for (const was of then.values()) if (was !== undefined && !ParseError.is(was)) yield was;
+    for (const [key, error] of this.undecodable) if (then === undefined || !then.has(key)) yield error;
+    if (then !== undefined) for (const was of then.values()) if (ParseError.is(was)) yield was;
+  }
+
+  private freezeCursors(): void {
+    if (this.cursors.size === 0) return;
+    for (const cursor of [...this.cursors]) cursor.freeze();
   }
 
   private replaced(key: string): Replaced<T> {
@@ -251,4 +253,11 @@ export class ResourceFeed<T> {
     for (const watcher of [...this.watchers]) watcher.expire(message);
     this.watchers.clear();
   }
+}
+
+/** Per key changed by `newer` (oldest first), what it was before the first of them. */
+function replacedSince<T>(newer: readonly WindowChange<T>[]): Map<string, Replaced<T>> {
+  const then = new Map<string, Replaced<T>>();
+  for (const { key, prev } of newer) if (!then.has(key)) then.set(key, prev);
+  return then;
 }
