@@ -16,7 +16,7 @@ describe("onParseFailed: the resource type of the undecodable entry (S18)", () =
     const clock = new ManualClock(1_000_000);
     const client = new ScriptedClient(() => clock.now());
     const log: string[] = [];
-    const seen: ResourceType[] = [];
+    const seen: (ResourceType | undefined)[] = [];
     const callbacks: SyncerCallbacks = {
       onStatusUpdated: () => {},
       onUpdates: (updates) => {
@@ -24,7 +24,7 @@ describe("onParseFailed: the resource type of the undecodable entry (S18)", () =
       },
       onParseFailed: (rawKey, rawValue, resourceType) => {
         seen.push(resourceType);
-        log.push(`parse-failed ${rawKey} ${rawValue} ${resourceType.listOptions.kind}`);
+        log.push(`parse-failed ${rawKey} ${rawValue} ${resourceType?.listOptions.kind}`);
       },
     };
     const syncer = createWatcherSyncer(client, types, callbacks, { clock, minResyncInterval: 0 });
