@@ -120,6 +120,7 @@ export class ResourceFeed<T> {
     const prev = this.replaced(key);
     if (this.items.delete(key)) this.deps.onStored(key, undefined);
     this.undecodable.set(key, error);
+    this.deps.logger.warn("upstream entry could not be decoded", { resourceType: this.name, key, revision });
     if (!this.ready.open) return;
     this.record(key, { type: "parse-error", error, revision }, prev, revision);
   }

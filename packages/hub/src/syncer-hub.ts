@@ -29,6 +29,8 @@ export interface HubResourceTypeStats {
   /** The upstream revision reached ("" before the first list). */
   revision: string;
   keys: number;
+  /** Keys whose upstream entry could not be decoded (S18), not counted in `keys`. */
+  undecodableKeys: number;
   /** Changes in the history window. */
   historyChanges: number;
   /** Consumers' watches open now. */
@@ -184,6 +186,7 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
         resourceType: feed.name,
         revision: feed.revision,
         keys: feed.items.size,
+        undecodableKeys: feed.undecodable.size,
         historyChanges: feed.windowSize,
         openWatches: feed.openWatches,
         live: feed.ready.open,

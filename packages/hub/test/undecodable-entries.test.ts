@@ -34,6 +34,7 @@ describe("undecodable entries through the hub (S18)", () => {
     expect(hub.get(key("bad"))).toBeUndefined();
     expect(hub.list(pods)).toEqual([{ node: "n1" }]);
     expect(hub.byIndex("byNode", "n1")).toHaveLength(1);
+    expect(hub.stats().resourceTypes[0]).toMatchObject({ keys: 1, undecodableKeys: 1 });
     const list = await hub.client().list(pods, "", signal);
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([key("good")]);
     expect(rawKeys(list.parseErrors)).toEqual([key("bad")]);
@@ -78,6 +79,7 @@ describe("undecodable entries through the hub (S18)", () => {
     const list = await client.list(pods, "", signal);
     expect(list.kvPairs.map((kv: KVPair) => kv.key)).toEqual([key("c")]);
     expect(list.parseErrors).toBeUndefined();
+    expect(hub.stats().resourceTypes[0]).toMatchObject({ keys: 1, undecodableKeys: 0 });
     expect(hub.byIndex("byNode", "n2")).toEqual([{ node: "n2" }]);
     await eventually("the consumer to hold c again", () => consumer.view().has(key("c")));
     await hub.close();
