@@ -21,8 +21,9 @@ export type FeedLookup<T> = (options: ListOptions) => ResourceFeed<T> | undefine
 /**
  * A `DatastoreClient` over the hub, so a consumer is `createWatcherSyncer(hub.client(), …)` and
  * keeps every rule of core's contract. Revisions are the upstream's. Lists are served from the
- * hub's store (at an older revision: rebuilt from the history window), watches replay the window
- * and then follow live; a revision the window no longer holds is a ResourceExpiredError, as a
+ * hub's store, undecodable entries as parse errors (at an older revision in the window: the
+ * latest state, or with replaced values kept the state of then); watches replay the window and
+ * then follow live. A revision the window no longer holds is a ResourceExpiredError, as a
  * compacted one is to etcd. Until a resource type's upstream list is done, lists and watches of
  * it wait (abortably). Each client has its own watches: `close()` ends them and refuses new calls,
  * without touching the hub.
