@@ -1,5 +1,6 @@
 import { MemoryDatastore } from "@watchersyncer/backend-memory";
 import {
+  type DatastoreClient,
   type KVPair,
   ParseError,
   ResourceExpiredError,
@@ -150,6 +151,38 @@ describe("undecodable entries through the hub (S18)", () => {
     const list = await hub.client().list(pods, "", signal);
     expect(list.kvPairs.map((kv) => kv.key)).toEqual([key("ok")]);
     expect(rawKeys(list.parseErrors)).toEqual([key("odd")]);
+    await hub.close();
+  });
+
+  it("a parse-error event without a revision reaches the hub by onParseFailed and its resource type", async () => {
+    const { store, key, signal } = setup();
+    // An upstream whose parse-error events carry no revision.
+    const upstream: DatastoreClient = {
+      list: (options, revision, listSignal) => store.list(options, revision, listSignal),
+      watch: async (options, watchOptions, watchSignal) => {
+        const inner = await store.watch(options, watchOptions, watchSignal);
+        return {
+          stop: () => inner.stop(),
+          async *[Symbol.asyncIterator]() {
+            for await (const event of inner)
+              yield event.type === "parse-error"
+                ? { type: "parse-error" as const, error: event.error }
+                : event;
+          },
+        };
+      },
+    };
+    const hub = createSyncerHub(upstream, [{ listOptions: pods }], { syncer: fast });
+    const consumer = new RecordingCallbacks();
+    hub.subscribe([{ listOptions: pods }], consumer, fast);
+    await consumer.waitForStatus(SyncStatus.InSync);
+    store.putUndecodable(key("bad"), "{bad");
+    await eventually("the consumer to hear of it", () => consumer.parseFailures.length === 1);
+    expect(consumer.parseFailures).toEqual([{ rawKey: key("bad"), rawValue: "{bad" }]);
+    expect(rawKeys((await hub.client().list(pods, "", signal)).parseErrors)).toEqual([key("bad")]);
+    const fixed = store.put(key("bad"), { v: 1 });
+    await eventually("the consumer to hold it", () => consumer.view().get(key("bad")) === fixed);
+    expect((await hub.client().list(pods, "", signal)).parseErrors).toBeUndefined();
     await hub.close();
   });
 });
