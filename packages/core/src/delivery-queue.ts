@@ -7,7 +7,7 @@ import type { ResourceType, Revision, RevisionOrigin, SyncerCallbacks, SyncStatu
 type Entry<V> =
   | { kind: "updates"; updates: Update<V>[] }
   | { kind: "status"; status: SyncStatus }
-  | { kind: "parse-failed"; rawKey: string; rawValue: string }
+  | { kind: "parse-failed"; rawKey: string; rawValue: string; resourceType: ResourceType<V> }
   | { kind: "revision"; resourceType: ResourceType<V>; revision: Revision; origin: RevisionOrigin };
 
 /** Queued updates beyond which a waiting producer is asked to pause (see `backlog`). */
@@ -75,9 +75,9 @@ export class DeliveryQueue<V> {
     this.schedule();
   }
 
-  pushParseFailed(rawKey: string, rawValue: string): void {
+  pushParseFailed(rawKey: string, rawValue: string, resourceType: ResourceType<V>): void {
     if (this.closed) return;
-    this.entries.push({ kind: "parse-failed", rawKey, rawValue });
+    this.entries.push({ kind: "parse-failed", rawKey, rawValue, resourceType });
     this.schedule();
   }
 
@@ -157,7 +157,9 @@ export class DeliveryQueue<V> {
       } else if (entry.kind === "status") {
         this.guard("onStatusUpdated", () => this.callbacks.onStatusUpdated(entry.status));
       } else if (entry.kind === "parse-failed") {
-        this.guard("onParseFailed", () => this.callbacks.onParseFailed?.(entry.rawKey, entry.rawValue));
+        this.guard("onParseFailed", () =>
+          this.callbacks.onParseFailed?.(entry.rawKey, entry.rawValue, entry.resourceType),
+        );
       } else {
         this.guard("onRevision", () =>
           this.callbacks.onRevision?.(entry.resourceType, entry.revision, entry.origin),

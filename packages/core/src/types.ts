@@ -130,7 +130,13 @@ export type RevisionOrigin = "list" | "watch";
 export interface SyncerCallbacks<V = unknown> {
   onStatusUpdated(status: SyncStatus): void;
   onUpdates(updates: Update<V>[]): void | Promise<void>;
-  onParseFailed?(rawKey: string, rawValue: string): void;
+  /**
+   * Optional: an entry of `resourceType` (the object passed to `createWatcherSyncer`, as for
+   * `onRevision`) could not be decoded (S18) or its update processor reported a ParseError (S13).
+   * The syncer always passes `resourceType`; it is optional in the signature so that code which
+   * forwards the callback with two arguments still compiles.
+   */
+  onParseFailed?(rawKey: string, rawValue: string, resourceType?: ResourceType<V>): void;
   /**
    * Optional: the revision `resourceType` (the object passed to `createWatcherSyncer`) has reached,
    * delivered in the same ordered stream as the updates, right after the updates it covers. With

@@ -30,7 +30,8 @@ import {
 /** Where a watcher cache sends what it produces; the syncer funnels it into one ordered queue. */
 export interface CacheSink<V> {
   update(update: Update<V>): void;
-  parseFailed(rawKey: string, rawValue: string): void;
+  /** `resourceType` is the cache's own, so the consumer can tell which type the entry belongs to. */
+  parseFailed(rawKey: string, rawValue: string, resourceType: ResourceType<V>): void;
   /** The cache finished its first list. Sent once. */
   synced(): void;
   /** A promise while updates wait for the consumer past the backlog bar (see DeliveryQueue.backlog). */
@@ -469,7 +470,7 @@ export class WatcherCache<V> {
     for (const pair of pairs) this.applyConverted(pair);
     if (error === undefined) return;
     if (ParseError.is(error)) {
-      this.sink.parseFailed(error.rawKey, error.rawValue);
+      this.sink.parseFailed(error.rawKey, error.rawValue, this.resourceType);
     } else {
       this.logger.warn("update processor failed; continuing", { ...this.logFields(), key: kv.key, error });
     }
@@ -479,7 +480,7 @@ export class WatcherCache<V> {
   private applyParseError(error: ParseError, revision: Revision): void {
     this.logger.warn("stored entry could not be parsed", { ...this.logFields(), key: error.rawKey });
     this.applyRaw({ key: error.rawKey, value: null, revision });
-    this.sink.parseFailed(error.rawKey, error.rawValue);
+    this.sink.parseFailed(error.rawKey, error.rawValue, this.resourceType);
   }
 
   /** S5 for one converted pair: the consumer hears of what changes the table. */

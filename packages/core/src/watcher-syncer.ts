@@ -61,7 +61,8 @@ class DefaultWatcherSyncer<V> implements WatcherSyncer {
     this.queue = new DeliveryQueue(callbacks, resolved.maxUpdatesToConsolidate, logger, clock, observer);
     const sink = {
       update: (update: Update<V>) => this.onCacheUpdate(update),
-      parseFailed: (rawKey: string, rawValue: string) => this.queue.pushParseFailed(rawKey, rawValue),
+      parseFailed: (rawKey: string, rawValue: string, resourceType: ResourceType<V>) =>
+        this.queue.pushParseFailed(rawKey, rawValue, resourceType),
       synced: () => this.onCacheSynced(),
       backlog: () => this.queue.backlog(),
       deliverSoon: () => this.queue.deliverSoon(),

@@ -1,15 +1,19 @@
-import type { Clock, KVPair, Revision, WatchEvent } from "@watchersyncer/core";
+import type { Clock, KVPair, ParseError, Revision, WatchEvent } from "@watchersyncer/core";
 import { FifoQueue } from "@watchersyncer/core/backend";
 
 /** One change of a resource type as the hub saw it, kept so watches can replay it. */
 export interface WindowChange<T> {
-  /** An `added`, `modified` or `deleted` event, handed to every watch that replays it. */
+  /** An `added`, `modified`, `deleted` or `parse-error` event, handed to every watch that replays it. */
   event: WatchEvent<T>;
   key: string;
   /** The revision the change carries (a delete's is the delete's own). */
   revision: Revision;
-  /** The pair the change replaced (undefined: the key was new); undoing it rebuilds older lists. */
-  prev: KVPair<T> | undefined;
+  /**
+   * What the change replaced: the pair, or the entry's ParseError when it was undecodable;
+   * undefined when the key was new or the hub keeps no replaced values. Undoing it rebuilds
+   * older lists.
+   */
+  prev: KVPair<T> | ParseError | undefined;
   /** When it was appended (`Clock.now()`), for the age bound. */
   at: number;
 }

@@ -12,7 +12,8 @@ import {
 } from "@watchersyncer/core";
 import { abortable, OpenWatches, throwIfAborted } from "@watchersyncer/core/backend";
 import { listOptionsName } from "./list-options-key.js";
-import type { FeedSnapshot, ResourceFeed } from "./resource-feed.js";
+import type { ResourceFeed } from "./resource-feed.js";
+import type { SnapshotCursor } from "./snapshot-cursor.js";
 
 /** Finds the hub's feed for exactly these list options. */
 export type FeedLookup<T> = (options: ListOptions) => ResourceFeed<T> | undefined;
@@ -20,8 +21,9 @@ export type FeedLookup<T> = (options: ListOptions) => ResourceFeed<T> | undefine
 /**
  * A `DatastoreClient` over the hub, so a consumer is `createWatcherSyncer(hub.client(), …)` and
  * keeps every rule of core's contract. Revisions are the upstream's. Lists are served from the
- * hub's store (at an older revision: rebuilt from the history window), watches replay the window
- * and then follow live; a revision the window no longer holds is a ResourceExpiredError, as a
+ * hub's store, undecodable entries as parse errors (at an older revision in the window: the
+ * latest state, or with replaced values kept the state of then); watches replay the window and
+ * then follow live. A revision the window no longer holds is a ResourceExpiredError, as a
  * compacted one is to etcd. Until a resource type's upstream list is done, lists and watches of
  * it wait (abortably). Each client has its own watches: `close()` ends them and refuses new calls,
  * without touching the hub.
@@ -39,25 +41,35 @@ export class HubClient<T> implements DatastoreClient {
   }
 
   async list(options: ListOptions, revision: Revision, signal: AbortSignal): Promise<KVPairList> {
-    const { kvPairs, revision: at } = await this.snapshot(options, revision, signal);
-    return { kvPairs, revision: at };
+    const cursor = await this.cursor(options, revision, signal);
+    const { kvPairs, parseErrors } = cursor.take(Number.POSITIVE_INFINITY);
+    cursor.close();
+    const at = cursor.revision;
+    return parseErrors.length === 0 ? { kvPairs, revision: at } : { kvPairs, parseErrors, revision: at };
   }
 
+  /** Parts of at most `pageSize` entries (pairs, then parse errors), read from the hub as they go out. */
   async listInPages(
     options: ListOptions,
     revision: Revision,
     signal: AbortSignal,
     onPage: (page: KVPairListPage) => void | Promise<void>,
   ): Promise<{ revision: Revision }> {
-    const { kvPairs, revision: at } = await this.snapshot(options, revision, signal);
-    for (let start = 0; start < kvPairs.length; start += this.pageSize) {
+    const cursor = await this.cursor(options, revision, signal);
+    try {
+      for (;;) {
+        throwIfAborted(signal);
+        const { kvPairs, parseErrors } = cursor.take(this.pageSize);
+        if (kvPairs.length + parseErrors.length === 0) break;
+        const behind = onPage(parseErrors.length === 0 ? { kvPairs } : { kvPairs, parseErrors });
+        // The consumer is behind: hand over no more until it has caught up.
+        if (behind !== undefined) await abortable(Promise.resolve(behind), signal);
+      }
       throwIfAborted(signal);
-      const behind = onPage({ kvPairs: kvPairs.slice(start, start + this.pageSize) });
-      // The consumer is behind: hand over no more until it has caught up.
-      if (behind !== undefined) await abortable(Promise.resolve(behind), signal);
+      return { revision: cursor.revision };
+    } finally {
+      cursor.close();
     }
-    throwIfAborted(signal);
-    return { revision: at };
   }
 
   async watch(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
@@ -75,19 +87,19 @@ export class HubClient<T> implements DatastoreClient {
     this.watches.close();
   }
 
-  private async snapshot(
+  private async cursor(
     options: ListOptions,
     revision: Revision,
     signal: AbortSignal,
-  ): Promise<FeedSnapshot<T>> {
+  ): Promise<SnapshotCursor<T>> {
     const feed = await this.readyFeed(options, signal);
-    const snapshot = feed.snapshot(revision);
-    if (snapshot === undefined) {
+    const cursor = feed.openCursor(revision);
+    if (cursor === undefined) {
       throw new ResourceExpiredError(
         `revision ${revision} of ${feed.name} is not in the hub's history window`,
       );
     }
-    return snapshot;
+    return cursor;
   }
 
   /** The feed once it is live; it may have gone back to listing by the time a wait resolves. */

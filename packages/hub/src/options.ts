@@ -33,6 +33,17 @@ export interface SyncerHubOptions<T = unknown> {
    * `maxUpdatesToConsolidate`, since a whole upstream batch is handed out at once. Default 10000.
    */
   watchQueueLimit?: number;
+  /**
+   * Keep, with each change in the history window, the value it replaced. Then `hub.client()`
+   * lists at an older revision in the window are exact (the current pairs with the newer changes
+   * undone), `modified` events carry `old` and `deleted` events `old.value`: for a client that
+   * serves others and needs them (label-selector watches, a list continued at its revision).
+   * Without it the window holds no replaced value, only what core's syncer reads (`new`, and a
+   * delete's key and revision); a list at an older revision in the window is served at the
+   * latest one, as the kube-apiserver's watch cache serves a list at a resourceVersion it has
+   * passed (a state not older than asked). Default false.
+   */
+  keepReplacedValues?: boolean;
   /** Entries per part of the hub client's `listInPages`. Default 500. */
   listPageSize?: number;
   /** Options of the one upstream syncer (intervals, its clock, logger, observer). */
@@ -52,6 +63,7 @@ export const SYNCER_HUB_DEFAULTS = {
 } as const;
 
 export type ResolvedHubOptions = { -readonly [K in keyof typeof SYNCER_HUB_DEFAULTS]: number } & {
+  keepReplacedValues: boolean;
   clock: Clock;
   logger: Logger;
 };
@@ -69,6 +81,7 @@ export function resolveHubOptions(options: SyncerHubOptions<unknown>): ResolvedH
   }
   return {
     ...numbers,
+    keepReplacedValues: options.keepReplacedValues === true,
     clock: options.clock ?? options.syncer?.clock ?? systemClock,
     logger: options.logger ?? options.syncer?.logger ?? silentLogger,
   };

@@ -3,16 +3,18 @@ import {
   type KVPair,
   type ListOptions,
   type Logger,
+  ParseError,
   ResourceExpiredError,
   type Revision,
   type RevisionOrigin,
   type Watch,
   type WatchEvent,
 } from "@watchersyncer/core";
-import { HistoryWindow, type HistoryWindowLimits } from "./history-window.js";
+import { HistoryWindow, type HistoryWindowLimits, type WindowChange } from "./history-window.js";
 import { HubWatch } from "./hub-watch.js";
 import { listOptionsName } from "./list-options-key.js";
 import { ReadinessGate } from "./readiness-gate.js";
+import { SnapshotCursor } from "./snapshot-cursor.js";
 
 export interface ResourceFeedDeps<T> {
   listOptions: ListOptions;
@@ -21,6 +23,8 @@ export interface ResourceFeedDeps<T> {
   logger: Logger;
   /** Events a consumer's watch may leave unread (see {@link HubWatch}). */
   watchLimit: number;
+  /** Keep the values changes replaced (see `SyncerHubOptions.keepReplacedValues`). */
+  keepReplacedValues: boolean;
   /** A key now holds `value` (undefined: deleted), for the indexes. */
   onStored: (key: string, value: T | undefined) => void;
   /** The resource type completed its first upstream list. */
@@ -34,11 +38,8 @@ export interface OpenWatchOptions {
   onClose: (watch: Watch) => void;
 }
 
-/** A snapshot of one resource type and the upstream revision it is consistent with. */
-export interface FeedSnapshot<T> {
-  kvPairs: KVPair<T>[];
-  revision: Revision;
-}
+/** What a change replaced: a pair, an undecodable entry's ParseError, or nothing (a new key). */
+type Replaced<T> = KVPair<T> | ParseError | undefined;
 
 /**
  * Everything the hub holds for one resource type: the current pairs (each value stored once and
@@ -49,10 +50,18 @@ export interface FeedSnapshot<T> {
  */
 export class ResourceFeed<T> {
   readonly items = new Map<string, KVPair<T>>();
+  /**
+   * Keys whose upstream entry could not be decoded (S18), with its ParseError. They are in no
+   * index and `get`/`list` do not return them; consumers get them as parse errors of lists and
+   * as `parse-error` events, and so treat the keys as absent.
+   */
+  readonly undecodable = new Map<string, ParseError>();
   readonly ready = new ReadinessGate();
   readonly name: string;
   private readonly window: HistoryWindow<T>;
   private readonly watchers = new Set<HubWatch<T>>();
+  /** Lists being read: told before any change, so they stay at their revision. */
+  private readonly cursors = new Set<SnapshotCursor<T>>();
   private lastChangeRevision: Revision | undefined;
   private listedOnce = false;
 
@@ -85,23 +94,55 @@ export class ResourceFeed<T> {
     this.expireWatches(`the hub is relisting ${this.name} from its upstream`);
   }
 
+  /** Whether the key is this resource type's, decodable or not. */
+  holds(key: string): boolean {
+    return this.items.has(key) || this.undecodable.has(key);
+  }
+
   put(kv: KVPair<T>): void {
-    const prev = this.items.get(kv.key);
+    this.freezeCursors();
+    const prev = this.replaced(kv.key);
+    this.undecodable.delete(kv.key);
     this.items.set(kv.key, kv);
     this.deps.onStored(kv.key, kv.value ?? undefined);
     if (!this.ready.open) return;
-    const event: WatchEvent<T> =
-      prev === undefined ? { type: "added", new: kv } : { type: "modified", new: kv, old: prev };
+    let event: WatchEvent<T>;
+    if (prev === undefined) event = { type: "added", new: kv };
+    else if (this.deps.keepReplacedValues && !ParseError.is(prev))
+      event = { type: "modified", new: kv, old: prev };
+    else event = { type: "modified", new: kv };
     this.record(kv.key, event, prev, kv.revision);
   }
 
-  remove(key: string, revision: Revision): void {
-    const prev = this.items.get(key);
-    if (prev === undefined) return;
-    this.items.delete(key);
-    this.deps.onStored(key, undefined);
+  /** The upstream entry of `key` could not be decoded at `revision` (S18): the key is absent. */
+  putUndecodable(key: string, error: ParseError, revision: Revision): void {
+    this.freezeCursors();
+    const prev = this.replaced(key);
+    if (this.items.delete(key)) this.deps.onStored(key, undefined);
+    this.undecodable.set(key, error);
+    this.deps.logger.warn("upstream entry could not be decoded", { resourceType: this.name, key, revision });
     if (!this.ready.open) return;
-    this.record(key, { type: "deleted", old: { key, value: prev.value, revision } }, prev, revision);
+    this.record(key, { type: "parse-error", error, revision }, prev, revision);
+  }
+
+  /**
+   * A parse failure the upstream syncer reported without a revision (a parse-error event that
+   * carried none): filed at the revision reached, as core's syncer does.
+   */
+  parseFailed(error: ParseError): void {
+    this.putUndecodable(error.rawKey, error, this.window.revision);
+  }
+
+  remove(key: string, revision: Revision): void {
+    this.freezeCursors();
+    const prev = this.replaced(key);
+    if (prev === undefined) return;
+    if (this.items.delete(key)) this.deps.onStored(key, undefined);
+    this.undecodable.delete(key);
+    if (!this.ready.open) return;
+    // Core's syncer reads a delete's key and revision only; the value is kept for those who asked.
+    const value = this.deps.keepReplacedValues && !ParseError.is(prev) ? prev.value : null;
+    this.record(key, { type: "deleted", old: { key, value, revision } }, prev, revision);
   }
 
   /** The upstream reached `revision` (see core's `SyncerCallbacks.onRevision`). */
@@ -124,22 +165,24 @@ export class ResourceFeed<T> {
   }
 
   /**
-   * The pairs at `revision` ("" or the latest: now; an older one in the window: now with the
-   * newer changes undone); undefined when `revision` is not in the window.
+   * A lazily read snapshot at `revision` ("" or the latest: now; an older one in the window: now
+   * with the newer changes undone when replaced values are kept, else the latest, which is not
+   * older than asked); undefined when `revision` is not in the window. Close it when done.
    */
-  snapshot(revision: Revision): FeedSnapshot<T> | undefined {
-    if (revision === "" || revision === this.window.revision) {
-      return { kvPairs: [...this.items.values()], revision: this.window.revision };
+  openCursor(revision: Revision): SnapshotCursor<T> | undefined {
+    let at = this.window.revision;
+    let then: Map<string, Replaced<T>> | undefined;
+    if (revision !== "" && revision !== at) {
+      const newer = this.window.changesAfter(revision);
+      if (newer === undefined) return undefined;
+      if (this.deps.keepReplacedValues) {
+        then = replacedSince(newer);
+        at = revision;
+      }
     }
-    const newer = this.window.changesAfter(revision);
-    if (newer === undefined) return undefined;
-    const then = new Map(this.items);
-    for (let i = newer.length - 1; i >= 0; i--) {
-      const { key, prev } = newer[i]!;
-      if (prev === undefined) then.delete(key);
-      else then.set(key, prev);
-    }
-    return { kvPairs: [...then.values()], revision };
+    const cursor = new SnapshotCursor<T>(this.entriesAt(then), at, (closed) => this.cursors.delete(closed));
+    this.cursors.add(cursor);
+    return cursor;
   }
 
   /** A watch of the changes after `from`: replayed from the window, then live. */
@@ -183,8 +226,26 @@ export class ResourceFeed<T> {
     this.watchers.clear();
   }
 
-  private record(key: string, event: WatchEvent<T>, prev: KVPair<T> | undefined, revision: Revision): void {
-    this.window.append({ event, key, prev, revision });
+  /** The entries now, or at a revision when `then` says what the keys changed since then were. */
+  private *entriesAt(then: Map<string, Replaced<T>> | undefined): Generator<KVPair<T> | ParseError> {
+    for (const [key, kv] of this.items) if (then === undefined || !then.has(key)) yield kv;
+    if (then !== undefined)
+      for (const was of then.values()) if (was !== undefined && !ParseError.is(was)) yield was;
+    for (const [key, error] of this.undecodable) if (then === undefined || !then.has(key)) yield error;
+    if (then !== undefined) for (const was of then.values()) if (ParseError.is(was)) yield was;
+  }
+
+  private freezeCursors(): void {
+    if (this.cursors.size === 0) return;
+    for (const cursor of [...this.cursors]) cursor.freeze();
+  }
+
+  private replaced(key: string): Replaced<T> {
+    return this.items.get(key) ?? this.undecodable.get(key);
+  }
+
+  private record(key: string, event: WatchEvent<T>, prev: Replaced<T>, revision: Revision): void {
+    this.window.append({ event, key, prev: this.deps.keepReplacedValues ? prev : undefined, revision });
     this.lastChangeRevision = revision;
     for (const watcher of this.watchers) watcher.push(event);
   }
@@ -193,4 +254,11 @@ export class ResourceFeed<T> {
     for (const watcher of [...this.watchers]) watcher.expire(message);
     this.watchers.clear();
   }
+}
+
+/** Per key changed by `newer` (oldest first), what it was before the first of them. */
+function replacedSince<T>(newer: readonly WindowChange<T>[]): Map<string, Replaced<T>> {
+  const then = new Map<string, Replaced<T>>();
+  for (const { key, prev } of newer) if (!then.has(key)) then.set(key, prev);
+  return then;
 }

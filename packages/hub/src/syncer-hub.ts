@@ -3,6 +3,7 @@ import {
   type DatastoreClient,
   type KVPair,
   type ListOptions,
+  ParseError,
   type ResourceType,
   type SyncerCallbacks,
   type SyncerStats,
@@ -18,6 +19,8 @@ import { type ResolvedHubOptions, resolveHubOptions, type SyncerHubOptions } fro
 import { ReadinessGate } from "./readiness-gate.js";
 import { ResourceFeed } from "./resource-feed.js";
 import type { TaggedValue } from "./tagged-value.js";
+import { undecodableCarryingClient } from "./undecodable-carrying-client.js";
+import { UndecodableValue } from "./undecodable-value.js";
 import { upstreamResourceType } from "./upstream-resource-type.js";
 
 /** One resource type of the hub, for gauges. */
@@ -26,6 +29,8 @@ export interface HubResourceTypeStats {
   /** The upstream revision reached ("" before the first list). */
   revision: string;
   keys: number;
+  /** Keys whose upstream entry could not be decoded (S18), not counted in `keys`. */
+  undecodableKeys: number;
   /** Changes in the history window. */
   historyChanges: number;
   /** Consumers' watches open now. */
@@ -110,14 +115,24 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
     const callbacks: SyncerCallbacks<TaggedValue<T>> = {
       onStatusUpdated: () => {},
       onUpdates: (updates) => this.apply(updates),
-      onParseFailed: (rawKey) =>
-        this.resolved.logger.warn("upstream entry could not be parsed", { key: rawKey }),
+      // Parse errors with a revision arrive as UndecodableValues; this is one without (see there).
+      onParseFailed: (rawKey, rawValue, resourceType) => {
+        if (this.closed !== undefined) return;
+        byType
+          .get(resourceType as ResourceType<TaggedValue<T>, O>)
+          ?.parseFailed(new ParseError(rawKey, rawValue));
+      },
       onRevision: (resourceType, revision, origin) => {
         if (this.closed === undefined)
           byType.get(resourceType as ResourceType<TaggedValue<T>, O>)?.reached(revision, origin);
       },
     };
-    this.upstream = createWatcherSyncer(client, upstreamTypes, callbacks, options.syncer);
+    this.upstream = createWatcherSyncer(
+      undecodableCarryingClient(client),
+      upstreamTypes,
+      callbacks,
+      options.syncer,
+    );
     this.upstream.start();
   }
 
@@ -171,6 +186,7 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
         resourceType: feed.name,
         revision: feed.revision,
         keys: feed.items.size,
+        undecodableKeys: feed.undecodable.size,
         historyChanges: feed.windowSize,
         openWatches: feed.openWatches,
         live: feed.ready.open,
@@ -200,6 +216,7 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
       clock: this.resolved.clock,
       logger: this.resolved.logger,
       watchLimit: this.resolved.watchQueueLimit,
+      keepReplacedValues: this.resolved.keepReplacedValues,
       onStored: (storedKey, value) => this.indexes.update(storedKey, value),
       onFirstList: () => {
         this.listedFeeds++;
@@ -219,13 +236,17 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
         continue;
       }
       const tagged = kv.value!;
+      if (tagged.value instanceof UndecodableValue) {
+        tagged.feed.putUndecodable(kv.key, tagged.value.error, kv.revision);
+        continue;
+      }
       const stored: KVPair<T> = { key: kv.key, value: tagged.value, revision: kv.revision };
       tagged.feed.put(stored);
     }
   }
 
   private ownerOf(key: string): ResourceFeed<T> | undefined {
-    for (const feed of this.feeds.values()) if (feed.items.has(key)) return feed;
+    for (const feed of this.feeds.values()) if (feed.holds(key)) return feed;
     return undefined;
   }
 }

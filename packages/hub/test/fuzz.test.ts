@@ -16,7 +16,16 @@ describe("fuzz: consumers on hub.client() keep core's contract (simulated time)"
       );
       if (report.failure !== undefined) throw new Error(describeFuzzFailure(report.failure));
       expect(report.histories).toBe(200);
-      for (const command of ["put", "delete", "dropWatches", "compact", "stall", "bookmark", "tick"]) {
+      for (const command of [
+        "put",
+        "putUndecodable",
+        "delete",
+        "dropWatches",
+        "compact",
+        "stall",
+        "bookmark",
+        "tick",
+      ]) {
         expect(report.commandCounts[command] ?? 0, command).toBeGreaterThan(0);
       }
       expect(report.commandCounts["injectWatchError:generic"] ?? 0).toBeGreaterThan(0);
