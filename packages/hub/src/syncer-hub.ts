@@ -41,6 +41,8 @@ export interface HubResourceTypeStats {
 
 export interface SyncerHubStats {
   synced: boolean;
+  /** Whether the history keeps replaced values (`SyncerHubOptions.keepReplacedValues`). */
+  keepReplacedValues: boolean;
   resourceTypes: HubResourceTypeStats[];
   /** The upstream syncer's own stats. */
   upstream: SyncerStats;
@@ -182,6 +184,7 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
   stats(): SyncerHubStats {
     return {
       synced: this.allListed.open,
+      keepReplacedValues: this.resolved.keepReplacedValues,
       resourceTypes: [...this.feeds.values()].map((feed) => ({
         resourceType: feed.name,
         revision: feed.revision,

@@ -3,7 +3,12 @@ import type { SyncerHub } from "@watchersyncer/hub";
 import type { RelayResource } from "./relay-resource.js";
 
 export interface RelayOptions {
-  /** What the relay serves; it reads the hub only through `hub.client()`. */
+  /**
+   * What the relay serves; it reads the hub only through `hub.client()`. The hub must be created
+   * with `keepReplacedValues: true`: a DELETED event carries the object as it was, a watch with a
+   * selector turns a change that leaves it into DELETED (which needs the old object), and a list
+   * continued with a token is read at its first page's revision. `createRelay` throws otherwise.
+   */
   hub: SyncerHub;
   /** Each of the hub's resource types to serve, with its API path and object mapping. */
   resources: RelayResource[];

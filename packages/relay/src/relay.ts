@@ -43,6 +43,11 @@ export interface Relay {
  * every other method. Revisions are the upstream's, as the hub passes them through.
  */
 export function createRelay(options: RelayOptions): Relay {
+  if (!options.hub.stats().keepReplacedValues) {
+    throw new RangeError(
+      "the relay needs a hub created with keepReplacedValues: true (DELETED events, selector watches and continued lists read replaced values)",
+    );
+  }
   const resolved = resolveRelayOptions(options);
   const served = new ServedResources(options.resources);
   const ctx: RelayContext = {

@@ -34,7 +34,11 @@ async function harness(): Promise<ConformanceHarness> {
   const listOptions = { kind: "NetworkPolicy", namespace };
   const clock = new ManualClock();
   const hubUpstream = createKubernetesClient({ kubeConfig: kubeConfigAt(upstream.url) });
-  const hub = createSyncerHub(hubUpstream, [{ listOptions }], { clock, syncer: fast });
+  const hub = createSyncerHub(hubUpstream, [{ listOptions }], {
+    clock,
+    syncer: fast,
+    keepReplacedValues: true,
+  });
   const seen = new Set<Revision>();
   hub.subscribe([{ listOptions }], {
     onStatusUpdated: () => {},

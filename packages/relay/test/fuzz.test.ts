@@ -68,7 +68,7 @@ describe("fuzzing a syncer on backend-k8s → relay → hub → k8s-test-server"
         const hub = createSyncerHub(
           hubUpstream,
           kinds.map(({ kind }) => ({ listOptions: { kind } })),
-          { syncer: fast },
+          { syncer: fast, keepReplacedValues: true },
         );
         const relay = new RelayProcess(hub);
         await relay.start();

@@ -27,7 +27,7 @@ afterEach(async () => {
 async function memoryRelay(options: Partial<RelayOptions> = {}) {
   const store = new MemoryDatastore();
   store.put(store.keyFor({ kind: "pods", namespace: "ns1", name: "a" }), { image: "a:1" });
-  hub = createSyncerHub(store, [{ listOptions }], { syncer: fast });
+  hub = createSyncerHub(store, [{ listOptions }], { syncer: fast, keepReplacedValues: true });
   await hub.synced();
   const definition = findResource({ group: "", version: "v1", plural: "pods" })!;
   const relay = createRelay({
@@ -62,6 +62,15 @@ function lineReader(response: Response) {
 }
 
 describe("the relay over the memory backend", () => {
+  it("refuses a hub that keeps no replaced values, which DELETED events and continued lists need", async () => {
+    const store = new MemoryDatastore();
+    hub = createSyncerHub(store, [{ listOptions }], { syncer: fast });
+    const definition = findResource({ group: "", version: "v1", plural: "pods" })!;
+    expect(() =>
+      createRelay({ hub: hub!, resources: [{ listOptions, definition, toObject: envelopeObject }] }),
+    ).toThrow(/keepReplacedValues: true/);
+  });
+
   it("serves values in the documented envelope, at the store's revisions", async () => {
     const { store, relay } = await memoryRelay();
     const list = (await (await get(relay, PODS_PATH)).json()) as Json;

@@ -67,7 +67,11 @@ export class RelayStack {
   ): Promise<RelayStack> {
     const upstream = await startTestServer({ port: 0, bookmarkIntervalMs: 200 });
     const counts = countingClient(createKubernetesClient({ kubeConfig: kubeConfigAt(upstream.url) }));
-    const hub = createSyncerHub(counts.client, STACK_RESOURCES, { ...hubOptions, syncer: fast });
+    const hub = createSyncerHub(counts.client, STACK_RESOURCES, {
+      keepReplacedValues: true,
+      ...hubOptions,
+      syncer: fast,
+    });
     const stack = new RelayStack(upstream, hub, counts, relayOptions, hubOptions);
     await stack.startRelay();
     await hub.synced();
@@ -93,7 +97,11 @@ export class RelayStack {
   async restart(): Promise<void> {
     await this.stopRelay();
     await this.hub.close();
-    this.hub = createSyncerHub(this.counts.client, STACK_RESOURCES, { ...this.hubOptions, syncer: fast });
+    this.hub = createSyncerHub(this.counts.client, STACK_RESOURCES, {
+      keepReplacedValues: true,
+      ...this.hubOptions,
+      syncer: fast,
+    });
     await this.startRelay();
     await this.hub.synced();
   }

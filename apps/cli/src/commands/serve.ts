@@ -102,6 +102,8 @@ export async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
       const hub = createSyncerHub(opened.client, resources, {
         syncer: { ...opened.syncerOptions, logger },
         logger,
+        // The relay serves DELETED objects, selector watches and continued lists from them.
+        keepReplacedValues: true,
       });
       closers.add(() => hub.close());
       const relay = createRelay({
