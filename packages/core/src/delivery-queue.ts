@@ -50,7 +50,6 @@ export class DeliveryQueue<V> {
   }
 
   pushUpdate(update: Update<V>): void {
-    // Stryker disable next-line ConditionalExpression: nothing is pushed after close() (MUTANTS.md)
     if (this.closed) return;
     this.queued++;
     // Each entry holds at most one call's worth, so a burst is queued as ready-made batches: no
@@ -70,14 +69,12 @@ export class DeliveryQueue<V> {
   }
 
   pushStatus(status: SyncStatus): void {
-    // Stryker disable next-line ConditionalExpression: nothing is pushed after close() (MUTANTS.md)
     if (this.closed) return;
     this.entries.push({ kind: "status", status });
     this.schedule();
   }
 
   pushParseFailed(rawKey: string, rawValue: string): void {
-    // Stryker disable next-line ConditionalExpression: nothing is pushed after close() (MUTANTS.md)
     if (this.closed) return;
     // Stryker disable next-line StringLiteral: drain() treats any other kind as a parse failure
     this.entries.push({ kind: "parse-failed", rawKey, rawValue });
@@ -119,7 +116,6 @@ export class DeliveryQueue<V> {
 
   /** Resolves once everything queued so far has been delivered. */
   idle(): Promise<void> {
-    // Stryker disable next-line ConditionalExpression: not draining means nothing is left
     if (!this.draining && this.head >= this.entries.length) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
@@ -151,7 +147,6 @@ export class DeliveryQueue<V> {
       this.head++;
       if (entry.kind === "updates") {
         const pending = this.deliverUpdates(entry.updates);
-        // Stryker disable next-line ConditionalExpression: `await undefined` only costs a microtask
         if (pending !== undefined) await pending;
       } else if (entry.kind === "status") {
         this.guard("onStatusUpdated", () => this.callbacks.onStatusUpdated(entry.status));
@@ -159,7 +154,6 @@ export class DeliveryQueue<V> {
         this.guard("onParseFailed", () => this.callbacks.onParseFailed?.(entry.rawKey, entry.rawValue));
       }
     }
-    // Stryker disable next-line ConditionalExpression: close() has emptied the entries already
     if (!this.closed) {
       this.entries.length = 0;
       this.head = 0;
@@ -170,7 +164,6 @@ export class DeliveryQueue<V> {
 
   private deliverUpdates(batch: Update<V>[]): Promise<void> | undefined {
     this.queued -= batch.length;
-    // Stryker disable next-line ConditionalExpression: reading the clock unobserved changes nothing
     const startedAt = this.observer === undefined ? 0 : this.clock.now();
     let result: void | Promise<void>;
     try {

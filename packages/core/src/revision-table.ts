@@ -18,7 +18,6 @@ export class RevisionTable {
 
   /** S6: the known entries are put aside until the new list confirms them. */
   beginList(): void {
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty map reports nothing either
     this.oldResources = this.resources.size > 0 ? this.resources : null;
     this.resources = new Map();
   }
@@ -29,7 +28,6 @@ export class RevisionTable {
     this.oldResources = null;
     if (unconfirmed === null) return;
     for (const [key, revision] of unconfirmed) {
-      // Stryker disable next-line ConditionalExpression: put-aside keys are never in `resources` too
       if (!this.resources.has(key)) this.resources.set(key, revision);
     }
   }

@@ -116,7 +116,7 @@ export class WatcherCache<V> {
       this.stopping = true;
       this.stopWatch();
     };
-    // Stryker disable next-line ConditionalExpression,BooleanLiteral: start() runs it unaborted
+    // Stryker disable next-line BooleanLiteral: start() runs it unaborted
     if (signal.aborted) this.stopping = true;
     // Stryker disable next-line ObjectLiteral,BooleanLiteral: "abort" fires once
     signal.addEventListener("abort", stopWatch, { once: true });
@@ -125,7 +125,6 @@ export class WatcherCache<V> {
       // Stryker disable next-line LogicalOperator: the abort listener nulls the watch
       while (this.watch !== null && !signal.aborted) {
         await this.consumeWatch(this.watch, signal);
-        // Stryker disable next-line ConditionalExpression: the callee re-checks the signal first
         if (signal.aborted) break;
         await this.resyncAndCreateWatcher(signal);
       }
@@ -150,7 +149,7 @@ export class WatcherCache<V> {
       fullResync = fullResync || this.currentRevision === "";
       if (fullResync) {
         const outcome = await this.resync(signal);
-        // Stryker disable next-line ConditionalExpression,StringLiteral: the loop re-checks the signal
+        // Stryker disable next-line StringLiteral: the loop re-checks the signal
         if (outcome === "stopped") return;
         if (outcome !== "listed") continue;
         fullResync = false;
@@ -234,7 +233,6 @@ export class WatcherCache<V> {
       if (!accepting || this.stopping) return;
       items += page.kvPairs.length;
       for (const kv of page.kvPairs) this.applyRaw(kv);
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: [] and undefined are alike
       if (page.parseErrors !== undefined && page.parseErrors.length > 0) {
         parseErrors ??= [];
         for (const parseError of page.parseErrors) parseErrors.push(parseError);
@@ -338,12 +336,10 @@ export class WatcherCache<V> {
     let end: { reason: WatchEndReason; errorName?: string };
     try {
       end = await abortable(this.readWatch(watch, signal), signal);
-      // Stryker disable next-line BlockStatement: `end` is set again below on abort
     } catch {
       // Only the abort rejects: readWatch catches what the watch throws.
       // Stryker disable next-line ObjectLiteral,StringLiteral: `end` is set again below on abort
       end = { reason: "stopped" };
-      // Stryker disable next-line BlockStatement: the next resync or run() stops the watch first
     } finally {
       this.stopWatch();
     }
@@ -361,12 +357,10 @@ export class WatcherCache<V> {
         if (this.handleEvent(event)) {
           return {
             reason: "error",
-            // Stryker disable next-line ConditionalExpression: only "error" returns true
             errorName: event.type === "error" ? toError(event.error).name : undefined,
           };
         }
       }
-      // Stryker disable next-line ConditionalExpression: only guards a log line
       if (!signal.aborted) this.logger.debug("watch closed by the remote; re-watching", this.logFields());
       return { reason: "closed" };
     } catch (err) {
@@ -544,9 +538,7 @@ export class WatcherCache<V> {
     }
   }
 
-  // Stryker disable next-line BlockStatement: log fields only
   private logFields(): Record<string, unknown> {
-    // Stryker disable next-line ObjectLiteral: log fields only
     return {
       kind: this.resourceType.listOptions.kind,
       namespace: this.resourceType.listOptions.namespace,

@@ -15,7 +15,6 @@ export class FifoQueue<T> {
   }
 
   shift(): T | undefined {
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty shift reads a hole
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head];
     this.items[this.head] = undefined;
@@ -26,7 +25,6 @@ export class FifoQueue<T> {
 
   /** The item `index` places behind the head. */
   at(index: number): T | undefined {
-    // Stryker disable next-line all: slots outside the live range are holes
     return index < 0 || index >= this.length ? undefined : this.items[this.head + index];
   }
 

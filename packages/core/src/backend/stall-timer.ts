@@ -70,7 +70,6 @@ export class StallTimer {
   }
 
   private disarm(): void {
-    // Stryker disable next-line ConditionalExpression: clearing no timer is harmless
     if (this.timer === null) return;
     this.options.clock.clearTimeout(this.timer);
     this.timer = null;

@@ -61,7 +61,6 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
     const { signal } = options;
     if (signal === undefined) return;
     if (signal.aborted) this.stop();
-    // Stryker disable next-line ObjectLiteral,BooleanLiteral: "abort" fires once
     else signal.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -93,7 +92,6 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
 
   /** The watch failed: the consumer reads what is queued, then the `error` event, then the end. */
   fail(error: Error): void {
-    // Stryker disable next-line ConditionalExpression: push() and end() ignore a closed queue too
     if (this.isClosed) return;
     this.push({ type: "error", error } as E);
     this.end();
@@ -101,7 +99,6 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
 
   /** The remote closed the watch: what is queued is still delivered, then the iteration ends. */
   end(): void {
-    // Stryker disable next-line ConditionalExpression: close() is idempotent, and so is handOut()
     if (this.isClosed) return;
     this.close();
     this.handOut();
@@ -109,7 +106,6 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
 
   /** The consumer is done: queued events are dropped and the iteration ends. Idempotent. */
   stop(): void {
-    // Stryker disable next-line ConditionalExpression: finished implies closed and empty already
     if (this.isFinished) return;
     this.finish();
     this.queue.clear();
@@ -126,7 +122,6 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
   }
 
   release(): void {
-    // Stryker disable next-line ConditionalExpression: unheld, no consumer waits while events are queued
     if (!this.held) return;
     this.held = false;
     this.handOut();
