@@ -23,6 +23,7 @@ export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<vo
       signal.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: "abort" fires once
     signal.addEventListener("abort", onAbort, { once: true });
   });
 }

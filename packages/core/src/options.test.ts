@@ -25,4 +25,8 @@ describe("syncer options", () => {
     expect(() => resolveOptions({ stopTimeoutMs: Number.POSITIVE_INFINITY })).toThrow(/stopTimeoutMs/);
     expect(resolveOptions({ maxErrorsPerRevision: 0 }).resolved.maxErrorsPerRevision).toBe(0);
   });
+
+  it("treat an option given as undefined as not given", () => {
+    expect(resolveOptions({ minResyncInterval: undefined }).resolved.minResyncInterval).toBe(500);
+  });
 });

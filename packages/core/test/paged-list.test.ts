@@ -174,3 +174,21 @@ describe("lists handed over in parts (DatastoreClient.listInPages)", () => {
     await h.syncer.stop();
   });
 });
+
+describe("stats during a relist in parts (S6)", () => {
+  it("S6: cached keys count those confirmed so far and those not reached yet", async () => {
+    const h = harness({ paged: true });
+    h.syncer.start();
+    (await h.client.nextList()).respond([kv("/a/1", "1"), kv("/a/2", "2")], "5");
+    const w = (await h.client.nextWatch()).open();
+    w.emit({ type: "error", error: new ResourceExpiredError("gone") });
+    await h.clock.advance(500);
+    const relist = await h.client.nextList();
+    relist.page([kv("/a/1", "1")]);
+    expect(h.syncer.stats().resourceTypes[0]!.cachedKeys).toBe(2);
+    relist.respond([], "6");
+    await h.client.nextWatch();
+    expect(h.syncer.stats().resourceTypes[0]!.cachedKeys).toBe(1);
+    await h.syncer.stop();
+  });
+});

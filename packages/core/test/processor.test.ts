@@ -171,3 +171,68 @@ describe("undecodable stored entries (S18)", () => {
     await h.syncer.stop();
   });
 });
+
+describe("edges of processors and parse errors (S13, S18)", () => {
+  it("S18: a parse-error without a revision, or with '', leaves the revision where it was", async () => {
+    const h = harness();
+    const w = (await h.startInSync({ a: [kv("/a/1", "1"), kv("/a/2", "2")] }, "10")).get("a")!;
+    w.emit({ type: "bookmark", revision: "12" });
+    w.emit({ type: "parse-error", error: new ParseError("/a/1", "?") });
+    w.emit({ type: "parse-error", error: new ParseError("/a/2", "?"), revision: "" });
+    w.close();
+    await h.clock.advance(500);
+    expect((await h.client.nextWatch()).revision).toBe("12");
+    expect(h.client.calls.filter((c) => c.op === "list")).toHaveLength(1);
+    // Without a revision of its own, the Deleted carries the revision the cache is at.
+    expect(h.rec.timeline.slice(-4)).toEqual([
+      "deleted /a/1@12",
+      "parse-failed /a/1",
+      "deleted /a/2@",
+      "parse-failed /a/2",
+    ]);
+    await h.syncer.stop();
+  });
+
+  it("S13: a processor that returns nothing (a JavaScript one) produces nothing and no warning", async () => {
+    const quiet: SyncerUpdateProcessor = {
+      process: () => undefined as unknown as KVPair[],
+      onSyncerStarting: () => {},
+    };
+    const h = harness({ processors: { a: quiet } });
+    const w = (await h.startInSync({ a: [kv("/a/1", "1")] })).get("a")!;
+    w.emit({ type: "added", new: kv("/a/2", "2") });
+    await h.settle();
+    expect(h.rec.lines).toEqual([]);
+    expect(h.logs.filter((l) => l.level === "warn")).toEqual([]);
+    await h.syncer.stop();
+  });
+
+  it("S5+S13: a converted pair whose value is undefined counts as a deletion", async () => {
+    const dropping: SyncerUpdateProcessor = {
+      process: (raw) => [{ ...raw, value: raw.revision === "2" ? undefined : raw.value }],
+      onSyncerStarting: () => {},
+    };
+    const h = harness({ processors: { a: dropping } });
+    const w = (await h.startInSync({ a: [kv("/a/1", "1")] })).get("a")!;
+    w.emit({ type: "modified", new: kv("/a/1", "2") });
+    await h.settle();
+    expect(h.rec.lines).toEqual(["new /a/1@1", "deleted /a/1@2"]);
+    await h.syncer.stop();
+  });
+
+  it("S13: a throwing onSyncerStarting is logged as such", async () => {
+    const throwing: SyncerUpdateProcessor = {
+      process: (raw) => [raw],
+      onSyncerStarting: () => {
+        throw new Error("not ready");
+      },
+    };
+    const h = harness({ processors: { a: throwing } });
+    await h.startInSync({ a: [kv("/a/1", "1")] });
+    expect(h.logs.filter((l) => l.level === "warn").map((l) => l.message)).toEqual([
+      "update processor onSyncerStarting threw; continuing",
+    ]);
+    expect(h.rec.lines).toEqual(["new /a/1@1"]);
+    await h.syncer.stop();
+  });
+});

@@ -171,3 +171,14 @@ describe("RevisionTable: what it keeps (S17)", () => {
     expect(isInterned(entries[0]![0])).toBe(true);
   });
 });
+
+describe("RevisionTable: a key seen twice by one list (S5, S6)", () => {
+  it("the second sighting compares with the first, not with what the list put aside", () => {
+    const table = tableOf(["/a/1", "1"]);
+    table.beginList();
+    expect(table.apply("/a/1", "1")).toBeUndefined();
+    expect(table.apply("/a/1", "2")).toBe(UpdateType.Updated);
+    expect(table.delete("/a/1")).toBe(true);
+    expect(entriesOf(table.finishList())).toEqual([]);
+  });
+});

@@ -243,3 +243,18 @@ describe("watch creation failures (S11)", () => {
     await h.syncer.stop();
   });
 });
+
+describe("a watch whose stop() throws (S8)", () => {
+  it("S8: the throw is logged and the syncer re-watches as usual", async () => {
+    const h = harness();
+    const w = (await h.startInSync({}, "10")).get("a")!;
+    w.stop = () => {
+      throw new Error("already closed");
+    };
+    w.close();
+    await h.clock.advance(500);
+    expect((await h.client.nextWatch()).revision).toBe("10");
+    expect(h.logs.filter((l) => l.level === "warn").map((l) => l.message)).toEqual(["watch.stop() threw"]);
+    await h.syncer.stop();
+  });
+});

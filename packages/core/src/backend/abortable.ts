@@ -17,6 +17,7 @@ export function abortable<T>(
     // A value or failure that comes after the abort still reaches the handlers below, which
     // discard the one and swallow the other.
     const onAbort = () => reject(signal.reason);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: "abort" fires once
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (value) => {

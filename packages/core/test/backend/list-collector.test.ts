@@ -79,3 +79,34 @@ describe("abortable", () => {
     expect(() => throwIfAborted(new AbortController().signal)).not.toThrow();
   });
 });
+
+describe("abortable and throwIfAborted edges", () => {
+  /** A signal that counts its "abort" listeners: abortable must not leave one behind per call. */
+  function countingSignal() {
+    const signal = new AbortController().signal;
+    let listeners = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
+      if (type === "abort") listeners++;
+      add(type, listener, options);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((type: string, listener: EventListener) => {
+      if (type === "abort") listeners--;
+      remove(type, listener);
+    }) as typeof signal.removeEventListener;
+    return { signal, listeners: () => listeners };
+  }
+
+  it("removes its abort listener once the promise settles, either way", async () => {
+    const counted = countingSignal();
+    await abortable(Promise.resolve(1), counted.signal);
+    await abortable(Promise.reject(new Error("no")), counted.signal).catch(() => {});
+    expect(counted.listeners()).toBe(0);
+  });
+
+  it("throwIfAborted throws a plain 'aborted' error for a signal without a reason", () => {
+    const bare = { aborted: true, reason: undefined } as unknown as AbortSignal;
+    expect(() => throwIfAborted(bare)).toThrow(/^aborted$/);
+  });
+});

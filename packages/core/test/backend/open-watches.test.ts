@@ -44,3 +44,12 @@ describe("OpenWatches", () => {
     expect(watches.every((watch) => watch.closed)).toBe(true);
   });
 });
+
+describe("OpenWatches state", () => {
+  it("says whether it is closed", () => {
+    const open = new OpenWatches();
+    expect(open.closed).toBe(false);
+    open.close();
+    expect(open.closed).toBe(true);
+  });
+});

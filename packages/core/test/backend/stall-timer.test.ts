@@ -57,3 +57,29 @@ describe("StallTimer", () => {
     expect(disabled.clock.pendingTimers).toBe(0);
   });
 });
+
+describe("StallTimer edges", () => {
+  it("resume() without suspend() does not move the deadline", async () => {
+    const { clock, stalls, timer } = stallTimer(100);
+    await clock.advance(50);
+    timer.resume();
+    await clock.advance(50);
+    expect(stalls).toEqual([100]);
+  });
+
+  it("stays stopped whatever it hears afterwards", async () => {
+    const { clock, stalls, timer } = stallTimer(100);
+    timer.stop();
+    timer.heard();
+    await clock.advance(500);
+    expect(stalls).toEqual([]);
+  });
+
+  it("after firing, hearing again does not fire a second time", async () => {
+    const { clock, stalls, timer } = stallTimer(100);
+    await clock.advance(100);
+    timer.heard();
+    await clock.advance(500);
+    expect(stalls).toEqual([100]);
+  });
+});

@@ -225,3 +225,79 @@ describe("WatchQueue", () => {
     expect(queue.size).toBe(0);
   });
 });
+
+/** A signal that counts its "abort" listeners, to check that a finished queue lets go of it. */
+function countingSignal() {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  let listeners = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
+    if (type === "abort") listeners++;
+    add(type, listener, options);
+  }) as typeof signal.addEventListener;
+  signal.removeEventListener = ((type: string, listener: EventListener) => {
+    if (type === "abort") listeners--;
+    remove(type, listener);
+  }) as typeof signal.removeEventListener;
+  return { signal, listeners: () => listeners };
+}
+
+describe("WatchQueue edges", () => {
+  it("pauses exactly at the high-water mark, not before or after", () => {
+    const calls: string[] = [];
+    const queue = new WatchQueue({ highWaterMark: 3, onPause: () => calls.push("pause") });
+    queue.push(added("/a", "1"));
+    queue.push(added("/b", "2"));
+    expect(calls).toEqual([]);
+    queue.push(added("/c", "3"));
+    expect(calls).toEqual(["pause"]);
+  });
+
+  it("resumes once per pause, and a source without onResume is fine", async () => {
+    const calls: string[] = [];
+    const queue = new WatchQueue({
+      highWaterMark: 2,
+      onPause: () => calls.push("pause"),
+      onResume: () => calls.push("resume"),
+    });
+    for (let i = 0; i < 2; i++) queue.push(added(`/k${i}`, String(i)));
+    await queue.next();
+    await queue.next();
+    expect(calls).toEqual(["pause", "resume"]);
+    const pauseOnly = new WatchQueue({ highWaterMark: 2, onPause: () => {} });
+    pauseOnly.push(added("/a", "1"));
+    pauseOnly.push(added("/b", "2"));
+    await expect(pauseOnly.next()).resolves.toMatchObject({ done: false });
+  });
+
+  it("a consumer already waiting stays held when an event arrives", async () => {
+    const queue = new WatchQueue();
+    const waiting = queue.next();
+    queue.hold();
+    queue.push(added("/a", "1"));
+    expect(await settledSoon(waiting)).toBe(false);
+    queue.release();
+    expect((await waiting).value).toEqual(added("/a", "1"));
+  });
+
+  it("a stopped queue is done at once for a held consumer", async () => {
+    const queue = new WatchQueue();
+    queue.stop();
+    queue.hold();
+    const after = queue.next();
+    expect(await settledSoon(after)).toBe(true);
+  });
+
+  it("lets go of its signal once finished", async () => {
+    const stopped = countingSignal();
+    new WatchQueue({ signal: stopped.signal }).stop();
+    expect(stopped.listeners()).toBe(0);
+    const ended = countingSignal();
+    const queue = new WatchQueue({ signal: ended.signal });
+    queue.end();
+    await queue.next();
+    expect(ended.listeners()).toBe(0);
+  });
+});

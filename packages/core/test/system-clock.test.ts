@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { systemClock } from "../src/index.js";
+
+describe("systemClock (the default clock behind S12's intervals)", () => {
+  it("S12: now() is the wall clock", () => {
+    const before = Date.now();
+    const now = systemClock.now();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("S12: a timer fires after its delay, and a cleared one never does", async () => {
+    const fired: string[] = [];
+    systemClock.setTimeout(() => fired.push("kept"), 5);
+    const cleared = systemClock.setTimeout(() => fired.push("cleared"), 5);
+    systemClock.clearTimeout(cleared);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(fired).toEqual(["kept"]);
+  });
+});
