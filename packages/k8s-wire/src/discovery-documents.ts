@@ -89,19 +89,38 @@ function aggregatedResourceEntry(resource: ResourceDefinition, verbs: readonly s
   return entry;
 }
 
+/** An `APIGroupDiscoveryList` (apidiscovery.k8s.io), as JSON. */
+export interface AggregatedDiscoveryList {
+  kind: "APIGroupDiscoveryList";
+  apiVersion: string;
+  metadata: Record<string, never>;
+  items: {
+    metadata: { name?: string };
+    versions: { version: string; resources: Record<string, unknown>[]; freshness: "Current" }[];
+  }[];
+}
+
+/** An `APIResourceList` of one group/version, as JSON. */
+export interface ApiResourceList {
+  kind: "APIResourceList";
+  apiVersion: "v1";
+  groupVersion: string;
+  resources: Record<string, unknown>[];
+}
+
 /** One request's worth of discovery: every group, version and resource (`/apis`), or the core group (`/api`). */
 export function aggregatedDiscovery(
   registry: ResourceRegistry,
   core: boolean,
   version: AggregatedDiscoveryVersion,
   verbs: readonly string[] = ALL_VERBS,
-) {
+): AggregatedDiscoveryList {
   const groupEntry = (group: string, versions: readonly string[]) => ({
     metadata: group === "" ? {} : { name: group },
     versions: versions.map((v) => ({
       version: v,
       resources: registry.ofGroupVersion(group, v).map((r) => aggregatedResourceEntry(r, verbs)),
-      freshness: "Current",
+      freshness: "Current" as const,
     })),
   });
   const items = core
@@ -135,7 +154,7 @@ export function apiResourceList(
   group: string,
   version: string,
   verbs: readonly string[] = ALL_VERBS,
-) {
+): ApiResourceList | undefined {
   const resources = registry.ofGroupVersion(group, version);
   if (resources.length === 0) return undefined;
   return {
