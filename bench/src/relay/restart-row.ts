@@ -11,6 +11,11 @@ import { RelayProcess } from "./relay-process.js";
 
 const SYNC_GOAL_S = 10;
 
+async function loadCpuMs(ctx: RelayBenchContext): Promise<number> {
+  ctx.load.send({ type: "sync", since: 0, rv: "0" });
+  return (await ctx.load.next("sync")).cpuMs;
+}
+
 /** Polls until every client has a watch answered after `since` at or past `rv`; ms it took, or Infinity. */
 async function untilInSync(
   ctx: RelayBenchContext,
@@ -32,17 +37,31 @@ async function restartUnderLoad(ctx: RelayBenchContext, relay: RelayProcess) {
   ctx.upstream.send({ type: "write", rate: WRITES_PER_S });
   await ctx.upstream.next("stats");
   await sleep(2000);
+  const loadCpuBefore = await loadCpuMs(ctx);
   const atKill = await upstreamStats(ctx, "reset");
   const since = Date.now();
   await relay.kill();
   await relay.start(relay.port);
+  const upMs = Date.now() - since;
   const syncMs = await untilInSync(ctx, since, atKill.resourceVersion, 60_000);
   const during = await upstreamStats(ctx);
+  const cpuMs = {
+    relay: await relay.cpuMs(),
+    load: (await loadCpuMs(ctx)) - loadCpuBefore,
+    upstream: during.cpuMs,
+  };
   await sleep(2000);
   ctx.upstream.send({ type: "write", rate: 0 });
   const last = await ctx.upstream.next("stats");
   const settledMs = await untilInSync(ctx, since, last.resourceVersion, 30_000);
-  return { syncMs, lists: during.lists, watches: during.watches, settled: Number.isFinite(settledMs) };
+  return {
+    syncMs,
+    upMs,
+    cpuMs,
+    lists: during.lists,
+    watches: during.watches,
+    settled: Number.isFinite(settledMs),
+  };
 }
 
 function goalRow(metric: string, ours: number, unit: string, goal: number): Row {
@@ -73,9 +92,11 @@ export async function restartRows(
       goalRow("spurious updates (unchanged object)", result.spurious, "", 0),
     ];
     const notes = [
-      `  restart: ${clients} tracking clients listed in ${opened.ms} ms; after the kill ${result.relists} relisted from the relay,` +
+      `  restart: ${clients} tracking clients listed in ${opened.ms} ms; the restarted relay printed its URL ${restart.upMs} ms after the kill; ${result.relists} relisted from the relay,` +
         ` ${result.resumes} resumed from their revision; relists sent ${result.unchangedRelisted} unchanged objects (same revision: no update);` +
         ` upstream watches during it ${restart.watches}; ${restart.settled ? "all caught up with the last write" : "NOT all caught up with the last write"}.`,
+      `  restart: CPU until all were in sync: the new relay ${restart.cpuMs.relay.toFixed(0)} ms, the load generator ` +
+        `${restart.cpuMs.load.toFixed(0)} ms (it parses every relisted object), the upstream ${restart.cpuMs.upstream.toFixed(0)} ms.`,
     ];
     return { rows, notes };
   } finally {

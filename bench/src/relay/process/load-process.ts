@@ -68,7 +68,8 @@ async function awaitLatency(message: Extract<ToLoad, { type: "latency" }>): Prom
 function inSync(since: number, rv: string): FromLoad {
   const target = BigInt(rv);
   const synced = clients.filter((c) => c.watchOpenedAt > since && BigInt(c.rv) >= target).length;
-  return { type: "sync", inSync: synced, clients: clients.length };
+  const cpu = process.cpuUsage();
+  return { type: "sync", inSync: synced, clients: clients.length, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 function compare(entries: [string, string][]): FromLoad {

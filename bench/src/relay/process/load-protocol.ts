@@ -37,7 +37,7 @@ export type FromLoad =
   | { type: "stalled" }
   | { type: "hostile-opened" }
   | HostileCounts
-  | { type: "sync"; inSync: number; clients: number }
+  | { type: "sync"; inSync: number; clients: number; cpuMs: number }
   /** Per-client totals: objects missing or at another revision than upstream's, and the client counts. */
   | ({ type: "compared"; lost: number; extra: number } & ClientCounts)
   | { type: "closed" }
