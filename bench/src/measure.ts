@@ -61,7 +61,7 @@ export function printTable(title: string, peerName: string, rows: Row[]): void {
     r.metric,
     r.display?.ours ?? `${fmt(r.ours)} ${r.unit}`,
     r.display?.peer ?? `${fmt(r.peer)} ${r.unit}`,
-    `${r.ratio.toFixed(2)}x`,
+    Number.isNaN(r.ratio) ? "-" : `${r.ratio.toFixed(2)}x`,
     r.goal,
     r.met ? "met" : "MISSED",
   ]);

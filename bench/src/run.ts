@@ -6,9 +6,10 @@ import { eventSideRunner } from "./event-side-process.js";
 import { hubBenchmarks } from "./hub/hub-bench.js";
 import { k8sBenchmarks } from "./k8s/k8s-bench.js";
 import { printTable } from "./measure.js";
+import { relayBenchmarks } from "./relay/relay-bench.js";
 
 const quick = process.argv.includes("--quick");
-/** `--only core,deno,k8s,hub,etcd` runs just those parts; without it, everything runs. */
+/** `--only core,deno,k8s,hub,relay,etcd` runs just those parts; without it, everything runs. */
 const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex === -1 ? undefined : (process.argv[onlyIndex + 1] ?? "").split(",");
 const wanted = (part: string) => only === undefined || only.includes(part);
@@ -31,6 +32,7 @@ if (wanted("deno")) {
 }
 if (wanted("k8s")) await k8sBenchmarks({ quick });
 if (wanted("hub")) await hubBenchmarks({ quick });
+if (wanted("relay")) await relayBenchmarks({ quick });
 if (wanted("etcd")) {
   printTable("@watchersyncer/backend-etcd on a real etcd", "raw etcd3 range / watcher", [
     ...(await etcdBenchmarks({ quick })),
