@@ -17,6 +17,8 @@ export interface RelayHttpServerOptions {
   tokens?: BearerTokens;
   tls?: { certFile: string; keyFile: string };
   maxConnections?: number;
+  /** How long a client may take to send a request's headers; default {@link HEADERS_TIMEOUT_MS}. */
+  headersTimeoutMs?: number;
 }
 
 const UNAUTHORIZED = JSON.stringify({
@@ -61,6 +63,9 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   }
 }
 
+/** How long a client may take to send a request's headers. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+
 function listener(handler: FetchHandler, base: () => string, tokens: BearerTokens | undefined) {
   return (req: IncomingMessage, res: ServerResponse) => {
     if (tokens !== undefined && !tokens.accepts(req.headers.authorization)) {
@@ -80,17 +85,26 @@ export async function startRelayHttpServer(
 ): Promise<{ server: Server; url: string }> {
   let url = "";
   const onRequest = listener(handler, () => url, options.tokens);
+  // A connection that never sends a whole request is dropped after HEADERS_TIMEOUT_MS. Node checks
+  // that deadline only every `connectionsCheckingInterval` (30 s by default, settable only here),
+  // so the check runs every second instead.
+  const timeouts = {
+    headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+    requestTimeout: 0,
+    connectionsCheckingInterval: 1_000,
+  };
   const server =
     options.tls === undefined
-      ? createHttpServer(onRequest)
+      ? createHttpServer(timeouts, onRequest)
       : createHttpsServer(
-          { cert: await readFile(options.tls.certFile), key: await readFile(options.tls.keyFile) },
+          {
+            ...timeouts,
+            cert: await readFile(options.tls.certFile),
+            key: await readFile(options.tls.keyFile),
+          },
           onRequest,
         );
   if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
-  // A connection that never sends a whole request is dropped.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {
