@@ -1,5 +1,6 @@
 import type { KVPair, Revision, Watch, WatchEvent } from "@watchersyncer/core";
 import { ResourceExpiredError } from "@watchersyncer/core";
+import { replacedByParseError } from "@watchersyncer/hub";
 import {
   bookmarkObject,
   failure,
@@ -61,7 +62,8 @@ export class WatchSession {
   onEvent(event: WatchEvent): void {
     if (event.type === "added") this.change({ type: "ADDED", kv: event.new, previous: undefined });
     else if (event.type === "modified") this.change({ type: "MODIFIED", kv: event.new, previous: event.old });
-    else if (event.type === "deleted") this.change({ type: "DELETED", kv: event.old, previous: event.old });
+    else if (event.type === "deleted") this.deleted(event.old);
+    else if (event.type === "parse-error") this.undecodable(event);
     else if (event.type === "bookmark") {
       this.revision = event.revision;
       if (this.deps.request.allowBookmarks) this.sendBookmark();
@@ -111,6 +113,23 @@ export class WatchSession {
       this.filter(o as RelayObject),
     );
     if (seen !== undefined) this.sendObject(seen.type, seen.object as RelayObject);
+  }
+
+  /** A delete; one without the value it replaced was of an undecodable entry, which no client was sent. */
+  private deleted(old: KVPair): void {
+    if (old.value === null) this.revision = old.revision;
+    else this.change({ type: "DELETED", kv: old, previous: old });
+  }
+
+  /**
+   * The key's upstream entry can no longer be decoded (S18): to a Kubernetes client the object is
+   * gone, so one it was told of gets DELETED with the last object it was sent, at the revision of
+   * the change; lists leave the key out, so a later decodable value comes back as ADDED.
+   */
+  private undecodable(event: Extract<WatchEvent, { type: "parse-error" }>): void {
+    const old = replacedByParseError(event);
+    if (old !== undefined) this.change({ type: "DELETED", kv: old, previous: old });
+    else if (event.revision !== undefined && event.revision !== "") this.revision = event.revision;
   }
 
   private sendBookmark(): void {
