@@ -5,6 +5,7 @@ import {
   type ListOptions,
   ParseError,
   type ResourceType,
+  type Revision,
   type SyncerCallbacks,
   type SyncerStats,
   type Update,
@@ -56,6 +57,11 @@ export interface SyncerHub<T = unknown> {
   get(key: string): T | undefined;
   /** The current values of the resource type with exactly these list options (throws for another). */
   list(options: ListOptions): T[];
+  /**
+   * The upstream revision the resource type with exactly these list options has reached, by a
+   * list, an event or a bookmark ("" before its first list; throws for another).
+   */
+  revision(options: ListOptions): Revision;
   /** The current values filed under `value` in the index `name` (throws for an undeclared index). */
   byIndex(name: string, value: string): T[];
   /** Resolves once every resource type completed its first upstream list; rejects on abort or close. */
@@ -151,9 +157,17 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
   }
 
   list(options: ListOptions): T[] {
+    return [...this.feedOf(options).items.values()].map((kv) => kv.value as T);
+  }
+
+  private feedOf(options: ListOptions): ResourceFeed<T> {
     const feed = this.feeds.get(listOptionsKey(options));
     if (feed === undefined) throw new RangeError(`the syncer hub does not carry ${JSON.stringify(options)}`);
-    return [...feed.items.values()].map((kv) => kv.value as T);
+    return feed;
+  }
+
+  revision(options: ListOptions): Revision {
+    return this.feedOf(options).revision;
   }
 
   byIndex(name: string, value: string): T[] {

@@ -17,6 +17,7 @@ import {
   partialForObject,
   partialObject,
 } from "@watchersyncer/k8s-wire";
+import { awaitRevision } from "./future-revision.js";
 import { objectFilter, sortKeyOf } from "./object-filter.js";
 import type { RelayContext, ResourceRequest } from "./request-context.js";
 import { jsonResponse, streamResponse } from "./responses.js";
@@ -55,6 +56,8 @@ async function snapshotFor(ctx: RelayContext, req: ResourceRequest, limit: numbe
     throw new ApiError(badRequest("specifying resource version is not allowed when using continue"));
   }
   const revision = token?.rv ?? pinnedRevision(req.query, limit);
+  if (token === undefined)
+    await awaitRevision(ctx, req.served, req.query.get("resourceVersion") ?? "", req.signal);
   try {
     const snapshot = await readSnapshot(ctx.client, req.served, revision, filter, req.signal);
     return { snapshot, start: token?.start };
@@ -107,9 +110,13 @@ export async function handleList(ctx: RelayContext, req: ResourceRequest): Promi
   );
 }
 
-/** GET on one object: from the hub's current state, 404 when it holds no such object. */
+/**
+ * GET on one object: from the hub's current state (once it reached the `resourceVersion` asked
+ * for, if any), 404 when it holds no such object.
+ */
 export async function handleGet(ctx: RelayContext, req: ResourceRequest): Promise<Response> {
   const partial = partialForObject(negotiatePartialMetadata(req.accept));
+  await awaitRevision(ctx, req.served, req.query.get("resourceVersion") ?? "", req.signal);
   const snapshot = await readSnapshot(
     ctx.client,
     req.served,

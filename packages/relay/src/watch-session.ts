@@ -12,6 +12,7 @@ import {
   watchExpired,
 } from "@watchersyncer/k8s-wire";
 import { encodeLine } from "./encoded-objects.js";
+import { isAhead } from "./future-revision.js";
 import type { ObjectFilter } from "./object-filter.js";
 import type { RelayObject } from "./relay-resource.js";
 import type { RelayContext, ResourceRequest } from "./request-context.js";
@@ -41,6 +42,8 @@ export class WatchSession {
   private sentSinceTick = false;
   private readonly timers: unknown[] = [];
   private watch: Watch | undefined;
+  /** A revision ahead of the hub the client watches from: changes up to it are not passed on. */
+  private skipThrough: Revision | undefined;
 
   constructor(private readonly deps: WatchSessionDeps) {
     this.filter = deps.filter;
@@ -52,14 +55,23 @@ export class WatchSession {
     if (deps.request.allowBookmarks) this.scheduleBookmark();
   }
 
-  /** Follows `watch` (the hub's, from `from`) until the session stops. */
-  follow(watch: Watch, from: Revision): void {
+  /**
+   * Follows `watch` until the session stops: the hub's watch from `from`, or, when `from` is
+   * `ahead` of the hub, from the hub's revision, passing on only what comes after `from`.
+   */
+  follow(watch: Watch, from: Revision, ahead = false): void {
     this.watch = watch;
     this.revision = from;
+    if (ahead) this.skipThrough = from;
     if (this.signal.aborted) watch.stop();
   }
 
   onEvent(event: WatchEvent): void {
+    if (this.skipThrough !== undefined) {
+      const revision = revisionOfEvent(event);
+      if (revision !== undefined && !isAhead(revision, this.skipThrough)) return;
+      if (revision !== undefined) this.skipThrough = undefined;
+    }
     if (event.type === "added") this.change({ type: "ADDED", kv: event.new, previous: undefined });
     else if (event.type === "modified") this.change({ type: "MODIFIED", kv: event.new, previous: event.old });
     else if (event.type === "deleted") this.deleted(event.old);
@@ -153,5 +165,21 @@ export class WatchSession {
     for (const timer of this.timers) this.deps.ctx.options.clock.clearTimeout(timer);
     this.timers.length = 0;
     this.watch?.stop();
+  }
+}
+
+/** The upstream revision an event is at; undefined for an error. */
+function revisionOfEvent(event: WatchEvent): Revision | undefined {
+  switch (event.type) {
+    case "added":
+    case "modified":
+      return event.new.revision;
+    case "deleted":
+      return event.old.revision;
+    case "bookmark":
+    case "parse-error":
+      return event.revision;
+    default:
+      return undefined;
   }
 }
