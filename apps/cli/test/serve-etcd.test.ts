@@ -198,6 +198,20 @@ describe("watchersyncer serve --backend etcd", () => {
       "name",
     );
     expect(names.stdout.trim()).toBe("networkpolicy.crd.projectcalico.org/p2");
+    const one = await kubectl(
+      kubeconfig,
+      "get",
+      "networkpolicies.crd.projectcalico.org",
+      "p1",
+      "-n",
+      "ns1",
+      "-o",
+      "json",
+    );
+    expect(JSON.parse(one.stdout)).toEqual(listed.items[0]);
+    expect(
+      (await kubectl(kubeconfig, "get", "networkpolicies.crd.projectcalico.org", "p1", "-n", "ns2")).code,
+    ).toBe(1);
 
     // backend-k8s through the relay: the same keys as in etcd, at the etcd revisions.
     const callbacks = new RecordingCallbacks();

@@ -55,6 +55,11 @@ export interface SyncerHub<T = unknown> {
   client(): DatastoreClient;
   /** The current value of `key`, if the hub holds it. Shared: do not mutate it. */
   get(key: string): T | undefined;
+  /**
+   * The current pair of `key`: its value (the one `get` returns) and the upstream revision it was
+   * written at, if the hub holds it. Shared: do not mutate it.
+   */
+  getPair(key: string): KVPair<T> | undefined;
   /** The current values of the resource type with exactly these list options (throws for another). */
   list(options: ListOptions): T[];
   /**
@@ -149,9 +154,13 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
   }
 
   get(key: string): T | undefined {
+    return this.getPair(key)?.value ?? undefined;
+  }
+
+  getPair(key: string): KVPair<T> | undefined {
     for (const feed of this.feeds.values()) {
       const kv = feed.items.get(key);
-      if (kv !== undefined) return kv.value ?? undefined;
+      if (kv !== undefined) return kv;
     }
     return undefined;
   }

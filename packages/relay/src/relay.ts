@@ -53,6 +53,7 @@ export function createRelay(options: RelayOptions): Relay {
   const ctx: RelayContext = {
     client: options.hub.client(),
     revisionOf: (listOptions) => options.hub.revision(listOptions),
+    pairOf: (key) => options.hub.getPair(key),
     encoded: new EncodedObjects(),
     options: resolved,
     watches: new WatchConnections(),

@@ -1,4 +1,4 @@
-import type { DatastoreClient, ListOptions, Revision } from "@watchersyncer/core";
+import type { DatastoreClient, KVPair, ListOptions, Revision } from "@watchersyncer/core";
 import type { ResourceTarget } from "@watchersyncer/k8s-wire";
 import type { EncodedObjects } from "./encoded-objects.js";
 import type { ResolvedRelayOptions } from "./options.js";
@@ -11,6 +11,8 @@ export interface RelayContext {
   client: DatastoreClient;
   /** The upstream revision the hub has reached for a resource type (see `SyncerHub.revision`). */
   revisionOf: (options: ListOptions) => Revision;
+  /** The hub's current pair of a key (see `SyncerHub.getPair`). */
+  pairOf: (key: string) => KVPair | undefined;
   encoded: EncodedObjects;
   options: ResolvedRelayOptions;
   watches: WatchConnections;
