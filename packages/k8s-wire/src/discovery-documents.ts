@@ -89,14 +89,36 @@ function aggregatedResourceEntry(resource: ResourceDefinition, verbs: readonly s
   return entry;
 }
 
+/** An `apidiscovery.k8s.io` APIGroupDiscoveryList: each group with its versions and their resources. */
+export interface AggregatedDiscoveryList {
+  kind: "APIGroupDiscoveryList";
+  apiVersion: string;
+  metadata: Record<string, never>;
+  items: {
+    metadata: { name?: string };
+    versions: { version: string; resources: Record<string, unknown>[]; freshness: string }[];
+  }[];
+}
+
+/** A legacy APIResourceList: the resources of one group/version. */
+export interface ApiResourceList {
+  kind: "APIResourceList";
+  apiVersion: "v1";
+  groupVersion: string;
+  resources: Record<string, unknown>[];
+}
+
 /** One request's worth of discovery: every group, version and resource (`/apis`), or the core group (`/api`). */
 export function aggregatedDiscovery(
   registry: ResourceRegistry,
   core: boolean,
   version: AggregatedDiscoveryVersion,
   verbs: readonly string[] = ALL_VERBS,
-) {
-  const groupEntry = (group: string, versions: readonly string[]) => ({
+): AggregatedDiscoveryList {
+  const groupEntry = (
+    group: string,
+    versions: readonly string[],
+  ): AggregatedDiscoveryList["items"][number] => ({
     metadata: group === "" ? {} : { name: group },
     versions: versions.map((v) => ({
       version: v,
@@ -135,7 +157,7 @@ export function apiResourceList(
   group: string,
   version: string,
   verbs: readonly string[] = ALL_VERBS,
-) {
+): ApiResourceList | undefined {
   const resources = registry.ofGroupVersion(group, version);
   if (resources.length === 0) return undefined;
   return {

@@ -15,8 +15,10 @@
 export { type AcceptClause, JSON_TYPES, parseAccept } from "./accept-header.js";
 export { type ContinueToken, decodeContinue, encodeContinue } from "./continue-token.js";
 export {
+  type AggregatedDiscoveryList,
   type AggregatedDiscoveryVersion,
   ALL_VERBS,
+  type ApiResourceList,
   aggregatedContentType,
   aggregatedDiscovery,
   aggregatedDiscoveryVersion,
@@ -80,6 +82,7 @@ export {
   watchExpired,
 } from "./status.js";
 export {
+  type BookmarkObject,
   bookmarkObject,
   INITIAL_EVENTS_END_ANNOTATION,
   type ObjectChange,

@@ -11,12 +11,19 @@ export function watchLine(type: WatchEventType, object: unknown): string {
   return `${JSON.stringify({ type, object })}\n`;
 }
 
+/** The object of a BOOKMARK event. */
+export interface BookmarkObject {
+  kind: string;
+  apiVersion: string;
+  metadata: Record<string, unknown>;
+}
+
 /** A BOOKMARK event's object: the kind, and the revision reached in its metadata. */
 export function bookmarkObject(
   resource: ResourceDefinition,
   revision: string,
   annotations?: Record<string, string>,
-) {
+): BookmarkObject {
   const metadata: Record<string, unknown> = { resourceVersion: revision };
   if (annotations) metadata.annotations = annotations;
   return { kind: resource.kind, apiVersion: apiVersionOf(resource), metadata };
