@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NETWORK_POLICIES, policy, RelayStack } from "./relay-stack.js";
+import { createRelay } from "../src/index.js";
+import { NETWORK_POLICIES, policy, RelayStack, STACK_RESOURCES } from "./relay-stack.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON read back from the wire, checked by the assertions
 type Json = Record<string, any>;
@@ -101,9 +102,12 @@ describe("a resourceVersion the relay's hub has not reached", () => {
   });
 
   it("a list or get at it is served once the hub reaches it within the wait", async () => {
+    // A relay of its own on the same hub, that waits long enough for a loaded machine.
+    const patient = createRelay({ hub: stack.hub, resources: STACK_RESOURCES, revisionWaitMs: 20_000 });
+    const fetchPatient = (path: string) => patient.fetch(new Request(`http://relay.test${path}`));
     const requested = future(1);
-    const listed = fetch(`${stack.relayUrl}${PATH}?resourceVersion=${requested}`);
-    const got = fetch(`${stack.relayUrl}${PATH}/late?resourceVersion=${requested}`);
+    const listed = fetchPatient(`${PATH}?resourceVersion=${requested}`);
+    const got = fetchPatient(`${PATH}/late?resourceVersion=${requested}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(write("late")).toBe(requested);
     const list = await listed;
@@ -114,6 +118,7 @@ describe("a resourceVersion the relay's hub has not reached", () => {
     const one = await got;
     expect(one.status).toBe(200);
     expect(((await one.json()) as Json).metadata.resourceVersion).toBe(requested);
+    await patient.close();
   });
 
   it("a WatchList from it waits, then ends with an ERROR event carrying the 504 Status", async () => {
