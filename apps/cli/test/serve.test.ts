@@ -69,6 +69,7 @@ describe("watchersyncer serve", () => {
       CLI_OUTPUT_WAIT,
     );
     expect(list.items).toEqual([upstream.get(POLICIES, "p1", "ns1")]);
+    expect(await (await fetch(`${url}${NP_PATH}/p1`)).json()).toEqual(upstream.get(POLICIES, "p1", "ns1"));
     expect((await fetch(`${url}${NP_PATH}/p1`, { method: "DELETE" })).status).toBe(405);
     const watch = await fetch(`${url}${NP_PATH}?watch=1`);
     const reader = watch.body!.getReader();

@@ -18,6 +18,7 @@
  */
 export type { IndexFunctions } from "./index-registry.js";
 export { SYNCER_HUB_DEFAULTS, type SyncerHubOptions } from "./options.js";
+export { type HubParseErrorEvent, replacedByParseError } from "./replaced-by-parse-error.js";
 export {
   createSyncerHub,
   type HubResourceTypeStats,

@@ -14,6 +14,7 @@ import { HistoryWindow, type HistoryWindowLimits, type WindowChange } from "./hi
 import { HubWatch } from "./hub-watch.js";
 import { listOptionsName } from "./list-options-key.js";
 import { ReadinessGate } from "./readiness-gate.js";
+import type { HubParseErrorEvent } from "./replaced-by-parse-error.js";
 import { SnapshotCursor } from "./snapshot-cursor.js";
 
 export interface ResourceFeedDeps<T> {
@@ -122,7 +123,11 @@ export class ResourceFeed<T> {
     this.undecodable.set(key, error);
     this.deps.logger.warn("upstream entry could not be decoded", { resourceType: this.name, key, revision });
     if (!this.ready.open) return;
-    this.record(key, { type: "parse-error", error, revision }, prev, revision);
+    const event: HubParseErrorEvent<T> = { type: "parse-error", error, revision };
+    // Those who serve others need what their clients were last told of the key, as for a delete.
+    if (this.deps.keepReplacedValues && prev !== undefined && !ParseError.is(prev))
+      event.old = { key, value: prev.value, revision };
+    this.record(key, event, prev, revision);
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   type ListOptions,
   ParseError,
   type ResourceType,
+  type Revision,
   type SyncerCallbacks,
   type SyncerStats,
   type Update,
@@ -54,8 +55,18 @@ export interface SyncerHub<T = unknown> {
   client(): DatastoreClient;
   /** The current value of `key`, if the hub holds it. Shared: do not mutate it. */
   get(key: string): T | undefined;
+  /**
+   * The current pair of `key`: its value (the one `get` returns) and the upstream revision it was
+   * written at, if the hub holds it. Shared: do not mutate it.
+   */
+  getPair(key: string): KVPair<T> | undefined;
   /** The current values of the resource type with exactly these list options (throws for another). */
   list(options: ListOptions): T[];
+  /**
+   * The upstream revision the resource type with exactly these list options has reached, by a
+   * list, an event or a bookmark ("" before its first list; throws for another).
+   */
+  revision(options: ListOptions): Revision;
   /** The current values filed under `value` in the index `name` (throws for an undeclared index). */
   byIndex(name: string, value: string): T[];
   /** Resolves once every resource type completed its first upstream list; rejects on abort or close. */
@@ -143,17 +154,29 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
   }
 
   get(key: string): T | undefined {
+    return this.getPair(key)?.value ?? undefined;
+  }
+
+  getPair(key: string): KVPair<T> | undefined {
     for (const feed of this.feeds.values()) {
       const kv = feed.items.get(key);
-      if (kv !== undefined) return kv.value ?? undefined;
+      if (kv !== undefined) return kv;
     }
     return undefined;
   }
 
   list(options: ListOptions): T[] {
+    return [...this.feedOf(options).items.values()].map((kv) => kv.value as T);
+  }
+
+  private feedOf(options: ListOptions): ResourceFeed<T> {
     const feed = this.feeds.get(listOptionsKey(options));
     if (feed === undefined) throw new RangeError(`the syncer hub does not carry ${JSON.stringify(options)}`);
-    return [...feed.items.values()].map((kv) => kv.value as T);
+    return feed;
+  }
+
+  revision(options: ListOptions): Revision {
+    return this.feedOf(options).revision;
   }
 
   byIndex(name: string, value: string): T[] {

@@ -91,6 +91,25 @@ describe("readers: get, list, byIndex, synced", () => {
     await hub.close();
   });
 
+  it("revision() is the upstream revision a resource type reached; getPair(key) the pair of a key", async () => {
+    const store = new MemoryDatastore();
+    const key = (name: string) => store.keyFor({ ...pods, name });
+    store.put(key("a"), pod("a", "n1", []));
+    const hub = createSyncerHub(store, [{ listOptions: pods }], { syncer: fast });
+    expect(hub.revision(pods)).toBe("");
+    await hub.synced();
+    expect(hub.revision(pods)).toBe(
+      (await hub.client().list(pods, "", new AbortController().signal)).revision,
+    );
+    const written = store.put(key("b"), pod("b", "n1", []));
+    await eventually("the hub to reach the write", () => hub.revision(pods) === written);
+    expect(() => hub.revision(nodes)).toThrow(RangeError);
+    expect(hub.getPair(key("b"))).toEqual({ key: key("b"), value: pod("b", "n1", []), revision: written });
+    expect(hub.getPair(key("b"))!.value).toBe(hub.get(key("b")));
+    expect(hub.getPair(key("c"))).toBeUndefined();
+    await hub.close();
+  });
+
   it("synced() waits for every resource type's first list, is abortable, and is refused after close", async () => {
     const store = new MemoryDatastore();
     store.faults.stall();

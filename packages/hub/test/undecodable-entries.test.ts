@@ -9,7 +9,7 @@ import {
 } from "@watchersyncer/core";
 import { eventually, RecordingCallbacks } from "@watchersyncer/testkit";
 import { describe, expect, it } from "vitest";
-import { createSyncerHub } from "../src/index.js";
+import { createSyncerHub, replacedByParseError } from "../src/index.js";
 
 const pods = { kind: "pods" };
 const fast = { minResyncInterval: 5, listRetryInterval: 5, watchPollInterval: 5 };
@@ -108,6 +108,39 @@ describe("undecodable entries through the hub (S18)", () => {
     const resumed = await client.watch(pods, { revision: bad, allowWatchBookmarks: false }, signal);
     resumed.stop();
     await hub.close();
+  });
+
+  it("with replaced values kept, a parse-error event hands the value it replaced, at its revision", async () => {
+    for (const keepReplacedValues of [true, false]) {
+      const { store, key, signal } = setup();
+      store.put(key("c"), { node: "n1" });
+      const hub = createSyncerHub(store, [{ listOptions: pods }], { syncer: fast, keepReplacedValues });
+      await hub.synced();
+      const client = hub.client();
+      const from = (await client.list(pods, "", signal)).revision;
+      const bad = store.putUndecodable(key("c"), "{c");
+      const worse = store.putUndecodable(key("c"), "{cc");
+      const fresh = store.putUndecodable(key("d"), "{d");
+      await eventually("the hub to reach the last", () => hub.stats().resourceTypes[0]!.revision === fresh);
+      const watch = await client.watch(pods, { revision: from, allowWatchBookmarks: false }, signal);
+      const events: WatchEvent[] = [];
+      for await (const event of watch) {
+        events.push(event);
+        if (events.length === 3) break;
+      }
+      expect(events.map((event) => event.type)).toEqual(["parse-error", "parse-error", "parse-error"]);
+      // Only a key that held a decodable value replaced one; an already undecodable or new key did not.
+      expect(events.map((event) => replacedByParseError(event))).toEqual([
+        keepReplacedValues ? { key: key("c"), value: { node: "n1" }, revision: bad } : undefined,
+        undefined,
+        undefined,
+      ]);
+      expect(worse).not.toBe(bad);
+      expect(replacedByParseError({ type: "deleted", old: { key: "k", value: null, revision: "1" } })).toBe(
+        undefined,
+      );
+      await hub.close();
+    }
   });
 
   it("an upstream relist drops those that vanished meanwhile and keeps those still there", async () => {

@@ -89,18 +89,18 @@ function aggregatedResourceEntry(resource: ResourceDefinition, verbs: readonly s
   return entry;
 }
 
-/** An `APIGroupDiscoveryList` (apidiscovery.k8s.io), as JSON. */
+/** An `apidiscovery.k8s.io` APIGroupDiscoveryList: each group with its versions and their resources. */
 export interface AggregatedDiscoveryList {
   kind: "APIGroupDiscoveryList";
   apiVersion: string;
   metadata: Record<string, never>;
   items: {
     metadata: { name?: string };
-    versions: { version: string; resources: Record<string, unknown>[]; freshness: "Current" }[];
+    versions: { version: string; resources: Record<string, unknown>[]; freshness: string }[];
   }[];
 }
 
-/** An `APIResourceList` of one group/version, as JSON. */
+/** A legacy APIResourceList: the resources of one group/version. */
 export interface ApiResourceList {
   kind: "APIResourceList";
   apiVersion: "v1";
@@ -115,12 +115,15 @@ export function aggregatedDiscovery(
   version: AggregatedDiscoveryVersion,
   verbs: readonly string[] = ALL_VERBS,
 ): AggregatedDiscoveryList {
-  const groupEntry = (group: string, versions: readonly string[]) => ({
+  const groupEntry = (
+    group: string,
+    versions: readonly string[],
+  ): AggregatedDiscoveryList["items"][number] => ({
     metadata: group === "" ? {} : { name: group },
     versions: versions.map((v) => ({
       version: v,
       resources: registry.ofGroupVersion(group, v).map((r) => aggregatedResourceEntry(r, verbs)),
-      freshness: "Current" as const,
+      freshness: "Current",
     })),
   });
   const items = core

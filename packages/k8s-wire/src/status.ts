@@ -171,7 +171,7 @@ export function tooManyRequests(retryAfterSeconds: number): Status {
   });
 }
 
-export function tooLargeResourceVersion(requested: string | number, current: number): Status {
+export function tooLargeResourceVersion(requested: string | number, current: string | number): Status {
   return failure(504, "Timeout", `Timeout: Too large resource version: ${requested}, current: ${current}`, {
     causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
     retryAfterSeconds: 1,

@@ -11,7 +11,7 @@ export function watchLine(type: WatchEventType, object: unknown): string {
   return `${JSON.stringify({ type, object })}\n`;
 }
 
-/** A BOOKMARK event's object, as JSON. */
+/** The object of a BOOKMARK event. */
 export interface BookmarkObject {
   kind: string;
   apiVersion: string;

@@ -17,7 +17,9 @@ import {
   partialForObject,
   partialObject,
 } from "@watchersyncer/k8s-wire";
+import { awaitRevision } from "./future-revision.js";
 import { objectFilter, sortKeyOf } from "./object-filter.js";
+import type { RelayObject } from "./relay-resource.js";
 import type { RelayContext, ResourceRequest } from "./request-context.js";
 import { jsonResponse, streamResponse } from "./responses.js";
 import { type ObjectSnapshot, readSnapshot } from "./snapshot.js";
@@ -55,6 +57,8 @@ async function snapshotFor(ctx: RelayContext, req: ResourceRequest, limit: numbe
     throw new ApiError(badRequest("specifying resource version is not allowed when using continue"));
   }
   const revision = token?.rv ?? pinnedRevision(req.query, limit);
+  if (token === undefined)
+    await awaitRevision(ctx, req.served, req.query.get("resourceVersion") ?? "", req.signal);
   try {
     const snapshot = await readSnapshot(ctx.client, req.served, revision, filter, req.signal);
     return { snapshot, start: token?.start };
@@ -107,17 +111,31 @@ export async function handleList(ctx: RelayContext, req: ResourceRequest): Promi
   );
 }
 
-/** GET on one object: from the hub's current state, 404 when it holds no such object. */
+/**
+ * The object a GET names: by its key from the hub's current state when the resource can derive
+ * keys from paths and the hub has listed it, else read from a snapshot ("" = now, which waits
+ * for the hub's first list).
+ */
+async function objectNamed(ctx: RelayContext, req: ResourceRequest): Promise<RelayObject | undefined> {
+  const { served, target } = req;
+  const filter = objectFilter(target, new URLSearchParams());
+  if (served.keyOf !== undefined && ctx.revisionOf(served.listOptions) !== "") {
+    const kv = ctx.pairOf(served.keyOf(target.name ?? "", target.namespace));
+    const object = kv === undefined ? undefined : served.objectOf(kv);
+    return object !== undefined && filter(object) ? object : undefined;
+  }
+  const snapshot = await readSnapshot(ctx.client, served, "", filter, req.signal);
+  return snapshot.objects[0];
+}
+
+/**
+ * GET on one object: from the hub's current state (once it reached the `resourceVersion` asked
+ * for, if any), 404 when it holds no such object.
+ */
 export async function handleGet(ctx: RelayContext, req: ResourceRequest): Promise<Response> {
   const partial = partialForObject(negotiatePartialMetadata(req.accept));
-  const snapshot = await readSnapshot(
-    ctx.client,
-    req.served,
-    "",
-    objectFilter(req.target, new URLSearchParams()),
-    req.signal,
-  );
-  const object = snapshot.objects[0];
+  await awaitRevision(ctx, req.served, req.query.get("resourceVersion") ?? "", req.signal);
+  const object = await objectNamed(ctx, req);
   if (object === undefined) throw new ApiError(notFound(req.target.resource, req.target.name ?? ""));
   return jsonResponse(200, partial ? partialObject(object, partial.apiVersion) : object);
 }

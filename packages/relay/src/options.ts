@@ -29,6 +29,12 @@ export interface RelayOptions {
   slowClientGraceMs?: number;
   /** ms between bookmarks on a watch that had nothing else to send (if it asked for bookmarks). Default 60 000. */
   bookmarkIntervalMs?: number;
+  /**
+   * ms a request at a `resourceVersion` the hub has not reached yet (a list or get at it, a
+   * WatchList from it) waits for the hub, as the apiserver's watch cache does, before it is
+   * answered 504 "Too large resource version". Default 3 000 (the apiserver's).
+   */
+  revisionWaitMs?: number;
   /** Drives the bookmark, grace and drain timers; inject for tests. */
   clock?: Clock;
   logger?: Logger;
@@ -40,6 +46,7 @@ export const RELAY_DEFAULTS = {
   maxWatchLagMs: 60_000,
   slowClientGraceMs: 10_000,
   bookmarkIntervalMs: 60_000,
+  revisionWaitMs: 3_000,
 } as const;
 
 export type ResolvedRelayOptions = { -readonly [K in keyof typeof RELAY_DEFAULTS]: number } & {

@@ -23,4 +23,11 @@ export interface RelayResource {
    * Kubernetes object (a Kubernetes upstream). See also `calicoCrdObject` (etcd) and `envelopeObject`.
    */
   toObject?: ObjectMapper;
+  /**
+   * The hub key of the object a path names (`namespace` undefined for a cluster-scoped kind),
+   * when the upstream's key layout gives it: a GET of one object is then a lookup of that key
+   * instead of a read of the whole resource. It must be the key the object's pair has (an object
+   * kept at another key is not found by GET). Without it, GET reads the resource and filters.
+   */
+  keyOf?: (name: string, namespace: string | undefined) => string;
 }

@@ -52,6 +52,8 @@ export function createRelay(options: RelayOptions): Relay {
   const served = new ServedResources(options.resources);
   const ctx: RelayContext = {
     client: options.hub.client(),
+    revisionOf: (listOptions) => options.hub.revision(listOptions),
+    pairOf: (key) => options.hub.getPair(key),
     encoded: new EncodedObjects(),
     options: resolved,
     watches: new WatchConnections(),

@@ -1,4 +1,4 @@
-import type { DatastoreClient } from "@watchersyncer/core";
+import type { DatastoreClient, KVPair, ListOptions, Revision } from "@watchersyncer/core";
 import type { ResourceTarget } from "@watchersyncer/k8s-wire";
 import type { EncodedObjects } from "./encoded-objects.js";
 import type { ResolvedRelayOptions } from "./options.js";
@@ -9,6 +9,10 @@ import type { WatchConnections } from "./watch-connections.js";
 export interface RelayContext {
   /** The relay's one client of the hub. */
   client: DatastoreClient;
+  /** The upstream revision the hub has reached for a resource type (see `SyncerHub.revision`). */
+  revisionOf: (options: ListOptions) => Revision;
+  /** The hub's current pair of a key (see `SyncerHub.getPair`). */
+  pairOf: (key: string) => KVPair | undefined;
   encoded: EncodedObjects;
   options: ResolvedRelayOptions;
   watches: WatchConnections;

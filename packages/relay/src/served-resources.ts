@@ -12,6 +12,8 @@ export class ServedResource {
     readonly listOptions: ListOptions,
     readonly definition: ResourceDefinition,
     mapper: ObjectMapper | undefined,
+    /** See `RelayResource.keyOf`. */
+    readonly keyOf?: RelayResource["keyOf"],
   ) {
     this.mapper = mapper ?? kubernetesObject;
   }
@@ -43,7 +45,7 @@ export class ServedResources {
       }
       this.byDefinition.set(
         definition,
-        new ServedResource(resource.listOptions, definition, resource.toObject),
+        new ServedResource(resource.listOptions, definition, resource.toObject, resource.keyOf),
       );
     }
   }

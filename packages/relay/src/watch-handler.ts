@@ -11,6 +11,7 @@ import {
   watchObjectView,
 } from "@watchersyncer/k8s-wire";
 import { encodeLine } from "./encoded-objects.js";
+import { awaitRevision, isAhead } from "./future-revision.js";
 import { objectFilter } from "./object-filter.js";
 import type { RelayContext, ResourceRequest } from "./request-context.js";
 import { statusOfError, streamResponse } from "./responses.js";
@@ -54,6 +55,8 @@ async function sendInitial(
   ctx: RelayContext,
 ) {
   if (!sendsInitialEvents(request)) return request.resourceVersion;
+  // WatchList waits for a revision not reached yet, as the apiserver does (then a 504 ERROR event).
+  await awaitRevision(ctx, req.served, request.resourceVersion, session.signal);
   const snapshot = await readSnapshot(ctx.client, req.served, "", session.filter, session.signal);
   for (const object of snapshot.objects) session.sendObject("ADDED", object);
   if (request.sendInitialEvents === true) {
@@ -80,18 +83,22 @@ export async function handleWatch(ctx: RelayContext, req: ResourceRequest): Prom
 
 async function run(ctx: RelayContext, req: ResourceRequest, request: WatchRequest, session: WatchSession) {
   const from = await sendInitial(session, request, req, ctx);
+  // A revision the hub has not reached: as the apiserver, watch from now and pass on only the
+  // changes after it (the client has seen the ones up to it elsewhere).
+  const reached = ctx.revisionOf(req.served.listOptions);
+  const ahead = isAhead(from, reached);
   let watch: Watch;
   try {
     watch = await ctx.client.watch(
       req.served.listOptions,
-      { revision: from, allowWatchBookmarks: true },
+      { revision: ahead ? reached : from, allowWatchBookmarks: true },
       session.signal,
     );
   } catch (error) {
     if (ResourceExpiredError.is(error)) return session.fail(watchExpired(from, "the relay's window"));
     throw error;
   }
-  session.follow(watch, from);
+  session.follow(watch, from, ahead);
   for await (const event of watch) session.onEvent(event as WatchEvent);
   session.end();
 }

@@ -1,5 +1,6 @@
 import type { KVPair, Revision, Watch, WatchEvent } from "@watchersyncer/core";
 import { ResourceExpiredError } from "@watchersyncer/core";
+import { replacedByParseError } from "@watchersyncer/hub";
 import {
   bookmarkObject,
   failure,
@@ -11,6 +12,7 @@ import {
   watchExpired,
 } from "@watchersyncer/k8s-wire";
 import { encodeLine } from "./encoded-objects.js";
+import { isAhead } from "./future-revision.js";
 import type { ObjectFilter } from "./object-filter.js";
 import type { RelayObject } from "./relay-resource.js";
 import type { RelayContext, ResourceRequest } from "./request-context.js";
@@ -40,6 +42,8 @@ export class WatchSession {
   private sentSinceTick = false;
   private readonly timers: unknown[] = [];
   private watch: Watch | undefined;
+  /** A revision ahead of the hub the client watches from: changes up to it are not passed on. */
+  private skipThrough: Revision | undefined;
 
   constructor(private readonly deps: WatchSessionDeps) {
     this.filter = deps.filter;
@@ -51,17 +55,27 @@ export class WatchSession {
     if (deps.request.allowBookmarks) this.scheduleBookmark();
   }
 
-  /** Follows `watch` (the hub's, from `from`) until the session stops. */
-  follow(watch: Watch, from: Revision): void {
+  /**
+   * Follows `watch` until the session stops: the hub's watch from `from`, or, when `from` is
+   * `ahead` of the hub, from the hub's revision, passing on only what comes after `from`.
+   */
+  follow(watch: Watch, from: Revision, ahead = false): void {
     this.watch = watch;
     this.revision = from;
+    if (ahead) this.skipThrough = from;
     if (this.signal.aborted) watch.stop();
   }
 
   onEvent(event: WatchEvent): void {
+    if (this.skipThrough !== undefined) {
+      const revision = revisionOfEvent(event);
+      if (revision !== undefined && !isAhead(revision, this.skipThrough)) return;
+      if (revision !== undefined) this.skipThrough = undefined;
+    }
     if (event.type === "added") this.change({ type: "ADDED", kv: event.new, previous: undefined });
     else if (event.type === "modified") this.change({ type: "MODIFIED", kv: event.new, previous: event.old });
-    else if (event.type === "deleted") this.change({ type: "DELETED", kv: event.old, previous: event.old });
+    else if (event.type === "deleted") this.deleted(event.old);
+    else if (event.type === "parse-error") this.undecodable(event);
     else if (event.type === "bookmark") {
       this.revision = event.revision;
       if (this.deps.request.allowBookmarks) this.sendBookmark();
@@ -113,6 +127,23 @@ export class WatchSession {
     if (seen !== undefined) this.sendObject(seen.type, seen.object as RelayObject);
   }
 
+  /** A delete; one without the value it replaced was of an undecodable entry, which no client was sent. */
+  private deleted(old: KVPair): void {
+    if (old.value === null) this.revision = old.revision;
+    else this.change({ type: "DELETED", kv: old, previous: old });
+  }
+
+  /**
+   * The key's upstream entry can no longer be decoded (S18): to a Kubernetes client the object is
+   * gone, so one it was told of gets DELETED with the last object it was sent, at the revision of
+   * the change; lists leave the key out, so a later decodable value comes back as ADDED.
+   */
+  private undecodable(event: Extract<WatchEvent, { type: "parse-error" }>): void {
+    const old = replacedByParseError(event);
+    if (old !== undefined) this.change({ type: "DELETED", kv: old, previous: old });
+    else if (event.revision !== undefined && event.revision !== "") this.revision = event.revision;
+  }
+
   private sendBookmark(): void {
     if (this.revision === "") return;
     this.sendRaw("BOOKMARK", bookmarkObject(this.deps.req.target.resource, this.revision));
@@ -134,5 +165,21 @@ export class WatchSession {
     for (const timer of this.timers) this.deps.ctx.options.clock.clearTimeout(timer);
     this.timers.length = 0;
     this.watch?.stop();
+  }
+}
+
+/** The upstream revision an event is at; undefined for an error. */
+function revisionOfEvent(event: WatchEvent): Revision | undefined {
+  switch (event.type) {
+    case "added":
+    case "modified":
+      return event.new.revision;
+    case "deleted":
+      return event.old.revision;
+    case "bookmark":
+    case "parse-error":
+      return event.revision;
+    default:
+      return undefined;
   }
 }

@@ -91,6 +91,35 @@ describe("the relay over the memory backend", () => {
     expect(list.metadata.resourceVersion).toBe(hub!.stats().resourceTypes[0]!.revision);
   });
 
+  it("gets one object by the key its path gives when the resource derives keys, else by reading the resource", async () => {
+    const keyed = (keyOf: (name: string, namespace: string | undefined) => string) =>
+      memoryRelay({
+        resources: [
+          {
+            listOptions,
+            definition: findResource({ group: "", version: "v1", plural: "pods" })!,
+            toObject: envelopeObject,
+            keyOf,
+          },
+        ],
+      });
+    const { relay } = await keyed((name, namespace) => `/pods/${namespace}/${name}`);
+    const found = (await (await get(relay, `${PODS_PATH}/a`)).json()) as Json;
+    expect(found.metadata).toMatchObject({
+      name: "a",
+      namespace: "ns1",
+      resourceVersion: hub!.revision(listOptions),
+    });
+    expect(found.value).toEqual({ image: "a:1" });
+    expect((await get(relay, "/api/v1/namespaces/ns2/pods/a")).status).toBe(404);
+    expect((await get(relay, `${PODS_PATH}/b`)).status).toBe(404);
+    // A key that is not the object's: the lookup misses, so GET does not read the whole resource.
+    await hub!.close();
+    const { relay: wrong } = await keyed((name) => `/elsewhere/${name}`);
+    expect((await get(wrong, `${PODS_PATH}/a`)).status).toBe(404);
+    expect((await get(wrong, PODS_PATH)).status).toBe(200);
+  });
+
   it("sends a bookmark on a watch that was idle for an interval, by the injected clock", async () => {
     const clock = new ManualClock();
     const { relay } = await memoryRelay({ clock, bookmarkIntervalMs: 1000 });

@@ -15,7 +15,13 @@ const definition = (ref: typeof PODS): ResourceDefinition => findResource(ref)!;
 
 /** The hub's resource types and where the relay serves them. */
 export const STACK_RESOURCES = [
-  { listOptions: { kind: "NetworkPolicy" } as ListOptions, definition: definition(NETWORK_POLICIES) },
+  {
+    listOptions: { kind: "NetworkPolicy" } as ListOptions,
+    definition: definition(NETWORK_POLICIES),
+    // backend-k8s keeps Calico kinds at Calico's paths: GET looks the key up.
+    keyOf: (name: string, namespace: string | undefined) =>
+      `/calico/resources/v3/projectcalico.org/networkpolicies/${namespace}/${name}`,
+  },
   { listOptions: { kind: "Pod" } as ListOptions, definition: definition(PODS) },
 ];
 

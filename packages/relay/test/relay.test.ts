@@ -155,6 +155,8 @@ describe("lists", () => {
 
   it("gets one object, and 404s a missing one", async () => {
     expect((await get(`${npPath(NS)}/web-2`)).body.metadata.name).toBe("web-2");
+    expect((await get(`${npPath("other")}/web-2`)).code).toBe(404);
+    expect((await get(`${npPath("other")}/web-9`)).body.metadata.namespace).toBe("other");
     const missing = await get(`${npPath(NS)}/nope`);
     expect(missing.code).toBe(404);
     expect(missing.body.reason).toBe("NotFound");

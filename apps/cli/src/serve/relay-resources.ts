@@ -32,6 +32,7 @@ async function kubernetesResources(
   scope: readonly ListOptions[],
   client: KubernetesDatastoreClient,
 ): Promise<RelayResource[]> {
+  const { keyFor } = await import("@watchersyncer/backend-k8s");
   return Promise.all(
     scope.map(async (listOptions) => {
       const resource = await client.resourceFor(listOptions);
@@ -51,13 +52,18 @@ async function kubernetesResources(
               namespaced,
               shortNames: [...discovered.shortNames],
             });
-      return { listOptions, definition: defined };
+      // backend-k8s keys an object by its resource, namespace and name: a GET is a key lookup.
+      return {
+        listOptions,
+        definition: defined,
+        keyOf: (name: string, namespace: string | undefined) => keyFor(resource, namespace, name),
+      };
     }),
   );
 }
 
 async function etcdResources(scope: readonly ListOptions[]): Promise<RelayResource[]> {
-  const [{ CALICO_KINDS }, { calicoCrdObject }] = await Promise.all([
+  const [{ CALICO_KINDS, calicoKey }, { calicoCrdObject }] = await Promise.all([
     import("@watchersyncer/backend-etcd"),
     import("@watchersyncer/relay"),
   ]);
@@ -71,6 +77,7 @@ async function etcdResources(scope: readonly ListOptions[]): Promise<RelayResour
       listOptions,
       definition: definition(ref, listOptions.kind, info.namespaced),
       toObject: calicoCrdObject,
+      keyOf: (name: string, namespace: string | undefined) => calicoKey(listOptions.kind, name, namespace),
     };
   });
 }
