@@ -38,7 +38,14 @@ export {
   partialObject,
   watchObjectView,
 } from "./partial-metadata.js";
-export { parseBoolean, parseLimit, parseResourceVersion, selectorPredicate } from "./read-options.js";
+export {
+  type ListRevision,
+  parseBoolean,
+  parseLimit,
+  parseListRevision,
+  parseResourceVersion,
+  selectorPredicate,
+} from "./read-options.js";
 export { parseResourcePath, type ResourceTarget } from "./resource-path.js";
 export { compareVersionPriority, type GroupVersions, ResourceRegistry } from "./resource-registry.js";
 export {

@@ -6,13 +6,13 @@ import {
   continueExpired,
   decodeContinue,
   encodeContinue,
-  invalidRequest,
   listChunks,
   listExpired,
   listKindOf,
   negotiatePartialMetadata,
   notFound,
   parseLimit,
+  parseListRevision,
   partialForList,
   partialForObject,
   partialObject,
@@ -28,25 +28,9 @@ const encoder = new TextEncoder();
 
 /** The revision a list is read at: "" (now) unless the client pins one (Exact, or a paged list). */
 function pinnedRevision(query: URLSearchParams, limit: number | undefined): Revision {
-  const rv = query.get("resourceVersion") ?? "";
-  const match = query.get("resourceVersionMatch") ?? "";
-  if (match !== "" && match !== "Exact" && match !== "NotOlderThan") {
-    throw new ApiError(
-      invalidRequest(
-        `resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`,
-      ),
-    );
-  }
-  if (match !== "" && rv === "") {
-    throw new ApiError(
-      invalidRequest(
-        "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
-      ),
-    );
-  }
-  if (rv === "" || rv === "0") return "";
+  const { resourceVersion, exact } = parseListRevision(query, limit);
   // NotOlderThan: the hub's latest is never older than what a client of it has seen.
-  return match === "Exact" || (match === "" && limit !== undefined) ? rv : "";
+  return exact ? resourceVersion : "";
 }
 
 async function snapshotFor(ctx: RelayContext, req: ResourceRequest, limit: number | undefined) {

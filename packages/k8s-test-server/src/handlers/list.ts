@@ -7,10 +7,10 @@ import {
   continueExpired,
   decodeContinue,
   encodeContinue,
-  invalidRequest,
   listKindOf,
   type PartialMetadata,
   parseLimit,
+  parseListRevision,
   parseResourceVersion,
   partialForList,
   partialObject,
@@ -29,33 +29,10 @@ async function listRevision(
   query: URLSearchParams,
   limit: number | undefined,
 ): Promise<number> {
-  const rvParam = query.get("resourceVersion") ?? "";
-  const match = query.get("resourceVersionMatch") ?? "";
-  if (match !== "" && match !== "Exact" && match !== "NotOlderThan") {
-    throw new ApiError(
-      invalidRequest(
-        `resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`,
-      ),
-    );
-  }
-  if (match !== "" && rvParam === "") {
-    throw new ApiError(
-      invalidRequest(
-        "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided",
-      ),
-    );
-  }
-  if (match === "Exact" && rvParam === "0") {
-    throw new ApiError(
-      invalidRequest(
-        'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
-      ),
-    );
-  }
-  const requested = parseResourceVersion(rvParam);
+  const { resourceVersion, exact } = parseListRevision(query, limit);
+  const requested = parseResourceVersion(resourceVersion);
   if (requested === undefined || requested === 0) return ctx.store.revision;
   await awaitRevision(ctx, requested);
-  const exact = match === "Exact" || (match === "" && limit !== undefined);
   return exact ? requested : ctx.store.revision;
 }
 
