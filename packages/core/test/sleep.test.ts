@@ -1,24 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sleep } from "../src/index.js";
 import { ManualClock } from "../src/testing.js";
-
-/** A signal that counts its "abort" listeners: a sleep must not leave one behind on the run's signal. */
-function countingSignal() {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  let listeners = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
-    if (type === "abort") listeners++;
-    add(type, listener, options);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((type: string, listener: EventListener) => {
-    if (type === "abort") listeners--;
-    remove(type, listener);
-  }) as typeof signal.removeEventListener;
-  return { controller, signal, listeners: () => listeners };
-}
+import { countingSignal } from "./support/counting-signal.js";
 
 describe("sleep (S12's waits)", () => {
   it("S12: resolves after ms on the clock and leaves no listener on the signal", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { abortable, collectList, ListCollector, throwIfAborted } from "../../src/backend/index.js";
 import { ParseError } from "../../src/errors.js";
 import type { KVPair } from "../../src/types.js";
+import { countingSignal } from "../support/counting-signal.js";
 
 const kv = (key: string, revision: string): KVPair => ({ key, value: { key }, revision });
 
@@ -81,23 +82,6 @@ describe("abortable", () => {
 });
 
 describe("abortable and throwIfAborted edges", () => {
-  /** A signal that counts its "abort" listeners: abortable must not leave one behind per call. */
-  function countingSignal() {
-    const signal = new AbortController().signal;
-    let listeners = 0;
-    const add = signal.addEventListener.bind(signal);
-    const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
-      if (type === "abort") listeners++;
-      add(type, listener, options);
-    }) as typeof signal.addEventListener;
-    signal.removeEventListener = ((type: string, listener: EventListener) => {
-      if (type === "abort") listeners--;
-      remove(type, listener);
-    }) as typeof signal.removeEventListener;
-    return { signal, listeners: () => listeners };
-  }
-
   it("removes its abort listener once the promise settles, either way", async () => {
     const counted = countingSignal();
     await abortable(Promise.resolve(1), counted.signal);

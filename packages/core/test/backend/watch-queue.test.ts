@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { WatchQueue } from "../../src/backend/index.js";
 import { ResourceExpiredError } from "../../src/errors.js";
 import type { WatchEvent } from "../../src/types.js";
+import { countingSignal } from "../support/counting-signal.js";
 
 const added = (key: string, revision: string): WatchEvent => ({
   type: "added",
@@ -225,24 +226,6 @@ describe("WatchQueue", () => {
     expect(queue.size).toBe(0);
   });
 });
-
-/** A signal that counts its "abort" listeners, to check that a finished queue lets go of it. */
-function countingSignal() {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  let listeners = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
-    if (type === "abort") listeners++;
-    add(type, listener, options);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((type: string, listener: EventListener) => {
-    if (type === "abort") listeners--;
-    remove(type, listener);
-  }) as typeof signal.removeEventListener;
-  return { signal, listeners: () => listeners };
-}
 
 describe("WatchQueue edges", () => {
   it("pauses exactly at the high-water mark, not before or after", () => {
