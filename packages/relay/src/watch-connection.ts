@@ -1,4 +1,5 @@
 import type { Clock } from "@watchersyncer/core";
+import { type BodySink, type DirectBody, registerDirectBody } from "./body-sink.js";
 
 export interface WatchConnectionOptions {
   /** Bytes the client may leave unread before `onOverflow` decides its fate. */
@@ -19,8 +20,11 @@ export interface WatchConnectionOptions {
  * them. Queuing never waits, so a slow client never delays the relay or other clients; a client
  * that leaves `maxQueuedBytes` unread, or a line unread for `maxLagMs`, loses its backlog, gets one last line (the Status saying
  * why) and the end, and is cut off if it does not read even that within `graceMs`.
+ *
+ * A server adapter may instead attach a {@link BodySink} (see `directBodyOf`): lines then go to
+ * it as they are sent, and queue here only while it says the client is not keeping up.
  */
-export class WatchConnection {
+export class WatchConnection implements DirectBody {
   readonly body: ReadableStream<Uint8Array>;
   private readonly queue: Uint8Array[] = [];
   private queuedBytes = 0;
@@ -31,6 +35,9 @@ export class WatchConnection {
   private ending = false;
   private closed = false;
   private graceTimer: unknown;
+  private sink: BodySink | undefined;
+  /** The sink takes chunks now (it has not said the client is behind since the last resume). */
+  private sinkReady = false;
 
   constructor(private readonly options: WatchConnectionOptions) {
     this.body = new ReadableStream<Uint8Array>(
@@ -43,6 +50,31 @@ export class WatchConnection {
       },
       { highWaterMark: 0 },
     );
+    registerDirectBody(this.body, this);
+  }
+
+  attach(sink: BodySink): boolean {
+    if (this.body.locked || this.sink !== undefined) return false;
+    this.sink = sink;
+    this.resume();
+    return true;
+  }
+
+  resume(): void {
+    if (this.sink === undefined || this.closed) return;
+    this.sinkReady = true;
+    if (this.queue.length > 0) {
+      const chunk = this.takeQueued();
+      this.sinkReady = this.sink.write(chunk);
+    }
+    if (this.sinkReady && this.ending) {
+      this.sink.end();
+      this.markClosed();
+    }
+  }
+
+  cancel(): void {
+    this.markClosed();
   }
 
   get isClosed(): boolean {
@@ -78,11 +110,20 @@ export class WatchConnection {
     if (this.isClosed) return;
     if (last !== undefined) this.push(last);
     this.ending = true;
+    if (this.sink !== undefined && this.sinkReady) {
+      this.sink.end();
+      this.markClosed();
+      return;
+    }
     this.graceTimer = this.options.clock.setTimeout(() => this.cutOff(), this.options.graceMs);
     this.wakeReader();
   }
 
   private push(line: Uint8Array): void {
+    if (this.sinkReady && this.queue.length === 0) {
+      this.sinkReady = this.sink!.write(line);
+      return;
+    }
     if (this.queue.length === 0) this.oldestQueuedAt = this.options.clock.now();
     this.queue.push(line);
     this.queuedBytes += line.length;
@@ -107,16 +148,23 @@ export class WatchConnection {
       this.markClosed();
       return;
     }
+    controller.enqueue(this.takeQueued());
+  }
+
+  /** What is queued, as one chunk; the queue is then empty. */
+  private takeQueued(): Uint8Array {
     const chunk = this.queue.length === 1 ? this.queue[0]! : concat(this.queue);
     this.queue.length = 0;
     this.queuedBytes = 0;
-    controller.enqueue(chunk);
+    return chunk;
   }
 
   /** The client did not read its last lines in time: its response fails, which drops the connection. */
   private cutOff(): void {
     if (this.closed) return;
-    this.controller.error(new Error("watch client too slow; connection dropped"));
+    const error = new Error("watch client too slow; connection dropped");
+    if (this.sink !== undefined) this.sink.abort(error);
+    else this.controller.error(error);
     this.markClosed();
   }
 
@@ -124,6 +172,7 @@ export class WatchConnection {
     if (this.closed) return;
     this.closed = true;
     this.ending = true;
+    this.sinkReady = false;
     this.queue.length = 0;
     this.queuedBytes = 0;
     if (this.graceTimer !== undefined) this.options.clock.clearTimeout(this.graceTimer);

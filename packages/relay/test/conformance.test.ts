@@ -9,7 +9,7 @@ import { eventually } from "@watchersyncer/testkit";
 import { type ConformanceHarness, describeDatastoreClient } from "@watchersyncer/testkit/vitest";
 import { afterAll, beforeAll } from "vitest";
 import { createRelay } from "../src/index.js";
-import { closeServer, serveOnNode } from "./node-adapter.js";
+import { closeNodeServer, serveOnNode } from "../src/node/index.js";
 import { fast, kubeConfigAt, NETWORK_POLICIES } from "./relay-stack.js";
 
 const PAGE_SIZE = 3;
@@ -85,7 +85,7 @@ async function harness(): Promise<ConformanceHarness> {
     async cleanup() {
       await client.close();
       await relay.close();
-      await closeServer(served.server);
+      await closeNodeServer(served.server);
       await hub.close();
       await hubUpstream.close();
     },

@@ -6,7 +6,7 @@ import { findResource } from "@watchersyncer/k8s-wire";
 import { type FuzzKind, fuzzDatastoreClient } from "@watchersyncer/testkit/fuzz";
 import { describe, expect, it } from "vitest";
 import { createRelay, type Relay, type RelayResource } from "../src/index.js";
-import { closeServer, serveOnNode } from "./node-adapter.js";
+import { closeNodeServer, serveOnNode } from "../src/node/index.js";
 import { fast, kubeConfigAt } from "./relay-stack.js";
 
 const kinds: FuzzKind[] = [
@@ -48,14 +48,14 @@ class RelayProcess {
   async start(): Promise<void> {
     this.relay = createRelay({ hub: this.hub, resources });
     const port = this.url === "" ? 0 : Number(new URL(this.url).port);
-    const served = await serveOnNode(this.relay.fetch, port);
+    const served = await serveOnNode(this.relay.fetch, { port });
     this.server = served.server;
     this.url = served.url;
   }
 
   async stop(): Promise<void> {
     await this.relay.close();
-    if (this.server !== undefined) await closeServer(this.server);
+    if (this.server !== undefined) await closeNodeServer(this.server);
   }
 }
 

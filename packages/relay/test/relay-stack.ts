@@ -6,7 +6,7 @@ import { createSyncerHub, type SyncerHub, type SyncerHubOptions } from "@watcher
 import { renderKubeconfig, startTestServer, type TestServer } from "@watchersyncer/k8s-test-server";
 import { findResource, type ResourceDefinition } from "@watchersyncer/k8s-wire";
 import { createRelay, type Relay, type RelayOptions } from "../src/index.js";
-import { closeServer, serveOnNode } from "./node-adapter.js";
+import { closeNodeServer, serveOnNode } from "../src/node/index.js";
 
 export const NETWORK_POLICIES = { group: "crd.projectcalico.org", version: "v1", plural: "networkpolicies" };
 export const PODS = { group: "", version: "v1", plural: "pods" };
@@ -87,7 +87,7 @@ export class RelayStack {
   /** Starts the relay (again, on the same port after `stopRelay`). */
   async startRelay(): Promise<void> {
     this.relay = createRelay({ hub: this.hub, resources: STACK_RESOURCES, ...this.relayOptions });
-    const { server, url } = await serveOnNode(this.relay.fetch, this.port);
+    const { server, url } = await serveOnNode(this.relay.fetch, { port: this.port });
     this.httpServer = server;
     this.relayUrl = url;
     this.port = Number(new URL(url).port);
@@ -95,7 +95,7 @@ export class RelayStack {
 
   async stopRelay(): Promise<void> {
     await this.relay.close();
-    if (this.httpServer) await closeServer(this.httpServer);
+    if (this.httpServer) await closeNodeServer(this.httpServer);
     this.httpServer = undefined;
   }
 
