@@ -60,6 +60,36 @@ function page(snapshot: ObjectSnapshot, start: string | undefined, limit: number
   return { items: snapshot.objects.slice(first, end), remaining: snapshot.objects.length - end };
 }
 
+/** Whether a list request is for the whole resource as it is (so its body can be shared). */
+function isWholeList(req: ResourceRequest, limit: number | undefined, partial: boolean): boolean {
+  const { query, target } = req;
+  return (
+    !partial &&
+    limit === undefined &&
+    target.namespace === undefined &&
+    !query.has("continue") &&
+    !query.has("labelSelector") &&
+    !query.has("fieldSelector")
+  );
+}
+
+function listBody(chunks: Iterable<Uint8Array>): Response {
+  const iterator = chunks[Symbol.iterator]();
+  return streamResponse(
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+    }),
+  );
+}
+
+function* encoded(chunks: Iterable<string>): Generator<Uint8Array> {
+  for (const chunk of chunks) yield encoder.encode(chunk);
+}
+
 /** GET on a collection: a list from the hub, in pages when asked, streamed in chunks. */
 export async function handleList(ctx: RelayContext, req: ResourceRequest): Promise<Response> {
   const partial = partialForList(negotiatePartialMetadata(req.accept), req.target.resource);
@@ -76,23 +106,21 @@ export async function handleList(ctx: RelayContext, req: ResourceRequest): Promi
       metadata.remainingItemCount = remaining;
   }
   const { resource } = req.target;
-  const chunks = partial
-    ? listChunks(
-        { kind: "PartialObjectMetadataList", apiVersion: partial.apiVersion, metadata },
-        items.map((o) => partialObject(o, partial.apiVersion)),
-      )
-    : listChunks({ kind: listKindOf(resource), apiVersion: apiVersionOf(resource), metadata }, items, (o) =>
-        ctx.encoded.jsonOf(o as object),
-      );
-  return streamResponse(
-    new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const next = chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      },
-    }),
-  );
+  if (partial) {
+    const head = { kind: "PartialObjectMetadataList", apiVersion: partial.apiVersion, metadata };
+    return listBody(
+      encoded(
+        listChunks(
+          head,
+          items.map((o) => partialObject(o, partial.apiVersion)),
+        ),
+      ),
+    );
+  }
+  const head = { kind: listKindOf(resource), apiVersion: apiVersionOf(resource), metadata };
+  const chunks = () => encoded(listChunks(head, items, (o) => ctx.encoded.jsonOf(o as object)));
+  if (!isWholeList(req, limit, partial !== undefined)) return listBody(chunks());
+  return listBody(ctx.lists.chunksOf(req.served, snapshot.revision, () => [...chunks()]));
 }
 
 /**

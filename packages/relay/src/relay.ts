@@ -7,6 +7,7 @@ import {
   READ_ONLY_VERBS,
 } from "@watchersyncer/k8s-wire";
 import { EncodedObjects } from "./encoded-objects.js";
+import { ListBodies } from "./list-bodies.js";
 import { handleGet, handleList } from "./list-handler.js";
 import { type RelayOptions, resolveRelayOptions } from "./options.js";
 import type { RelayContext, ResourceRequest } from "./request-context.js";
@@ -55,6 +56,7 @@ export function createRelay(options: RelayOptions): Relay {
     revisionOf: (listOptions) => options.hub.revision(listOptions),
     pairOf: (key) => options.hub.getPair(key),
     encoded: new EncodedObjects(),
+    lists: new ListBodies(),
     options: resolved,
     watches: new WatchConnections(),
   };

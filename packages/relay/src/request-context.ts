@@ -1,6 +1,7 @@
 import type { DatastoreClient, KVPair, ListOptions, Revision } from "@watchersyncer/core";
 import type { ResourceTarget } from "@watchersyncer/k8s-wire";
 import type { EncodedObjects } from "./encoded-objects.js";
+import type { ListBodies } from "./list-bodies.js";
 import type { ResolvedRelayOptions } from "./options.js";
 import type { ServedResource } from "./served-resources.js";
 import type { WatchConnections } from "./watch-connections.js";
@@ -14,6 +15,8 @@ export interface RelayContext {
   /** The hub's current pair of a key (see `SyncerHub.getPair`). */
   pairOf: (key: string) => KVPair | undefined;
   encoded: EncodedObjects;
+  /** Whole lists encoded once per revision (see `ListBodies`). */
+  lists: ListBodies;
   options: ResolvedRelayOptions;
   watches: WatchConnections;
 }

@@ -91,6 +91,20 @@ describe("the relay over the memory backend", () => {
     expect(list.metadata.resourceVersion).toBe(hub!.stats().resourceTypes[0]!.revision);
   });
 
+  it("serves the whole list from one encoding per revision, and the next revision's after a write", async () => {
+    const { store, relay } = await memoryRelay();
+    const first = await (await get(relay, "/api/v1/pods")).text();
+    expect(await (await get(relay, "/api/v1/pods")).text()).toBe(first);
+    const before = (JSON.parse(first) as Json).metadata.resourceVersion;
+    store.put(store.keyFor({ kind: "pods", namespace: "ns1", name: "b" }), { image: "b:1" });
+    const deadline = Date.now() + 10_000;
+    while (hub!.stats().resourceTypes[0]!.revision === before && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const after = (await (await get(relay, "/api/v1/pods")).json()) as Json;
+    expect(after.metadata.resourceVersion).not.toBe(before);
+    expect(after.items.map((item: Json) => item.metadata.name)).toEqual(["a", "b"]);
+  });
+
   it("gets one object by the key its path gives when the resource derives keys, else by reading the resource", async () => {
     const keyed = (keyOf: (name: string, namespace: string | undefined) => string) =>
       memoryRelay({
