@@ -115,6 +115,8 @@ async function handle(message: ToLoad): Promise<void> {
       return reply(inSync(message.since, message.rv));
     case "compare":
       return reply(compare(message.entries));
+    case "counts":
+      return reply({ type: "counts", ...counts });
     case "close":
       return reply(closeAll());
     case "stop":

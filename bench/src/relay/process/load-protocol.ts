@@ -19,6 +19,8 @@ export type ToLoad =
   | { type: "sync"; since: number; rv: string }
   /** Compare every tracking client's objects with the upstream's; answered by `compared`. */
   | { type: "compare"; entries: [string, string][] }
+  /** The tracking clients' counts so far (relists, resumes, …); answered by `counts`. */
+  | { type: "counts" }
   | { type: "close" }
   | { type: "stop" };
 
@@ -40,5 +42,6 @@ export type FromLoad =
   | { type: "sync"; inSync: number; clients: number; cpuMs: number }
   /** Per-client totals: objects missing or at another revision than upstream's, and the client counts. */
   | ({ type: "compared"; lost: number; extra: number } & ClientCounts)
+  | ({ type: "counts" } & ClientCounts)
   | { type: "closed" }
   | { type: "failed"; message: string };
