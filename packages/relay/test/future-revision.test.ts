@@ -29,7 +29,8 @@ function write(name = `p${written++}`): string {
 const future = (ahead: number) => String(Number(stack.upstream.resourceVersion) + ahead);
 
 async function until(hubReaches: string): Promise<void> {
-  for (let i = 0; i < 500 && stack.hub.revision({ kind: "NetworkPolicy" }) !== hubReaches; i++)
+  const deadline = Date.now() + 20_000;
+  while (stack.hub.revision({ kind: "NetworkPolicy" }) !== hubReaches && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 10));
   expect(stack.hub.revision({ kind: "NetworkPolicy" })).toBe(hubReaches);
 }
@@ -43,7 +44,7 @@ async function watchEvents(path: string, count: number, afterOpen: () => void = 
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: Json[] = [];
   let text = "";
-  const timeout = setTimeout(() => controller.abort(), 5000);
+  const timeout = setTimeout(() => controller.abort(), 20_000);
   try {
     while (events.length < count) {
       const { done, value } = await reader.read();

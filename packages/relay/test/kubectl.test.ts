@@ -43,11 +43,11 @@ function kubectl(...rest: string[]): Promise<{ code: number; stdout: string; std
 }
 
 async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (check()) return;
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe("kubectl against the relay", () => {

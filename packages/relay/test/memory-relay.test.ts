@@ -38,6 +38,15 @@ async function memoryRelay(options: Partial<RelayOptions> = {}) {
   return { store, relay };
 }
 
+/** Waits (real time, bounded) until `condition` holds: the hub delivers on timers of its own. */
+async function until(what: string, condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function get(relay: Relay, path: string): Promise<Response> {
   return relay.fetch(new Request(`http://relay.test${path}`));
 }
@@ -178,14 +187,15 @@ describe("the relay over the memory backend", () => {
     const rv = ((await (await get(relay, PODS_PATH)).json()) as Json).metadata.resourceVersion;
     const slow = await get(relay, `${PODS_PATH}?watch=1&resourceVersion=${rv}`);
     store.put(store.keyFor({ kind: "pods", namespace: "ns1", name: "p1" }), { i: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("p1 queued for the slow client", () => relay.stats().queuedBytes > 0);
     await clock.advance(999);
+    const queued = relay.stats().queuedBytes;
     store.put(store.keyFor({ kind: "pods", namespace: "ns1", name: "p2" }), { i: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("p2 queued for the slow client", () => relay.stats().queuedBytes > queued);
     expect(relay.stats().slowClientsClosed).toBe(0);
     await clock.advance(2);
     store.put(store.keyFor({ kind: "pods", namespace: "ns1", name: "p3" }), { i: 3 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("the slow client closed", () => relay.stats().slowClientsClosed > 0);
     expect(relay.stats().slowClientsClosed).toBe(1);
     const lines = lineReader(slow);
     const first = await lines();
@@ -205,7 +215,7 @@ describe("the relay over the memory backend", () => {
     const slow = await get(relay, `${PODS_PATH}?watch=1&resourceVersion=${rv}`);
     for (let i = 0; i < 30; i++)
       store.put(store.keyFor({ kind: "pods", namespace: "ns1", name: `p${i}` }), { i });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("the slow client closed", () => relay.stats().slowClientsClosed === 1);
     await clock.advance(500);
     await expect(slow.body!.getReader().read()).rejects.toThrow(/too slow/);
     expect(relay.stats().openWatches).toBe(0);

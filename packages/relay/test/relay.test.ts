@@ -24,11 +24,11 @@ afterAll(async () => {
 });
 
 async function waitForHub(count: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (stack.hub.list({ kind: "NetworkPolicy" }).length === count) return;
+  const deadline = Date.now() + 20_000;
+  while (stack.hub.list({ kind: "NetworkPolicy" }).length !== count) {
+    if (Date.now() > deadline) throw new Error(`the hub never held ${count} policies`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error(`the hub never held ${count} policies`);
 }
 
 const npPath = (ns?: string) =>
@@ -44,15 +44,19 @@ async function get(
   return { code: response.status, body: (await response.json()) as Json };
 }
 
-/** Reads watch lines until `count` arrived (or `stop` says so), then cancels. */
-async function watchLines(path: string, count: number): Promise<Json[]> {
+/** Reads watch lines until `count` arrived, then cancels; `onLine` is told of each as it comes. */
+async function watchLines(
+  path: string,
+  count: number,
+  onLine: (lines: readonly Json[]) => void = () => {},
+): Promise<Json[]> {
   const controller = new AbortController();
   const response = await fetch(`${stack.relayUrl}${path}`, { signal: controller.signal });
   expect(response.status).toBe(200);
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const lines: Json[] = [];
   let text = "";
-  const timeout = setTimeout(() => controller.abort(), 5000);
+  const timeout = setTimeout(() => controller.abort(), 20_000);
   try {
     while (lines.length < count) {
       const { done, value } = await reader.read();
@@ -61,6 +65,7 @@ async function watchLines(path: string, count: number): Promise<Json[]> {
       let newline = text.indexOf("\n");
       while (newline >= 0) {
         lines.push(JSON.parse(text.slice(0, newline)) as Json);
+        onLine(lines);
         text = text.slice(newline + 1);
         newline = text.indexOf("\n");
       }
@@ -212,13 +217,14 @@ describe("watches", () => {
   });
 
   it("turns a label change out of the selection into DELETED", async () => {
-    const lines = watchLines(`${npPath(NS)}?watch=true&labelSelector=app%3Dweb`, 3);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    stack.upstream.update(NETWORK_POLICIES, {
-      ...policy(NS, "web-1"),
-      metadata: { name: "web-1", namespace: NS, labels: { app: "db" } },
+    // The relabel comes once the watch has sent its initial state, however long that took.
+    const events = await watchLines(`${npPath(NS)}?watch=true&labelSelector=app%3Dweb`, 3, (lines) => {
+      if (lines.length !== 2) return;
+      stack.upstream.update(NETWORK_POLICIES, {
+        ...policy(NS, "web-1"),
+        metadata: { name: "web-1", namespace: NS, labels: { app: "db" } },
+      });
     });
-    const events = await lines;
     expect(events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual([
       "ADDED web-1",
       "ADDED web-2",

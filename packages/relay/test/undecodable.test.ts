@@ -29,7 +29,7 @@ async function watchLines(path: string, count: number): Promise<Json[]> {
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const lines: Json[] = [];
   let text = "";
-  const timeout = setTimeout(() => controller.abort(), 5000);
+  const timeout = setTimeout(() => controller.abort(), 20_000);
   try {
     while (lines.length < count) {
       const { done, value } = await reader.read();
