@@ -39,24 +39,6 @@ async function readBody(response: IncomingMessage): Promise<string> {
   return body;
 }
 
-/** A body as bytes (kept outside the JS heap while a tracking client defers its parse). */
-async function readBytes(response: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** A list's objects, key → revision and write marker. */
-function heldObjects(body: string): Map<string, HeldObject> {
-  const list = JSON.parse(body) as { items: Parameters<typeof heldObject>[0][] };
-  const listed = new Map<string, HeldObject>();
-  for (const item of list.items) {
-    const { name, namespace } = item.metadata as unknown as { name: string; namespace: string };
-    listed.set(`${namespace}/${name}`, heldObject(item));
-  }
-  return listed;
-}
-
 /** The list's own revision: its metadata comes before the items. */
 function listRevision(body: string): string {
   const head = body.slice(0, body.indexOf('"items"'));
@@ -137,22 +119,27 @@ export class WatchClient {
 
   private async list(): Promise<void> {
     const { response } = await open(`${this.ctx.base}${this.ctx.path}`);
+    const body = await readBody(response);
+    if (response.statusCode !== 200) throw new Error(`list answered ${response.statusCode}`);
     if (this.view === undefined) {
-      const body = await readBody(response);
-      if (response.statusCode !== 200) throw new Error(`list answered ${response.statusCode}`);
       this.rv = listRevision(body);
       return;
     }
-    const bytes = await readBytes(response);
-    if (response.statusCode !== 200) throw new Error(`list answered ${response.statusCode}`);
+    const list = JSON.parse(body) as {
+      metadata: { resourceVersion: string };
+      items: Parameters<typeof heldObject>[0][];
+    };
+    const listed = new Map<string, HeldObject>();
+    for (const item of list.items) {
+      const { name, namespace } = item.metadata as unknown as { name: string; namespace: string };
+      listed.set(`${namespace}/${name}`, heldObject(item));
+    }
     if (this.broken) {
       this.ctx.counts.relists++;
       this.relisted = true;
     }
-    // The whole list arrived; its objects are parsed when the view is next read (see ClientView).
-    this.view.replaceLater(() => heldObjects(bytes.toString("utf8")));
-    const head = bytes.toString("utf8", 0, Math.min(bytes.length, 64 * 1024));
-    this.rv = listRevision(head.includes('"items"') ? head : bytes.toString("utf8"));
+    this.view.replace(listed);
+    this.rv = list.metadata.resourceVersion;
   }
 
   private async watch(onOpen: () => void): Promise<Watched> {
