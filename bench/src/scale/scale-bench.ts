@@ -37,9 +37,8 @@ export async function scaleBenchmarks(parts: ScalePart[], print: Print): Promise
   for (const line of scaleTableLines(rows)) print(line);
   print(
     [
-      `  ratio: ours/peer. "ratio worse than smallest by": the ratio's change against the family's smallest`,
-      `  size, in the direction that is worse (+) or better (-); WORSENS past ${NOISE * 100} %, twice the run-to-run`,
-      "  spread of a ratio on this machine.",
+      `  ratio: ours/peer. "ratio vs best smaller": the ratio against the best ratio of the same row at a smaller`,
+      `  size, worse (+) or better (-); WORSENS past +${NOISE * 100} %, twice the run-to-run spread of a ratio here.`,
       `  ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; took ${seconds.toFixed(0)} s.`,
     ].join("\n"),
   );
