@@ -42,10 +42,10 @@ function policyValue(i: number, generation: number): string {
   return head.replace('"pad":""', `"pad":"${"x".repeat(VALUE_BYTES - head.length)}"`);
 }
 
-export function rawClient(endpoint: string, receiveLimit = RECEIVE_LIMIT): Etcd3 {
+export function rawClient(endpoint: string): Etcd3 {
   return new etcd3.Etcd3({
     hosts: endpoint,
-    grpcOptions: { "grpc.max_receive_message_length": receiveLimit },
+    grpcOptions: { "grpc.max_receive_message_length": RECEIVE_LIMIT },
   });
 }
 
@@ -210,13 +210,13 @@ async function watchThroughput(
 }
 
 /** What the backend does with a stored pair: UTF-8 key, JSON value. Returns 1, so it is not optimised away. */
-export function decodeLikeTheBackend(kv: { key: Buffer; value: Buffer }): number {
+function decodeLikeTheBackend(kv: { key: Buffer; value: Buffer }): number {
   const key = kv.key.toString("utf8");
   const value = JSON.parse(kv.value.toString("utf8")) as unknown;
   return key.length > 0 && value !== undefined ? 1 : 0;
 }
 
-export interface ProcessMemory {
+interface ProcessMemory {
   rss: number;
   heapUsed: number;
 }

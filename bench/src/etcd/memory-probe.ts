@@ -51,6 +51,7 @@ if (which === "ours") {
     },
   );
   report();
-  if (count === 0 || Object.keys(all).length !== count) throw new Error("empty range");
+  if (count === 0) throw new Error("empty range");
+  if (Object.keys(all).length !== count) throw new Error(`ranges returned ${count} pairs of fewer keys`);
   client.close();
 }
