@@ -53,7 +53,7 @@ function runSyncer(
   });
 }
 
-async function initialSync(keys: number, runs: number): Promise<Row> {
+export async function initialSync(keys: number, runs: number): Promise<Row> {
   const store = seededStore(keys);
   const ours = await medianOf(runs, 2, async () => {
     const run = await runSyncer(store, { inSync: true });
@@ -152,7 +152,7 @@ export async function eventSamples(side: EventSide, events: number, rounds: numb
  * each other through the code they share (the memory backend's watch and store): ours measured
  * 20–40 % slower once the floor's loop had run in the same process, and the floor did not.
  */
-async function eventThroughput(events: number, runs: number, runSide: EventSideRunner): Promise<Row> {
+export async function eventThroughput(events: number, runs: number, runSide: EventSideRunner): Promise<Row> {
   const oursSamples: number[] = [];
   const floorSamples: number[] = [];
   for (let i = 0; i < PROCESSES_PER_SIDE; i++) {
@@ -178,7 +178,7 @@ async function eventThroughput(events: number, runs: number, runSide: EventSideR
 }
 
 /** Heap the syncer keeps per cached key, with the client's own data already resident. */
-async function retainedPerKey(keys: number): Promise<Row> {
+export async function retainedPerKey(keys: number): Promise<Row> {
   const store = seededStore(keys);
   // The bare-Map floor first: key -> revision for the same keys, built from the same list.
   let list: Awaited<ReturnType<MemoryDatastore["list"]>> | undefined = await store.list(

@@ -21,7 +21,7 @@ export interface EtcdBenchOptions {
 }
 
 const KIND = "NetworkPolicy";
-const VALUE_BYTES = 300;
+export const VALUE_BYTES = 300;
 /** etcd's default --max-txn-ops. */
 const TXN_OPS = 128;
 const WRITERS = 8;
@@ -42,20 +42,25 @@ function policyValue(i: number, generation: number): string {
   return head.replace('"pad":""', `"pad":"${"x".repeat(VALUE_BYTES - head.length)}"`);
 }
 
-function rawClient(endpoint: string): Etcd3 {
+export function rawClient(endpoint: string): Etcd3 {
   return new etcd3.Etcd3({
     hosts: endpoint,
     grpcOptions: { "grpc.max_receive_message_length": RECEIVE_LIMIT },
   });
 }
 
-/** Puts keys [0, count) in transactions of TXN_OPS puts, WRITERS transactions in flight. */
-async function writeKeys(client: Etcd3, count: number, generation: number): Promise<void> {
-  let next = 0;
+/** Puts keys [from, count) in transactions of `txnOps` puts, WRITERS transactions in flight. */
+export async function writeKeys(
+  client: Etcd3,
+  count: number,
+  generation: number,
+  { from = 0, txnOps = TXN_OPS }: { from?: number; txnOps?: number } = {},
+): Promise<void> {
+  let next = from;
   const writer = async () => {
     while (next < count) {
       const start = next;
-      next = Math.min(count, next + TXN_OPS);
+      next = Math.min(count, next + txnOps);
       const success = [];
       for (let i = start; i < next; i++) {
         success.push({
@@ -69,7 +74,7 @@ async function writeKeys(client: Etcd3, count: number, generation: number): Prom
 }
 
 /** Starts a syncer over `client`; `onUpdates` sees every update, `inSync` resolves at InSync. */
-function startSyncer(
+export function startSyncer(
   client: DatastoreClient,
   onUpdates: (updates: Update[]) => void,
 ): { inSync: Promise<void>; stop(): Promise<void> } {
@@ -124,7 +129,7 @@ async function timeToInSync(
 }
 
 /** Every NetworkPolicy of every namespace: what the syncer lists and watches. */
-function prefixOf(): string {
+export function prefixOf(): string {
   return prefixFor({ kind: KIND });
 }
 
@@ -217,7 +222,7 @@ interface ProcessMemory {
 }
 
 /** Memory of a process that did nothing but get in sync (see memory-probe.ts). */
-function probeMemory(which: "ours" | "peer", endpoint: string, pageSize: number): ProcessMemory {
+export function probeMemory(which: "ours" | "peer", endpoint: string, pageSize: number): ProcessMemory {
   const probe = fileURLToPath(new URL("./memory-probe.ts", import.meta.url));
   const out = execFileSync(
     process.execPath,
@@ -243,11 +248,11 @@ async function memoryAfterSync(
   return { ours: pick(samples.ours), peer: pick(samples.peer) };
 }
 
-/** One warm-up of each, then RUNS rounds taking each in turn; the median of each. */
-async function alternate(contenders: (() => Promise<number>)[]): Promise<number[]> {
+/** One warm-up of each, then `runs` rounds taking each in turn; the median of each. */
+export async function alternate(contenders: (() => Promise<number>)[], runs = RUNS): Promise<number[]> {
   for (const run of contenders) await run();
   const samples = contenders.map(() => [] as number[]);
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     for (const [index, run] of contenders.entries()) samples[index]!.push(await run());
   }
   return samples.map(median);

@@ -1,6 +1,6 @@
 /**
  * One contender of the k8s benchmark, run in its own process so that its memory is its own:
- * `node --expose-gc contender.js <ours|informer> <kubeconfig path> <expected objects>`.
+ * `node --expose-gc contender.js <ours|ours-metadata|informer|bound> <kubeconfig path> <expected objects> <page size>`.
  *
  * The parent compiles this file to plain JavaScript (see compile-contender.ts) rather than running
  * it through tsx, whose loader thread would add ~30 MB of RSS to both contenders. It therefore
@@ -98,8 +98,34 @@ async function loadInformer(
   };
 }
 
+/**
+ * The server-set bound (see server-bound-client.ts): every page of the list ours reads, at ours'
+ * page size, bodies discarded. It delivers no objects; it checks it read as many pages as the
+ * expected objects fill.
+ */
+async function loadBound(kubeconfigPath: string, expected: number, pageSize: number): Promise<Contender> {
+  const { readFile } = await import("node:fs/promises");
+  const { readEveryPage, serverOfKubeconfig } = await import("./server-bound-client.js");
+  const server = serverOfKubeconfig(await readFile(kubeconfigPath, "utf8"));
+  const { group, version, plural } = CALICO_NETWORK_POLICIES;
+  return {
+    async sync() {
+      const pages = await readEveryPage(server, `/apis/${group}/${version}/${plural}`, pageSize);
+      const expectedPages = Math.max(1, Math.ceil(expected / pageSize));
+      if (pages !== expectedPages) throw new Error(`bound read ${pages} pages, expected ${expectedPages}`);
+      return expected;
+    },
+    async stop() {},
+  };
+}
+
 async function main(): Promise<void> {
-  const [name, kubeconfigPath, expectedText] = process.argv.slice(2) as [ContenderName, string, string];
+  const [name, kubeconfigPath, expectedText, pageSizeText] = process.argv.slice(2) as [
+    ContenderName,
+    string,
+    string,
+    string,
+  ];
   const expected = Number(expectedText);
   let awaited = 0;
   let seen = 0;
@@ -110,7 +136,9 @@ async function main(): Promise<void> {
   const contender =
     name === "informer"
       ? await loadInformer(kubeconfigPath, expected, onUpdated)
-      : await loadOurs(kubeconfigPath, onUpdated, name === "ours-metadata" ? "metadata" : "full");
+      : name === "bound"
+        ? await loadBound(kubeconfigPath, expected, Number(pageSizeText))
+        : await loadOurs(kubeconfigPath, onUpdated, name === "ours-metadata" ? "metadata" : "full");
 
   process.on("message", (message: ToContender) => {
     handle(message).catch((err: unknown) => fail(err));

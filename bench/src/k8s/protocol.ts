@@ -1,7 +1,10 @@
 /** Messages between the k8s benchmark (parent) and a contender child process, over Node's IPC channel. */
 
-/** `ours-metadata`: ours with `valueMode: "metadata"` (PartialObjectMetadata lists and watches). */
-export type ContenderName = "ours" | "ours-metadata" | "informer";
+/**
+ * `ours-metadata`: ours with `valueMode: "metadata"` (PartialObjectMetadata lists and watches).
+ * `bound`: no library; reads every page of the list and discards it (see server-bound-client.ts).
+ */
+export type ContenderName = "ours" | "ours-metadata" | "informer" | "bound";
 
 export type ToContender =
   /** Create the client and sync; answered by `synced`. */
