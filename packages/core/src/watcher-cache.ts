@@ -18,6 +18,7 @@ import {
   type DatastoreClient,
   type KVPair,
   type KVPairListPage,
+  type ReadyEvents,
   type ResourceType,
   type Revision,
   type RevisionOrigin,
@@ -53,6 +54,19 @@ export interface WatcherCacheDeps<V> {
 }
 
 type ListOutcome = "listed" | "retry" | "not-installed" | "stopped";
+
+/** Why a watch's reading ended, for the observer. */
+interface WatchEnd {
+  reason: WatchEndReason;
+  errorName?: string;
+}
+
+/** The iterator's `takeReady`, when it has one (see ReadyEvents). */
+function readyEventsOf(
+  events: AsyncIterator<WatchEvent> & Partial<ReadyEvents<WatchEvent>>,
+): ReadyEvents<WatchEvent> | undefined {
+  return typeof events.takeReady === "function" ? (events as ReadyEvents<WatchEvent>) : undefined;
+}
 
 /** A list whose pairs are applied, waiting for {@link WatcherCache.finishList}. */
 interface ListResult {
@@ -340,7 +354,7 @@ export class WatcherCache<V> {
    */
   private async consumeWatch(watch: Watch, signal: AbortSignal): Promise<void> {
     this.observation?.watchReading();
-    let end: { reason: WatchEndReason; errorName?: string };
+    let end: WatchEnd;
     try {
       end = await abortable(this.readWatch(watch, signal), signal);
     } catch {
@@ -354,18 +368,30 @@ export class WatcherCache<V> {
     this.observation?.watchEnded(end.reason, end.errorName);
   }
 
-  private async readWatch(
-    watch: Watch,
-    signal: AbortSignal,
-  ): Promise<{ reason: WatchEndReason; errorName?: string }> {
+  /**
+   * One await per burst, not per event: after `next()` hands over an event, what the watch has
+   * ready without waiting is taken synchronously (when its iterator offers `takeReady`). Breaking
+   * out calls `return()` as `for await` would.
+   */
+  private async readWatch(watch: Watch, signal: AbortSignal): Promise<WatchEnd> {
     try {
-      for await (const event of watch) {
-        if (this.stopping) break;
-        if (this.handleEvent(event)) {
-          return {
-            reason: "error",
-            errorName: event.type === "error" ? toError(event.error).name : undefined,
-          };
+      const events = watch[Symbol.asyncIterator]();
+      const ready = readyEventsOf(events);
+      for (;;) {
+        const result = await events.next();
+        if (result.done) break;
+        const end = this.handleBurst(result.value, ready);
+        if (end === "more") {
+          // A long burst goes to the consumer a call's worth at a time, while the rest waits in
+          // the watch: its updates die young instead of being copied by the next scavenge.
+          this.sink.deliverSoon();
+          continue;
+        }
+        // Stryker disable next-line ConditionalExpression: stopping ends the run either way
+        if (end !== undefined || this.stopping) {
+          await events.return?.();
+          if (end !== undefined) return end;
+          break;
         }
       }
       if (!signal.aborted) this.logger.debug("watch closed by the remote; re-watching", this.logFields());
@@ -377,6 +403,26 @@ export class WatcherCache<V> {
       this.onWatchError(error);
       return { reason: "error", errorName: error.name };
     }
+  }
+
+  /**
+   * `first`, then what the watch has ready, up to one consumer call's worth of events. Returns
+   * how the watch ended when it must restart, "more" when events may still be ready.
+   */
+  private handleBurst(
+    first: WatchEvent,
+    ready: ReadyEvents<WatchEvent> | undefined,
+  ): WatchEnd | "more" | undefined {
+    let event: WatchEvent | undefined = first;
+    let left = this.options.maxUpdatesToConsolidate;
+    while (event !== undefined && !this.stopping) {
+      if (this.handleEvent(event)) {
+        return { reason: "error", errorName: event.type === "error" ? toError(event.error).name : undefined };
+      }
+      if (--left === 0) return "more";
+      event = ready?.takeReady();
+    }
+    return undefined;
   }
 
   /** Applies one watch event. Returns true when the watch must be restarted. */
