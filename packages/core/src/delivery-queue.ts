@@ -53,21 +53,31 @@ export class DeliveryQueue<V> {
     return this.queued;
   }
 
-  pushUpdate(update: Update<V>): void {
+  /** Queues `batch` (at most maxBatch long, as a cache hands them over); the queue may keep the array. */
+  pushUpdates(batch: Update<V>[]): void {
     if (this.closed) return;
-    this.queued++;
+    this.queued += batch.length;
     // Each entry holds at most one call's worth, so a burst is queued as ready-made batches: no
     // array grows past maxBatch (to be copied on growth and by the young-generation GC) or is sliced.
     const last = this.entries[this.entries.length - 1];
-    if (
+    const open =
       last !== undefined &&
       last.kind === "updates" &&
       this.entries.length - 1 >= this.head &&
       last.updates.length < this.maxBatch
-    ) {
-      last.updates.push(update);
+        ? last.updates
+        : undefined;
+    if (open === undefined && batch.length <= this.maxBatch) {
+      this.entries.push({ kind: "updates", updates: batch });
     } else {
-      this.entries.push({ kind: "updates", updates: [update] });
+      let room = open;
+      for (const update of batch) {
+        if (room === undefined || room.length >= this.maxBatch) {
+          room = [];
+          this.entries.push({ kind: "updates", updates: room });
+        }
+        room.push(update);
+      }
     }
     this.schedule();
   }
