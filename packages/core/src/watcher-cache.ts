@@ -357,7 +357,7 @@ export class WatcherCache<V> {
   /**
    * Reads events until the watch ends or must be restarted. The read is raced against the abort
    * once per watch, not once per event: a watch that ignores `stop()` and the signal cannot hold
-   * up `stop()`, and the per-event path stays a plain `for await`. The abandoned read goes on in
+   * up `stop()`, and the per-event path has no promise of its own. The abandoned read goes on in
    * the background until its backend lets go; it checks `stopping` before touching anything, so
    * whatever it yields late is discarded.
    */
