@@ -1,4 +1,10 @@
-import { DatastoreError, ParseError, ResourceExpiredError } from "@watchersyncer/core";
+import {
+  DatastoreError,
+  ParseError,
+  type ReadyEvents,
+  ResourceExpiredError,
+  type WatchEvent,
+} from "@watchersyncer/core";
 import { ManualClock } from "@watchersyncer/core/testing";
 import { describe, expect, it } from "vitest";
 import { MemoryDatastore } from "./memory-datastore.js";
@@ -271,6 +277,34 @@ describe("MemoryDatastore watch", () => {
       break;
     }
     expect(store.openWatches).toBe(0);
+  });
+});
+
+describe("MemoryDatastore watch, takeReady", () => {
+  it("hands over without a promise what next() would hand over at once, and nothing while stalled", async () => {
+    const store = new MemoryDatastore();
+    const watch = await store.watch({ kind: "pods" }, { revision: "", allowWatchBookmarks: false }, never);
+    const events = watch[Symbol.asyncIterator]() as AsyncIterator<WatchEvent> & ReadyEvents<WatchEvent>;
+    expect(events.takeReady()).toBeUndefined();
+    store.put("/pods/a", 1);
+    store.put("/pods/b", 2);
+    store.faults.stall();
+    expect(events.takeReady()).toBeUndefined();
+    store.faults.resume();
+    expect(summarize([events.takeReady()!])).toEqual(["added /pods/a 1"]);
+    expect(summarize([events.takeReady()!])).toEqual(["added /pods/b 2"]);
+    expect(events.takeReady()).toBeUndefined();
+    watch.stop();
+  });
+
+  it("leaves every event to next() when a schedule hook decides when results are handed over", async () => {
+    const store = new MemoryDatastore({ schedule: (promise) => promise });
+    const watch = await store.watch({ kind: "pods" }, { revision: "", allowWatchBookmarks: false }, never);
+    const events = watch[Symbol.asyncIterator]() as AsyncIterator<WatchEvent> & ReadyEvents<WatchEvent>;
+    store.put("/pods/a", 1);
+    expect(events.takeReady()).toBeUndefined();
+    expect(summarize(await take(watch, 1))).toEqual(["added /pods/a 1"]);
+    watch.stop();
   });
 });
 

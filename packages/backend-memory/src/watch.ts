@@ -1,4 +1,4 @@
-import type { Clock, Revision, Watch, WatchEvent } from "@watchersyncer/core";
+import type { Clock, ReadyEvents, Revision, Watch, WatchEvent } from "@watchersyncer/core";
 import { WatchQueue } from "@watchersyncer/core/backend";
 import type { Schedule } from "./scheduling.js";
 import type { StallGate } from "./stall-gate.js";
@@ -29,7 +29,7 @@ export interface MemoryWatchDeps {
  * and takes its turn on the gate from that moment: `resume()` releases lists and watches in the
  * order they were held, so a scheduler sees their results in that order too.
  */
-export class MemoryWatch implements Watch, AsyncIterator<WatchEvent> {
+export class MemoryWatch implements Watch, AsyncIterator<WatchEvent>, ReadyEvents<WatchEvent> {
   readonly kind: string;
   readonly prefix: string;
   readonly allowBookmarks: boolean;
@@ -87,6 +87,12 @@ export class MemoryWatch implements Watch, AsyncIterator<WatchEvent> {
   next(): Promise<IteratorResult<WatchEvent>> {
     this.followGate();
     return this.events.next();
+  }
+
+  /** As `next()` without the promise: a stalled datastore holds the queue, so nothing is ready. */
+  takeReady(): WatchEvent | undefined {
+    this.followGate();
+    return this.events.takeReady();
   }
 
   return(): Promise<IteratorResult<WatchEvent>> {

@@ -1,6 +1,7 @@
 import type { Clock } from "./clock.js";
 import { toError } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { afterThisTask } from "./next-task.js";
 import type { SyncerObserver } from "./observer.js";
 import type { ResourceType, Revision, RevisionOrigin, SyncerCallbacks, SyncStatus, Update } from "./types.js";
 
@@ -19,20 +20,22 @@ const BACKLOG_UPDATES = 256;
  * status reports and parse failures keep their place between them. A pending promise from
  * `onUpdates` holds back everything queued behind it.
  *
- * Delivery starts on a zero-delay timer of the syncer's clock rather than on a microtask: a burst
- * of buffered watch events is processed in one run of microtasks, and only a macrotask sees the
- * whole burst, so it reaches the consumer in a few large calls instead of one call per event
- * (the role Go's consolidation loop plays on its channel). It also means a cache never calls the
- * consumer from inside its own processing, and a test clock decides when delivery happens. Parts
- * of a list are the exception: they are batches already and go out right after their task (see
- * {@link DeliveryQueue.deliverSoon}).
+ * Delivery starts in the next task (the clock's `nextTask`, else a zero-delay timer of the clock)
+ * rather than on a microtask: a burst of buffered watch events is processed in one run of
+ * microtasks, and only a later task sees the whole burst, so it reaches the consumer in a few large
+ * calls instead of one call per event (the role Go's consolidation loop plays on its channel). It
+ * also means a cache never calls the consumer from inside its own processing, and a test clock
+ * decides when delivery happens. The system clock's `nextTask` is not clamped like a timer, so a
+ * change crosses a chain of syncers (a hub and its consumers) without a millisecond per hop. Parts
+ * of a list, and long bursts read from a watch, are the exception: they are batches already and go
+ * out right after their task (see {@link DeliveryQueue.deliverSoon}).
  */
 export class DeliveryQueue<V> {
   private readonly entries: Entry<V>[] = [];
   private head = 0;
   private draining = false;
-  /** The timer that will start the next drain, while one is scheduled but not started. */
-  private drainTimer: unknown = undefined;
+  /** Cancels the hop that will start the next drain, while one is scheduled but not started. */
+  private cancelDrain: (() => void) | undefined = undefined;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
   private queued = 0;
@@ -50,21 +53,31 @@ export class DeliveryQueue<V> {
     return this.queued;
   }
 
-  pushUpdate(update: Update<V>): void {
+  /** Queues `batch` (at most maxBatch long, as a cache hands them over); the queue may keep the array. */
+  pushUpdates(batch: Update<V>[]): void {
     if (this.closed) return;
-    this.queued++;
+    this.queued += batch.length;
     // Each entry holds at most one call's worth, so a burst is queued as ready-made batches: no
     // array grows past maxBatch (to be copied on growth and by the young-generation GC) or is sliced.
     const last = this.entries[this.entries.length - 1];
-    if (
+    const open =
       last !== undefined &&
       last.kind === "updates" &&
       this.entries.length - 1 >= this.head &&
       last.updates.length < this.maxBatch
-    ) {
-      last.updates.push(update);
+        ? last.updates
+        : undefined;
+    if (open === undefined && batch.length <= this.maxBatch) {
+      this.entries.push({ kind: "updates", updates: batch });
     } else {
-      this.entries.push({ kind: "updates", updates: [update] });
+      let room = open;
+      for (const update of batch) {
+        if (room === undefined || room.length >= this.maxBatch) {
+          room = [];
+          this.entries.push({ kind: "updates", updates: room });
+        }
+        room.push(update);
+      }
     }
     this.schedule();
   }
@@ -88,11 +101,11 @@ export class DeliveryQueue<V> {
     this.schedule();
   }
 
-  /** Starts delivering now instead of on the timer, and resolves once everything queued is delivered. */
+  /** Starts delivering now, not in the next task, and resolves once everything queued is delivered. */
   flush(): Promise<void> {
-    if (this.drainTimer !== undefined) {
-      this.clock.clearTimeout(this.drainTimer);
-      this.drainTimer = undefined;
+    if (this.cancelDrain !== undefined) {
+      this.cancelDrain();
+      this.cancelDrain = undefined;
       void this.drain();
     }
     return this.idle();
@@ -109,15 +122,16 @@ export class DeliveryQueue<V> {
   }
 
   /**
-   * Starts delivering as soon as the caller's task is done instead of on the timer. For a part of a
-   * list: it is a batch already, and the values that would wait for the timer (while a backend
-   * reads on) are the ones the next young-generation GC copies; delivered at once, they die young.
-   * The consumer still never runs inside the producer's own processing.
+   * Starts delivering on a microtask, once the caller's synchronous processing is done, instead of
+   * in the next task. For a part of a list or a call's worth of a long watch burst: it is a batch
+   * already, and the values that would wait for the next task (while the producer reads on) are
+   * the ones the next young-generation GC copies; delivered at once, they die young. The consumer
+   * still never runs inside the producer's own processing.
    */
   deliverSoon(): void {
-    if (this.drainTimer === undefined) return;
-    this.clock.clearTimeout(this.drainTimer);
-    this.drainTimer = undefined;
+    if (this.cancelDrain === undefined) return;
+    this.cancelDrain();
+    this.cancelDrain = undefined;
     queueMicrotask(() => void this.drain());
   }
 
@@ -130,9 +144,9 @@ export class DeliveryQueue<V> {
   /** After this, nothing more is queued or delivered. */
   close(): void {
     this.closed = true;
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: no drain timer is set at close()
-    if (this.drainTimer !== undefined) this.clock.clearTimeout(this.drainTimer);
-    this.drainTimer = undefined;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: no drain hop is pending at close()
+    if (this.cancelDrain !== undefined) this.cancelDrain();
+    this.cancelDrain = undefined;
     this.entries.length = 0;
     this.head = 0;
     this.queued = 0;
@@ -142,10 +156,10 @@ export class DeliveryQueue<V> {
   private schedule(): void {
     if (this.draining) return;
     this.draining = true;
-    this.drainTimer = this.clock.setTimeout(() => {
-      this.drainTimer = undefined;
+    this.cancelDrain = afterThisTask(this.clock, () => {
+      this.cancelDrain = undefined;
       void this.drain();
-    }, 0);
+    });
   }
 
   private async drain(): Promise<void> {

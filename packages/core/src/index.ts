@@ -50,6 +50,7 @@ export type {
   KVPairListPage,
   ListOptions,
   ProcessResult,
+  ReadyEvents,
   ResourceType,
   Revision,
   RevisionOrigin,

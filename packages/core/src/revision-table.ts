@@ -10,6 +10,8 @@ export class RevisionTable {
   private resources = new Map<string, Revision>();
   /** During a list: the entries the new list has not confirmed yet. */
   private oldResources: Map<string, Revision> | null = null;
+  /** Between beginList and finishList / abandonList. */
+  private listing = false;
 
   /** Known keys, counting those a running list has not confirmed yet. */
   get size(): number {
@@ -18,12 +20,14 @@ export class RevisionTable {
 
   /** S6: the known entries are put aside until the new list confirms them. */
   beginList(): void {
+    this.listing = true;
     this.oldResources = this.resources.size > 0 ? this.resources : null;
     this.resources = new Map();
   }
 
   /** A list that did not finish: the entries it did not reach are kept as they were. */
   abandonList(): void {
+    this.listing = false;
     const unconfirmed = this.oldResources;
     this.oldResources = null;
     if (unconfirmed === null) return;
@@ -37,6 +41,7 @@ export class RevisionTable {
    * forgotten) for the caller to report as deleted, or null when there are none to report.
    */
   finishList(): ReadonlyMap<string, Revision> | null {
+    this.listing = false;
     const vanished = this.oldResources;
     this.oldResources = null;
     return vanished;
@@ -50,8 +55,11 @@ export class RevisionTable {
     const known = this.lookup(key);
     if (known === revision) return undefined;
     if (known === undefined) {
-      // A key kept for as long as its entry: store the copy that lives in the old generation.
-      this.resources.set(oldGenerationKey(key), revision);
+      // A key kept for as long as its entry. A list brings tens of thousands at once, whose copying
+      // grows the young generation (see oldGenerationKey): those are stored as the copy that lives
+      // in the old generation. Watch events bring new keys a few at a time, where interning (a
+      // string-table lookup and a property set and delete) costs more than the rest of the event.
+      this.resources.set(this.listing ? oldGenerationKey(key) : key, revision);
       return UpdateType.New;
     }
     this.resources.set(key, revision);

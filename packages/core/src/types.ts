@@ -91,6 +91,20 @@ export interface Watch<V = unknown> extends AsyncIterable<WatchEvent<V>> {
   stop(): void;
 }
 
+/**
+ * What a watch's iterator may offer besides `next()`: the event `next()` would hand over at once,
+ * taken without a promise, so a consumer reads a burst of queued events in one synchronous pass
+ * instead of one await per event. Optional: the syncer looks for it on the object that
+ * `[Symbol.asyncIterator]()` returns and otherwise awaits every `next()`.
+ */
+export interface ReadyEvents<E> {
+  /**
+   * The next event when one is ready now (queued, not held back, no consumer waiting in `next()`);
+   * otherwise undefined. Never the end of the iteration: that comes from `next()`.
+   */
+  takeReady(): E | undefined;
+}
+
 /** `O` is what the backend accepts to say what to list and watch: `ListOptions` plus its own fields. */
 export interface DatastoreClient<O extends ListOptions = ListOptions> {
   /** `revision` "" = latest. Resolves with the items and the revision the list was taken at. */

@@ -18,6 +18,7 @@ import {
   type DatastoreClient,
   type KVPair,
   type KVPairListPage,
+  type ReadyEvents,
   type ResourceType,
   type Revision,
   type RevisionOrigin,
@@ -29,7 +30,8 @@ import {
 
 /** Where a watcher cache sends what it produces; the syncer funnels it into one ordered queue. */
 export interface CacheSink<V> {
-  update(update: Update<V>): void;
+  /** A batch of updates in the order they were made; the sink may keep the array. */
+  updates(batch: Update<V>[]): void;
   /** `resourceType` is the cache's own, so the consumer can tell which type the entry belongs to. */
   parseFailed(rawKey: string, rawValue: string, resourceType: ResourceType<V>): void;
   /** The cache finished its first list. Sent once. */
@@ -53,6 +55,19 @@ export interface WatcherCacheDeps<V> {
 }
 
 type ListOutcome = "listed" | "retry" | "not-installed" | "stopped";
+
+/** Why a watch's reading ended, for the observer. */
+interface WatchEnd {
+  reason: WatchEndReason;
+  errorName?: string;
+}
+
+/** The iterator's `takeReady`, when it has one (see ReadyEvents). */
+function readyEventsOf(
+  events: AsyncIterator<WatchEvent> & Partial<ReadyEvents<WatchEvent>>,
+): ReadyEvents<WatchEvent> | undefined {
+  return typeof events.takeReady === "function" ? (events as ReadyEvents<WatchEvent>) : undefined;
+}
 
 /** A list whose pairs are applied, waiting for {@link WatcherCache.finishList}. */
 interface ListResult {
@@ -80,6 +95,11 @@ export class WatcherCache<V> {
   private readonly observation: CacheObservation | undefined;
   /** The kind, with `/namespace` when the type is namespaced. */
   private readonly resourceTypeName: string;
+  /**
+   * Updates made and not yet handed to the sink: they go as one array, at the latest before the
+   * cache sends anything else or awaits, so the sink sees everything in the order it was made.
+   */
+  private pending: Update<V>[] = [];
 
   private readonly client: DatastoreClient;
   private readonly resourceType: ResourceType<V>;
@@ -229,6 +249,7 @@ export class WatcherCache<V> {
       if (signal.aborted) return { revision: list.revision, items: 0, parseErrors: undefined };
       this.table.beginList();
       for (const kv of list.kvPairs) this.applyRaw(kv);
+      this.flushUpdates();
       return { revision: list.revision, items: list.kvPairs.length, parseErrors: list.parseErrors };
     }
     let accepting = true;
@@ -239,6 +260,7 @@ export class WatcherCache<V> {
       if (!accepting || this.stopping) return;
       items += page.kvPairs.length;
       for (const kv of page.kvPairs) this.applyRaw(kv);
+      this.flushUpdates();
       if (page.parseErrors !== undefined && page.parseErrors.length > 0) {
         parseErrors ??= [];
         for (const parseError of page.parseErrors) parseErrors.push(parseError);
@@ -270,6 +292,7 @@ export class WatcherCache<V> {
     }
     const vanished = this.table.finishList();
     if (vanished !== null) this.sendDeletes(vanished);
+    this.flushUpdates();
     this.onRevision?.(revision, "list");
     if (!this.hasSynced) {
       this.hasSynced = true;
@@ -334,13 +357,13 @@ export class WatcherCache<V> {
   /**
    * Reads events until the watch ends or must be restarted. The read is raced against the abort
    * once per watch, not once per event: a watch that ignores `stop()` and the signal cannot hold
-   * up `stop()`, and the per-event path stays a plain `for await`. The abandoned read goes on in
+   * up `stop()`, and the per-event path has no promise of its own. The abandoned read goes on in
    * the background until its backend lets go; it checks `stopping` before touching anything, so
    * whatever it yields late is discarded.
    */
   private async consumeWatch(watch: Watch, signal: AbortSignal): Promise<void> {
     this.observation?.watchReading();
-    let end: { reason: WatchEndReason; errorName?: string };
+    let end: WatchEnd;
     try {
       end = await abortable(this.readWatch(watch, signal), signal);
     } catch {
@@ -354,18 +377,31 @@ export class WatcherCache<V> {
     this.observation?.watchEnded(end.reason, end.errorName);
   }
 
-  private async readWatch(
-    watch: Watch,
-    signal: AbortSignal,
-  ): Promise<{ reason: WatchEndReason; errorName?: string }> {
+  /**
+   * One await per burst, not per event: after `next()` hands over an event, what the watch has
+   * ready without waiting is taken synchronously (when its iterator offers `takeReady`). Breaking
+   * out calls `return()` as `for await` would.
+   */
+  private async readWatch(watch: Watch, signal: AbortSignal): Promise<WatchEnd> {
     try {
-      for await (const event of watch) {
-        if (this.stopping) break;
-        if (this.handleEvent(event)) {
-          return {
-            reason: "error",
-            errorName: event.type === "error" ? toError(event.error).name : undefined,
-          };
+      const events = watch[Symbol.asyncIterator]();
+      const ready = readyEventsOf(events);
+      for (;;) {
+        const result = await events.next();
+        if (result.done) break;
+        const end = this.handleBurst(result.value, ready);
+        this.flushUpdates();
+        if (end === "more") {
+          // A long burst goes to the consumer a call's worth at a time, while the rest waits in
+          // the watch: its updates die young instead of being copied by the next scavenge.
+          this.sink.deliverSoon();
+          continue;
+        }
+        // Stryker disable next-line ConditionalExpression: stopping ends the run either way
+        if (end !== undefined || this.stopping) {
+          await events.return?.();
+          if (end !== undefined) return end;
+          break;
         }
       }
       if (!signal.aborted) this.logger.debug("watch closed by the remote; re-watching", this.logFields());
@@ -379,6 +415,26 @@ export class WatcherCache<V> {
     }
   }
 
+  /**
+   * `first`, then what the watch has ready, up to one consumer call's worth of events. Returns
+   * how the watch ended when it must restart, "more" when events may still be ready.
+   */
+  private handleBurst(
+    first: WatchEvent,
+    ready: ReadyEvents<WatchEvent> | undefined,
+  ): WatchEnd | "more" | undefined {
+    let event: WatchEvent | undefined = first;
+    let left = this.options.maxUpdatesToConsolidate;
+    while (event !== undefined && !this.stopping) {
+      if (this.handleEvent(event)) {
+        return { reason: "error", errorName: event.type === "error" ? toError(event.error).name : undefined };
+      }
+      if (--left === 0) return "more";
+      event = ready?.takeReady();
+    }
+    return undefined;
+  }
+
   /** Applies one watch event. Returns true when the watch must be restarted. */
   private handleEvent(event: WatchEvent): boolean {
     this.observation?.event(event);
@@ -387,7 +443,7 @@ export class WatcherCache<V> {
       case "modified":
         this.trackRevision(event.new.revision);
         this.applyRaw(event.new);
-        this.onRevision?.(event.new.revision, "watch");
+        this.revisionReached(event.new.revision);
         return false;
       case "deleted": {
         const old = event.old as KVPair | undefined;
@@ -397,12 +453,12 @@ export class WatcherCache<V> {
         }
         this.trackRevision(old.revision);
         this.applyRaw({ key: old.key, value: null, revision: old.revision });
-        this.onRevision?.(old.revision, "watch");
+        this.revisionReached(old.revision);
         return false;
       }
       case "bookmark":
         this.trackRevision(event.revision);
-        this.onRevision?.(event.revision, "watch");
+        this.revisionReached(event.revision);
         return false;
       case "parse-error":
         return this.handleParseErrorEvent(event.error, event.revision);
@@ -422,7 +478,7 @@ export class WatcherCache<V> {
     const moved = revision !== undefined && revision !== "";
     if (moved) this.trackRevision(revision);
     this.applyParseError(error, revision ?? this.currentRevision);
-    if (moved) this.onRevision?.(revision, "watch");
+    if (moved) this.revisionReached(revision);
     return false;
   }
 
@@ -490,6 +546,7 @@ export class WatcherCache<V> {
     for (const pair of pairs) this.applyConverted(pair);
     if (error === undefined) return;
     if (ParseError.is(error)) {
+      this.flushUpdates();
       this.sink.parseFailed(error.rawKey, error.rawValue, this.resourceType);
     } else {
       this.logger.warn("update processor failed; continuing", { ...this.logFields(), key: kv.key, error });
@@ -500,6 +557,7 @@ export class WatcherCache<V> {
   private applyParseError(error: ParseError, revision: Revision): void {
     this.logger.warn("stored entry could not be parsed", { ...this.logFields(), key: error.rawKey });
     this.applyRaw({ key: error.rawKey, value: null, revision });
+    this.flushUpdates();
     this.sink.parseFailed(error.rawKey, error.rawValue, this.resourceType);
   }
 
@@ -508,22 +566,42 @@ export class WatcherCache<V> {
     if (kv.value === null || kv.value === undefined) {
       const key = kv.key;
       if (!this.table.delete(key)) return;
-      this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision: kv.revision } });
+      this.emit({ type: UpdateType.Deleted, kv: { key, value: null, revision: kv.revision } });
       return;
     }
     const type = this.table.apply(kv.key, kv.revision);
-    if (type !== undefined) this.sink.update({ type, kv });
+    if (type !== undefined) this.emit({ type, kv });
   }
 
   /** S15: the run is over; every key the consumer knows of is deleted. */
   private deleteEverything(): void {
     this.sendDeletes(this.table.clear());
+    this.flushUpdates();
   }
 
   private sendDeletes(entries: ReadonlyMap<string, Revision>): void {
     for (const [key, revision] of entries) {
-      this.sink.update({ type: UpdateType.Deleted, kv: { key, value: null, revision } });
+      this.emit({ type: UpdateType.Deleted, kv: { key, value: null, revision } });
     }
+  }
+
+  private emit(update: Update<V>): void {
+    this.pending.push(update);
+    if (this.pending.length >= this.options.maxUpdatesToConsolidate) this.flushUpdates();
+  }
+
+  private flushUpdates(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.sink.updates(batch);
+  }
+
+  /** S7, `onRevision`: queued right behind the updates the revision covers. */
+  private revisionReached(revision: Revision): void {
+    if (this.onRevision === undefined) return;
+    this.flushUpdates();
+    this.onRevision(revision, "watch");
   }
 
   private stopWatch(): void {

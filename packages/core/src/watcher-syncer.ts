@@ -61,7 +61,7 @@ class DefaultWatcherSyncer<V> implements WatcherSyncer {
     this.observer = observer;
     this.queue = new DeliveryQueue(callbacks, resolved.maxUpdatesToConsolidate, logger, clock, observer);
     const sink = {
-      update: (update: Update<V>) => this.onCacheUpdate(update),
+      updates: (batch: Update<V>[]) => this.onCacheUpdates(batch),
       parseFailed: (rawKey: string, rawValue: string, resourceType: ResourceType<V>) =>
         this.queue.pushParseFailed(rawKey, rawValue, resourceType),
       synced: () => this.onCacheSynced(),
@@ -167,9 +167,9 @@ class DefaultWatcherSyncer<V> implements WatcherSyncer {
     this.lifecycle = "stopped";
   }
 
-  private onCacheUpdate(update: Update<V>): void {
+  private onCacheUpdates(batch: Update<V>[]): void {
     if (this.status === SyncStatus.WaitForDatastore) this.setStatus(SyncStatus.ResyncInProgress);
-    this.queue.pushUpdate(update);
+    this.queue.pushUpdates(batch);
   }
 
   private onCacheSynced(): void {

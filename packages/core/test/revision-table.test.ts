@@ -157,12 +157,14 @@ const isInterned = new Function("s", "return %IsInternalizedString(s)") as (s: s
 const gc = (globalThis as { gc?: () => void }).gc;
 
 describe("RevisionTable: what it keeps (S17)", () => {
-  it("keeps key and revision only, and a new key as its old-generation copy", () => {
+  it("keeps key and revision only, and a new key a list brings as its old-generation copy", () => {
     if (gc === undefined) throw new Error("run with --expose-gc");
     const table = new RevisionTable();
     const key = ["/calico/resources/v3/projectcalico/networkpolicies", Math.random().toString(36)].join("/");
     expect(isInterned(key)).toBe(false);
+    table.beginList();
     expect(table.apply(key, "1")).toBe(UpdateType.New);
+    table.finishList();
     gc();
     // The key the table holds is the interned copy (whether the caller's own string has been
     // redirected to it yet is up to V8's collector, and differs between V8 versions).

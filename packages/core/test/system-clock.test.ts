@@ -17,4 +17,13 @@ describe("systemClock (the default clock behind S12's intervals)", () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(fired).toEqual(["kept"]);
   });
+
+  it("S14: nextTask runs its callback in a later task: not at once, not among this task's microtasks", async () => {
+    const ran: string[] = [];
+    systemClock.nextTask!(() => ran.push("task"));
+    for (let i = 0; i < 50; i++) await Promise.resolve();
+    expect(ran).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ran).toEqual(["task"]);
+  });
 });

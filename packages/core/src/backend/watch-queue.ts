@@ -1,4 +1,4 @@
-import type { Watch, WatchEvent } from "../types.js";
+import type { ReadyEvents, Watch, WatchEvent } from "../types.js";
 import { FifoQueue } from "./fifo-queue.js";
 
 export interface WatchQueueOptions<E> {
@@ -42,7 +42,7 @@ const DEFAULT_HIGH_WATER_MARK = 1000;
  * source that must look stalled.
  */
 export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
-  implements Watch<V>, AsyncIterator<E>
+  implements Watch<V>, AsyncIterator<E>, ReadyEvents<E>
 {
   private readonly queue = new FifoQueue<E>();
   private readonly waiters: Resolver<E>[] = [];
@@ -53,11 +53,14 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
   private isFinished = false;
   private paused = false;
   private held = false;
+  /** A test scheduler decides when results are handed out, so none is taken past it. */
+  private readonly scheduled: boolean;
   private readonly onAbort = () => this.stop();
 
   constructor(options: WatchQueueOptions<E> = {}) {
     this.options = options;
     this.highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    this.scheduled = options.schedule !== undefined;
     const { signal } = options;
     if (signal === undefined) return;
     if (signal.aborted) this.stop();
@@ -139,6 +142,24 @@ export class WatchQueue<V = unknown, E extends WatchEvent<V> = WatchEvent<V>>
     return new Promise<IteratorResult<E>>((resolve) => {
       this.waiters.push(resolve);
     });
+  }
+
+  /**
+   * The next queued event, when `next()` would hand it over at once; undefined when nothing is
+   * queued, the queue is held, a consumer already waits in `next()`, the watch is stopped, or a
+   * `schedule` decides when events are handed out. The end is left to `next()`.
+   */
+  takeReady(): E | undefined {
+    if (
+      this.queue.length === 0 ||
+      this.held ||
+      this.isFinished ||
+      this.scheduled ||
+      this.waiters.length > 0
+    ) {
+      return undefined;
+    }
+    return this.take();
   }
 
   return(): Promise<IteratorResult<E>> {

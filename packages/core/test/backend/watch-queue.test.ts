@@ -283,4 +283,55 @@ describe("WatchQueue edges", () => {
     await queue.next();
     expect(ended.listeners()).toBe(0);
   });
+
+  it("takeReady() hands out queued events without a promise, in order, but never the end", async () => {
+    const queue = new WatchQueue();
+    expect(queue.takeReady()).toBeUndefined();
+    queue.push(added("/a", "1"));
+    queue.push(added("/b", "2"));
+    queue.end();
+    expect(queue.takeReady()).toEqual(added("/a", "1"));
+    expect(queue.takeReady()).toEqual(added("/b", "2"));
+    expect(queue.takeReady()).toBeUndefined();
+    await expect(queue.next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("takeReady() gives nothing while held, once stopped, or when a schedule decides", async () => {
+    const held = new WatchQueue();
+    held.push(added("/a", "1"));
+    held.hold();
+    expect(held.takeReady()).toBeUndefined();
+    held.release();
+    expect(held.takeReady()).toEqual(added("/a", "1"));
+
+    const stopped = new WatchQueue();
+    stopped.push(added("/a", "1"));
+    stopped.stop();
+    expect(stopped.takeReady()).toBeUndefined();
+
+    const scheduled = new WatchQueue({ schedule: (result) => result });
+    scheduled.push(added("/a", "1"));
+    expect(scheduled.takeReady()).toBeUndefined();
+    expect((await scheduled.next()).value).toEqual(added("/a", "1"));
+  });
+
+  it("takeReady() leaves a queued event to a consumer already waiting in next()", async () => {
+    const queue = new WatchQueue();
+    queue.hold();
+    const waiting = queue.next();
+    queue.push(added("/a", "1"));
+    expect(queue.takeReady()).toBeUndefined();
+    queue.release();
+    expect((await waiting).value).toEqual(added("/a", "1"));
+  });
+
+  it("takeReady() resumes a paused source as next() does", () => {
+    let resumed = 0;
+    const queue = new WatchQueue({ highWaterMark: 4, onPause: () => {}, onResume: () => resumed++ });
+    for (let i = 0; i < 4; i++) queue.push(added(`/${i}`, String(i)));
+    queue.takeReady();
+    expect(resumed).toBe(0);
+    queue.takeReady();
+    expect(resumed).toBe(1);
+  });
 });

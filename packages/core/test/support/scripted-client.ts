@@ -9,6 +9,7 @@ import type {
   WatchEvent,
   WatchOptions,
 } from "../../src/index.js";
+import { QueuedWatch } from "./queued-watch.js";
 
 /** A call the syncer made that the test answers by hand. */
 class Pending<T> {
@@ -67,6 +68,13 @@ export class PendingWatch extends Pending<Watch> {
    */
   open(options: { ignoreStop?: boolean } = {}): ScriptedWatch {
     const watch = new ScriptedWatch(options.ignoreStop ?? false);
+    this.resolve(watch);
+    return watch;
+  }
+
+  /** Accepts the watch as one whose iterator hands over queued events without waiting (`takeReady`). */
+  openQueued(options: { ignoreStop?: boolean } = {}): QueuedWatch {
+    const watch = new QueuedWatch(options.ignoreStop ?? false);
     this.resolve(watch);
     return watch;
   }
