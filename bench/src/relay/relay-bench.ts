@@ -19,7 +19,7 @@ const SIZES = {
     clients: 500,
     steps: [250, 500, 1000, 2000, 4000],
     hostileClients: 250,
-    writeSeconds: 8,
+    writeSeconds: 30,
     cutTimeoutMs: 60_000,
   },
   quick: {
