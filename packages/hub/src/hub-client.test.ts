@@ -86,4 +86,25 @@ describe("HubClient", () => {
       new ResourceExpiredError("revision 7 of pods is not in the hub's history window"),
     );
   });
+
+  // Consumers re-watch and re-list for as long as the hub runs: what ended must not pile up.
+  it("forgets a watch once it ended and a list once it was read", async () => {
+    const { feed, client } = clientOverOneFeed(1);
+    feed.put({ key: "a", value: "x", revision: "1" });
+    feed.put({ key: "b", value: "y", revision: "1" });
+    feed.reached("1", "list");
+    const internals = client as unknown as { watches: { size: number } };
+    const feedInternals = feed as unknown as { cursors: Set<unknown> };
+    const watch = await client.watch(pods, { revision: "1", allowWatchBookmarks: false }, never);
+    expect(internals.watches.size).toBe(1);
+    feed.beginList();
+    expect(internals.watches.size).toBe(0);
+    for await (const _ of watch) {
+      // the expiry error, then the end
+    }
+    feed.reached("2", "list");
+    await client.list(pods, "", never);
+    await client.listInPages(pods, "", never, () => {});
+    expect(feedInternals.cursors.size).toBe(0);
+  });
 });
