@@ -54,6 +54,7 @@ export class ReadinessGate {
         },
       };
       this.waiters.push(entry);
+      // Stryker disable next-line ObjectLiteral,BooleanLiteral: "abort" fires once
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
