@@ -10,6 +10,26 @@ describe("listOptionsKey", () => {
     expect(listOptionsKey({ kind: "pods" })).toBe('[["kind","pods"]]');
   });
 
+  it("sorts the fields by name, whatever order they come in", () => {
+    const fields: [string, string][] = [
+      ["kind", "pods"],
+      ["labelSelector", "x=1"],
+      ["namespace", "a"],
+    ];
+    const sorted = JSON.stringify(fields);
+    for (const order of [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ]) {
+      const options = Object.fromEntries(order.map((i) => fields[i]!));
+      expect(listOptionsKey(options as never)).toBe(sorted);
+    }
+  });
+
   it("tells different fields or values apart", () => {
     const keys = [
       listOptionsKey({ kind: "pods" }),

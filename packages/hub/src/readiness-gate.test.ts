@@ -10,11 +10,11 @@ function countedSignal() {
   const add = signal.addEventListener.bind(signal);
   const remove = signal.removeEventListener.bind(signal);
   signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
-    listeners.add(listener);
+    if (type === "abort") listeners.add(listener);
     add(type, listener, options);
   }) as typeof signal.addEventListener;
   signal.removeEventListener = ((type: string, listener: EventListener) => {
-    listeners.delete(listener);
+    if (type === "abort") listeners.delete(listener);
     remove(type, listener);
   }) as typeof signal.removeEventListener;
   return { controller, signal, listeners: () => listeners.size };
@@ -76,9 +76,11 @@ describe("ReadinessGate", () => {
     await waiting;
     gate.closeGate();
     const refused = gate.wait(signal);
+    const refusedWithoutSignal = gate.wait();
     gate.shutdown();
     const message = "rejected ConnectionRefusedError: the syncer hub is closed";
     expect(await settled(refused)).toBe(message);
+    expect(await settled(refusedWithoutSignal)).toBe(message);
     expect(listeners()).toBe(0);
     expect(gate.open).toBe(false);
     expect(await settled(gate.wait())).toBe(message);
