@@ -88,6 +88,9 @@ describe("ReadinessGate", () => {
     aborted.abort(new Error("given up"));
     expect(await settled(gate.wait(aborted.signal))).toBe(message);
     await expect(gate.wait()).rejects.toBeInstanceOf(ConnectionRefusedError);
+    // For good: opening it again later changes nothing.
+    gate.openGate();
+    expect(await settled(gate.wait())).toBe(message);
   });
 
   it("shutdown while open closes it", () => {
