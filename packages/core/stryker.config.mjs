@@ -1,7 +1,8 @@
 // @ts-check
 // `pnpm mutation`: how much of core's behaviour its tests and the testkit's fuzz pin down.
 // The vitest config lives with the fuzz (packages/testkit/test/fuzz/mutation), which it adds to
-// core's own tests; so does the ignorer that leaves logging statements unmutated.
+// core's own tests. The ignorer that leaves logging statements unmutated is shared with the hub's
+// run (scripts/mutation), and so is the summary printed after the run.
 import { fileURLToPath } from "node:url";
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
@@ -9,7 +10,7 @@ export default {
   testRunner: "vitest",
   plugins: [
     "@stryker-mutator/vitest-runner",
-    fileURLToPath(new URL("../testkit/test/fuzz/mutation/ignore-logging.mjs", import.meta.url)),
+    fileURLToPath(new URL("../../scripts/mutation/ignore-logging.mjs", import.meta.url)),
   ],
   ignorers: ["logging"],
   vitest: {

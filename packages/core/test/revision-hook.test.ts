@@ -6,17 +6,24 @@ import {
   ResourceExpiredError,
   type ResourceType,
   type SyncerCallbacks,
+  silentLogger,
 } from "../src/index.js";
 import { ManualClock } from "../src/testing.js";
 import { kv } from "./support/harness.js";
 import { ScriptedClient } from "./support/scripted-client.js";
 
-/** One ordered log of updates, statuses and revisions: the order is what `onRevision` promises. */
+/**
+ * One ordered log of updates, statuses and revisions: the order is what `onRevision` promises.
+ * The hook only records: the syncer catches what a callback throws (S14), so an `expect` inside it
+ * could never fail a test. Each test ends with `checkRecorded()` instead.
+ */
 function revisionSyncer(kinds: string[] = ["a", "b"], withHook = true) {
   const clock = new ManualClock(1_000_000);
   const client = new ScriptedClient(() => clock.now());
   const types: ResourceType[] = kinds.map((kind) => ({ listOptions: { kind } }));
   const log: string[] = [];
+  const errors: string[] = [];
+  const foreignTypes: unknown[] = [];
   const callbacks: SyncerCallbacks = {
     onStatusUpdated: (status) => log.push(`status ${status}`),
     onUpdates: (updates) => {
@@ -26,12 +33,18 @@ function revisionSyncer(kinds: string[] = ["a", "b"], withHook = true) {
   };
   if (withHook) {
     callbacks.onRevision = (resourceType, revision, origin) => {
-      expect(types).toContain(resourceType);
-      log.push(`revision ${resourceType.listOptions.kind} ${origin} ${revision}`);
+      if (!types.includes(resourceType)) foreignTypes.push(resourceType);
+      log.push(`revision ${resourceType?.listOptions?.kind} ${origin} ${revision}`);
     };
   }
-  const syncer = createWatcherSyncer(client, types, callbacks, { clock, minResyncInterval: 0 });
-  return { clock, client, log, syncer, settle: () => clock.advance(0) };
+  const logger = { ...silentLogger, error: (message: string) => errors.push(message) };
+  const syncer = createWatcherSyncer(client, types, callbacks, { clock, logger, minResyncInterval: 0 });
+  /** Every revision came with one of the resource types passed in, and no callback threw. */
+  const checkRecorded = () => {
+    expect(foreignTypes).toEqual([]);
+    expect(errors).toEqual([]);
+  };
+  return { clock, client, log, errors, callbacks, syncer, checkRecorded, settle: () => clock.advance(0) };
 }
 
 describe("onRevision: the upstream revision, after the updates it covers", () => {
@@ -64,6 +77,7 @@ describe("onRevision: the upstream revision, after the updates it covers", () =>
       "updated /a/1@15",
       "revision a watch 15",
     ]);
+    h.checkRecorded();
     await h.syncer.stop();
   });
 
@@ -79,6 +93,7 @@ describe("onRevision: the upstream revision, after the updates it covers", () =>
     await h.client.nextWatch("a");
     await h.settle();
     expect(h.log.slice(-2)).toEqual(["deleted /a/2@4", "revision a list 20"]);
+    h.checkRecorded();
     await h.syncer.stop();
   });
 
@@ -100,6 +115,7 @@ describe("onRevision: the upstream revision, after the updates it covers", () =>
       "revision a watch 11",
       "parse-failed /a/2",
     ]);
+    h.checkRecorded();
     await h.syncer.stop();
   });
 
@@ -109,6 +125,29 @@ describe("onRevision: the upstream revision, after the updates it covers", () =>
     (await h.client.nextList("a")).reject(new ResourceDoesNotExistError("no CRD"));
     await h.settle();
     expect(h.log).toContain("revision a list ");
+    h.checkRecorded();
+    await h.syncer.stop();
+  });
+
+  it("S14: a throwing onRevision is logged by name, and delivery goes on", async () => {
+    const h = revisionSyncer(["a"]);
+    h.callbacks.onRevision = () => {
+      throw new Error("revision consumer bug");
+    };
+    h.syncer.start();
+    (await h.client.nextList("a")).respond([kv("/a/1", "3")], "10");
+    const w = (await h.client.nextWatch("a")).open();
+    await h.settle();
+    w.emit({ type: "added", new: kv("/a/2", "11") });
+    await h.settle();
+    expect(h.log).toEqual([
+      "status wait-for-datastore",
+      "status resync-in-progress",
+      "new /a/1@3",
+      "status in-sync",
+      "new /a/2@11",
+    ]);
+    expect(h.errors).toEqual(["onRevision threw; continuing", "onRevision threw; continuing"]);
     await h.syncer.stop();
   });
 
@@ -125,6 +164,7 @@ describe("onRevision: the upstream revision, after the updates it covers", () =>
       "new /a/1@3",
       "status in-sync",
     ]);
+    h.checkRecorded();
     await h.syncer.stop();
   });
 });

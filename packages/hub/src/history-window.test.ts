@@ -84,4 +84,44 @@ describe("HistoryWindow", () => {
     });
     expect(window.quietSinceMark).toBe(false);
   });
+
+  it("holds at most maxChanges at every moment, also between a change and its revision", () => {
+    const window = new HistoryWindow<string>({ maxChanges: 2, maxAgeMs: 1000 }, new ManualClock());
+    window.reset("0");
+    for (let i = 1; i <= 4; i++) {
+      window.append({
+        event: { type: "added", new: kv(`k${i}`, "5") },
+        key: `k${i}`,
+        revision: "5",
+        prev: undefined,
+      });
+      expect(window.size).toBeLessThanOrEqual(2);
+    }
+    window.mark("5");
+    expect(keysAfter(window, "0")).toBeUndefined();
+    expect(window.size).toBe(2);
+  });
+
+  it("a change exactly maxAgeMs old stays; a revision reported later drops older ones at once", async () => {
+    const clock = new ManualClock();
+    const window = new HistoryWindow<string>({ maxChanges: 100, maxAgeMs: 1000 }, clock);
+    window.reset("0");
+    write(window, "a", "1");
+    await clock.advance(1000);
+    expect(keysAfter(window, "0")).toEqual(["a"]);
+    await clock.advance(1);
+    window.mark("2");
+    expect(window.size).toBe(0);
+  });
+
+  it("a revision reported again stays resumable when its first report leaves the window", () => {
+    const window = new HistoryWindow<string>({ maxChanges: 1, maxAgeMs: 1000 }, new ManualClock());
+    window.reset("1");
+    write(window, "a", "2");
+    // A bookmark at the same revision after another change (as "a revision reported twice").
+    window.append({ event: { type: "added", new: kv("b", "2") }, key: "b", revision: "2", prev: undefined });
+    window.mark("2");
+    write(window, "c", "3");
+    expect(keysAfter(window, "2")).toEqual(["c"]);
+  });
 });

@@ -51,4 +51,36 @@ describe("IndexRegistry", () => {
     expect([...registry.keys("fragile", "bad")]).toEqual([]);
     expect(warnings).toHaveLength(1);
   });
+
+  it("keeps no empty entries: a value no key is filed under any more is gone, and deleting logs nothing", () => {
+    const { logger, warnings } = recordingLogger();
+    const registry = new IndexRegistry<Pod>({ byNode: (pod) => [pod.node] }, logger);
+    const byValue = (
+      registry as unknown as { indexes: Map<string, { byValue: Map<string, Set<string>> }> }
+    ).indexes.get("byNode")!.byValue;
+    registry.update("p1", { node: "n1", labels: [] });
+    registry.update("p1", { node: "n2", labels: [] });
+    expect([...byValue.keys()]).toEqual(["n2"]);
+    registry.update("p1", undefined);
+    expect(byValue.size).toBe(0);
+    expect(warnings).toEqual([]);
+    expect(() => registry.keys("byColour", "x")).toThrow(new RangeError('no index named "byColour"'));
+  });
+
+  it("an entry a throwing index function could not file is under no value of that index", () => {
+    const { logger } = recordingLogger();
+    const registry = new IndexRegistry<Pod>(
+      {
+        fragile: () => {
+          throw new Error("boom");
+        },
+      },
+      logger,
+    );
+    registry.update("p1", { node: "n1", labels: [] });
+    const byValue = (
+      registry as unknown as { indexes: Map<string, { byValue: Map<string, Set<string>> }> }
+    ).indexes.get("fragile")!.byValue;
+    expect(byValue.size).toBe(0);
+  });
 });

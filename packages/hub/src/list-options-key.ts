@@ -8,7 +8,8 @@ import type { ListOptions } from "@watchersyncer/core";
 export function listOptionsKey(options: ListOptions): string {
   const fields = Object.entries(options)
     .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // Names of one object's own fields are never equal, so no pair compares as 0.
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   return JSON.stringify(fields);
 }
 

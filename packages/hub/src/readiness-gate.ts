@@ -41,6 +41,7 @@ export class ReadinessGate {
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.waiters = this.waiters.filter((waiter) => waiter !== entry);
+        // Stryker disable next-line OptionalChaining: it only runs as the signal's listener
         reject(signal?.reason);
       };
       const entry = {
@@ -54,6 +55,7 @@ export class ReadinessGate {
         },
       };
       this.waiters.push(entry);
+      // Stryker disable next-line ObjectLiteral,BooleanLiteral: "abort" fires once
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   }

@@ -71,10 +71,6 @@ export class ResourceFeed<T> {
     this.name = listOptionsName(deps.listOptions);
   }
 
-  get listOptions(): ListOptions {
-    return this.deps.listOptions;
-  }
-
   /** The upstream revision of the latest list, event or bookmark ("" before the first list). */
   get revision(): Revision {
     return this.window.revision;
@@ -205,6 +201,7 @@ export class ResourceFeed<T> {
       signal: options.signal,
       allowBookmarks: options.allowBookmarks,
       limit: this.deps.watchLimit,
+      // Stryker disable next-line BlockStatement: it only logs
       onOverflow: () => {
         this.deps.logger.warn("a consumer fell behind; its watch is ended", { resourceType: this.name });
       },

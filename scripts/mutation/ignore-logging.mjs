@@ -4,6 +4,7 @@
 // `declareValuePlugin(PluginKind.Ignore, …)` returns), so it needs no import from Stryker's API.
 const LOG_METHODS = new Set(["debug", "info", "warn", "error"]);
 
+/** `logger.warn(…)`, `this.logger.warn(…)`, `this.deps.logger.warn(…)`: a log method of a `logger`. */
 function isLoggerCall(node) {
   if (node?.type !== "CallExpression" || node.callee.type !== "MemberExpression") return false;
   const { object, property } = node.callee;
@@ -11,7 +12,7 @@ function isLoggerCall(node) {
   if (object.type === "Identifier") return object.name === "logger";
   return (
     object.type === "MemberExpression" &&
-    object.object.type === "ThisExpression" &&
+    !object.computed &&
     object.property.type === "Identifier" &&
     object.property.name === "logger"
   );
