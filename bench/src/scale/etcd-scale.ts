@@ -1,11 +1,11 @@
-import { createEtcdClient, ETCD_CLIENT_DEFAULTS } from "@watchersyncer/backend-etcd";
+import { ETCD_CLIENT_DEFAULTS } from "@watchersyncer/backend-etcd";
 import { EtcdServer } from "../../../packages/backend-etcd/test/etcd-server.js";
 import {
   alternate,
   prefixOf,
   probeMemory,
   rawClient,
-  startSyncer,
+  syncerTimeToInSync,
   VALUE_BYTES,
   writeKeys,
 } from "../etcd/etcd-bench.js";
@@ -32,22 +32,7 @@ async function timeToInSync(
   keys: number,
   runs: number,
 ): Promise<{ ours: number; peer: number }> {
-  const ours = async () => {
-    const client = createEtcdClient({ endpoints: endpoint, pageSize: PAGE_SIZE });
-    await client.list({ kind: "GlobalNetworkPolicy" }, "", new AbortController().signal); // connect
-    let seen = 0;
-    collectGarbage();
-    const started = performance.now();
-    const run = startSyncer(client, (updates) => {
-      seen += updates.length;
-    });
-    await run.inSync;
-    const ms = performance.now() - started;
-    if (seen !== keys) throw new Error(`syncer delivered ${seen} of ${keys} keys`);
-    await run.stop();
-    await client.close();
-    return ms;
-  };
+  const ours = () => syncerTimeToInSync(endpoint, keys, PAGE_SIZE);
   const peer = async () => {
     const client = rawClient(endpoint);
     await client.get("/warm-up"); // connect
