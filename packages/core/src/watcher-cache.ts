@@ -397,7 +397,6 @@ export class WatcherCache<V> {
           this.sink.deliverSoon();
           continue;
         }
-        // Stryker disable next-line ConditionalExpression: stopping ends the run either way
         if (end !== undefined || this.stopping) {
           await events.return?.();
           if (end !== undefined) return end;

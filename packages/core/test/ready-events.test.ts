@@ -78,6 +78,8 @@ describe("watch events taken in bursts through takeReady", () => {
     await h.clock.advance(0);
     await stopped;
     expect(h.watch.stopped).toBe(true);
+    // The read ends there: the iterator is let go of (return()), not asked for the next event.
+    expect(h.watch.returnCalls).toBe(1);
     expect(h.rec.lines).toEqual(["new /a/1@11", "new /a/2@12", "deleted /a/1@11", "deleted /a/2@12"]);
   });
 });

@@ -26,4 +26,24 @@ describe("systemClock (the default clock behind S12's intervals)", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(ran).toEqual(["task"]);
   });
+
+  it("S14: nextTask hands its callback to setImmediate, looked up when called; without one, to a zero-delay timer", async () => {
+    const runtime = globalThis as { setImmediate?: unknown };
+    const own = Object.getOwnPropertyDescriptor(globalThis, "setImmediate");
+    const handed: unknown[] = [];
+    const ran: string[] = [];
+    try {
+      runtime.setImmediate = (callback: () => void) => handed.push(callback);
+      const viaImmediate = () => ran.push("immediate");
+      systemClock.nextTask!(viaImmediate);
+      expect(handed).toEqual([viaImmediate]);
+      runtime.setImmediate = undefined;
+      systemClock.nextTask!(() => ran.push("timer"));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(ran).toEqual(["timer"]);
+    } finally {
+      if (own === undefined) delete runtime.setImmediate;
+      else Object.defineProperty(globalThis, "setImmediate", own);
+    }
+  });
 });

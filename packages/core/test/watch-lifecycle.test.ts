@@ -7,6 +7,8 @@ import {
   ResourceExpiredError,
   SyncStatus,
   TooManyRequestsError,
+  type Watch,
+  type WatchEvent,
 } from "../src/index.js";
 import { harness, kv } from "./support/harness.js";
 
@@ -255,6 +257,32 @@ describe("a watch whose stop() throws (S8)", () => {
     await h.clock.advance(500);
     expect((await h.client.nextWatch()).revision).toBe("10");
     expect(h.logs.filter((l) => l.level === "warn").map((l) => l.message)).toEqual(["watch.stop() threw"]);
+    await h.syncer.stop();
+  });
+
+  it("an error event on a watch whose iterator has no return() counts one error, under its own name", async () => {
+    const h = harness({ observe: true, options: { maxErrorsPerRevision: 1 } });
+    h.syncer.start();
+    (await h.client.nextList()).respond([], "10");
+    // A hand-written iterator with next() only: return() is optional in AsyncIterator.
+    const events: WatchEvent[] = [{ type: "error", error: new DatastoreError("flaky") }];
+    const bare: Watch = {
+      stop: () => {},
+      [Symbol.asyncIterator]: () => ({
+        next: () =>
+          new Promise<IteratorResult<WatchEvent>>((resolve) => {
+            const event = events.shift();
+            if (event !== undefined) resolve({ value: event, done: false });
+          }),
+      }),
+    };
+    (await h.client.nextWatch()).resolve(bare);
+    await h.clock.advance(500);
+    // One error at revision 10 is within maxErrorsPerRevision: the watch resumes, no relist.
+    expect((await h.client.nextWatch()).revision).toBe("10");
+    expect(h.client.calls.filter((c) => c.op === "list")).toHaveLength(1);
+    const ended = h.observations.flatMap((o) => (o.type === "watch-ended" ? [o.errorName] : []));
+    expect(ended).toEqual(["DatastoreError"]);
     await h.syncer.stop();
   });
 });
