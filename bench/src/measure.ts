@@ -41,6 +41,20 @@ export interface Row {
   display?: { ours?: string; peer?: string };
 }
 
+/** A count of upstream requests (lists, watches): the goal is at most `limit`, whatever the peer needed. */
+export function requestCountRow(metric: string, ours: number, peer: number, limit: number): Row {
+  return {
+    metric,
+    ours,
+    peer,
+    unit: "",
+    ratio: ours / peer,
+    goal: `<= ${limit}`,
+    met: ours <= limit,
+    display: { ours: String(ours), peer: String(peer) },
+  };
+}
+
 /** A row where less is better and the goal is at most `goal` times the peer. */
 export function lowerIsBetter(metric: string, unit: string, ours: number, peer: number, goal: number): Row {
   return {

@@ -1,4 +1,4 @@
-import { lowerIsBetter, percentile, type Row } from "../measure.js";
+import { lowerIsBetter, percentile, type Row, requestCountRow } from "../measure.js";
 import type { SetupSample } from "./setup-run.js";
 
 const MB = 1024 * 1024;
@@ -18,25 +18,11 @@ export interface HubSamples {
   hubStoreTransformed: SetupSample;
 }
 
-/** Requests to the datastore: the goal is one per resource type, whatever the number of consumers. */
-function requestsRow(metric: string, ours: number, peer: number, types: number): Row {
-  return {
-    metric,
-    ours,
-    peer,
-    unit: "",
-    ratio: ours / peer,
-    goal: `<= ${types}`,
-    met: ours <= types,
-    display: { ours: String(ours), peer: String(peer) },
-  };
-}
-
 /** 20 consumers on one hub vs 20 of `peer` (informers or independent syncers), against the same server. */
 export function consumerRows(hub: SetupSample, peer: SetupSample, consumers: number, types: number): Row[] {
   return [
-    requestsRow("datastore lists until all in sync", hub.lists, peer.lists, types),
-    requestsRow("datastore watches open once in sync", hub.openWatches, peer.openWatches, types),
+    requestCountRow("datastore lists until all in sync", hub.lists, peer.lists, types),
+    requestCountRow("datastore watches open once in sync", hub.openWatches, peer.openWatches, types),
     lowerIsBetter("server CPU until all in sync", "ms", hub.serverCpuMs, peer.serverCpuMs, 0.1),
     lowerIsBetter(`time until all ${consumers} in sync`, "ms", hub.syncMs, peer.syncMs, 0.5),
     lowerIsBetter("consumer side's CPU until all in sync", "ms", hub.setupCpuMs, peer.setupCpuMs, 0.5),

@@ -1,4 +1,4 @@
-import { lowerIsBetter, percentile, type Row } from "../measure.js";
+import { lowerIsBetter, percentile, type Row, requestCountRow } from "../measure.js";
 import {
   closeClients,
   openClients,
@@ -40,19 +40,6 @@ async function sample(ctx: RelayBenchContext, clients: number, start: () => Prom
   return result;
 }
 
-function countRow(metric: string, ours: number, peer: number): Row {
-  return {
-    metric,
-    ours,
-    peer,
-    unit: "",
-    ratio: ours / peer,
-    goal: "<= 1",
-    met: ours <= 1,
-    display: { ours: String(ours), peer: String(peer) },
-  };
-}
-
 /** Row 1: N clients through one relay vs N direct against the test server. */
 export async function upstreamLoadRows(
   ctx: RelayBenchContext,
@@ -70,8 +57,8 @@ export async function upstreamLoadRows(
   await sleep(500);
   const direct = await sample(ctx, clients, async () => ctx.upstreamUrl);
   const rows = [
-    countRow(`upstream lists, ${clients} clients`, viaRelay.lists, direct.lists),
-    countRow(`upstream watches open, ${clients} clients`, viaRelay.openWatches, direct.openWatches),
+    requestCountRow(`upstream lists, ${clients} clients`, viaRelay.lists, direct.lists, 1),
+    requestCountRow(`upstream watches open, ${clients} clients`, viaRelay.openWatches, direct.openWatches, 1),
     lowerIsBetter("upstream (test server) CPU, connect + writes", "ms", viaRelay.cpuMs, direct.cpuMs, 1),
     lowerIsBetter(`write -> last of ${clients} clients, p50`, "ms", viaRelay.p50, direct.p50, 1),
     lowerIsBetter(`write -> last of ${clients} clients, p99`, "ms", viaRelay.p99, direct.p99, 1),
