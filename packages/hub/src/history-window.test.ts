@@ -125,3 +125,83 @@ describe("HistoryWindow", () => {
     expect(keysAfter(window, "2")).toEqual(["c"]);
   });
 });
+
+describe("HistoryWindow with a revision order", () => {
+  const order = (a: string, b: string) => Number(a) - Number(b);
+  const ordered = (maxChanges = 10) =>
+    new HistoryWindow<string>({ maxChanges, maxAgeMs: 1000 }, new ManualClock(), order);
+  const change = (key: string, revision: string) => ({
+    event: { type: "added" as const, new: kv(key, revision) },
+    key,
+    revision,
+    prev: undefined,
+  });
+
+  it("finds a revision between two it holds by order, and nothing outside them", () => {
+    const window = ordered();
+    window.reset("10");
+    write(window, "a", "12");
+    write(window, "b", "15");
+    expect(keysAfter(window, "13")).toEqual(["b"]);
+    expect(keysAfter(window, "11")).toEqual(["a", "b"]);
+    expect(keysAfter(window, "15")).toEqual([]);
+    expect(keysAfter(window, "9")).toBeUndefined();
+    expect(keysAfter(window, "16")).toBeUndefined();
+    expect(keysAfter(window, "x")).toBeUndefined();
+    expect(window.isOlder("9")).toBe(true);
+    expect(window.isOlder("10")).toBe(false);
+    expect(window.isOlder("x")).toBe(false);
+    // Without an order nothing is older: revisions are only compared for equality.
+    const plain = new HistoryWindow<string>({ maxChanges: 10, maxAgeMs: 1000 }, new ManualClock());
+    plain.reset("10");
+    expect(plain.isOlder("9")).toBe(false);
+    expect(plain.changesAfter("11")).toBeUndefined();
+  });
+
+  it("takes older history in front: replayable from its start, but not exact", () => {
+    const window = ordered();
+    window.reset("10");
+    write(window, "c", "12");
+    const version = window.version;
+    const segment = {
+      from: "5",
+      changes: [change("a", "7"), change("b", "9")],
+      marks: [{ revision: "7", after: 1 }],
+    };
+    expect(window.prepend(segment, version)).toBe(true);
+    expect(window.oldestRevision).toBe("5");
+    expect(keysAfter(window, "5")).toEqual(["a", "b", "c"]);
+    expect(keysAfter(window, "7")).toEqual(["b", "c"]);
+    expect(keysAfter(window, "8")).toEqual(["b", "c"]);
+    expect(keysAfter(window, "10")).toEqual(["c"]);
+    expect(keysAfter(window, "4")).toBeUndefined();
+    expect(window.size).toBe(3);
+    expect(window.isExact("7")).toBe(false);
+    expect(window.isExact("10")).toBe(true);
+    expect(window.isExact("12")).toBe(true);
+  });
+
+  it("refuses older history fetched before a reset or a trim, or past the count bound", async () => {
+    const clock = new ManualClock();
+    const window = new HistoryWindow<string>({ maxChanges: 10, maxAgeMs: 1000 }, clock, order);
+    window.reset("10");
+    const segment = { from: "5", changes: [change("a", "7")], marks: [] };
+    const beforeReset = window.version;
+    window.reset("11");
+    expect(window.prepend(segment, beforeReset)).toBe(false);
+    write(window, "k12", "12");
+    const beforeTrim = window.version;
+    await clock.advance(1500);
+    write(window, "k13", "13"); // k12 leaves by age
+    expect(window.prepend({ ...segment, from: "9" }, beforeTrim)).toBe(false);
+    expect(keysAfter(window, "9")).toBeUndefined();
+    const fresh = ordered(3);
+    fresh.reset("10");
+    write(fresh, "x", "11");
+    write(fresh, "y", "12");
+    const big = { from: "5", changes: [change("a", "7"), change("b", "8")], marks: [] };
+    expect(fresh.prepend(big, fresh.version)).toBe(false);
+    expect(fresh.prepend({ ...big, changes: [change("a", "7")] }, fresh.version)).toBe(true);
+    expect(keysAfter(fresh, "5")).toEqual(["a", "x", "y"]);
+  });
+});

@@ -73,7 +73,19 @@ export class HubClient<T> implements DatastoreClient {
   }
 
   async watch(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
-    const feed = await this.readyFeed(options, signal);
+    let feed = await this.readyFeed(options, signal);
+    try {
+      return this.openWatch(feed, watchOptions, signal);
+    } catch (err) {
+      if (!ResourceExpiredError.is(err)) throw err;
+    }
+    // Older than the window: the hub may fetch that history from its upstream, once for all.
+    await feed.reachBack(watchOptions.revision, signal);
+    feed = await this.readyFeed(options, signal);
+    return this.openWatch(feed, watchOptions, signal);
+  }
+
+  private openWatch(feed: ResourceFeed<T>, watchOptions: WatchOptions, signal: AbortSignal): Watch {
     const watch = feed.openWatch(watchOptions.revision, {
       allowBookmarks: watchOptions.allowWatchBookmarks,
       signal,

@@ -16,8 +16,11 @@
  *
  * @module
  */
+
+export type { RevisionOrder } from "./history-window.js";
 export type { IndexFunctions } from "./index-registry.js";
-export { SYNCER_HUB_DEFAULTS, type SyncerHubOptions } from "./options.js";
+export { isFromOlderHistory } from "./older-history.js";
+export { compareDecimalRevisions, SYNCER_HUB_DEFAULTS, type SyncerHubOptions } from "./options.js";
 export { type HubParseErrorEvent, replacedByParseError } from "./replaced-by-parse-error.js";
 export {
   createSyncerHub,

@@ -1,7 +1,7 @@
 import { type Logger, silentLogger, systemClock } from "@watchersyncer/core";
 import { ManualClock } from "@watchersyncer/core/testing";
 import { describe, expect, it } from "vitest";
-import { resolveHubOptions, SYNCER_HUB_DEFAULTS } from "./options.js";
+import { compareDecimalRevisions, resolveHubOptions, SYNCER_HUB_DEFAULTS } from "./options.js";
 
 const logger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -10,6 +10,7 @@ describe("resolveHubOptions", () => {
     expect(resolveHubOptions({})).toEqual({
       ...SYNCER_HUB_DEFAULTS,
       keepReplacedValues: false,
+      compareRevisions: undefined,
       clock: systemClock,
       logger: silentLogger,
     });
@@ -18,7 +19,28 @@ describe("resolveHubOptions", () => {
       historyMaxAgeMs: 75_000,
       watchQueueLimit: 10_000,
       listPageSize: 500,
+      olderHistoryTimeoutMs: 5000,
     });
+  });
+
+  it("passes a revision order through; compareDecimalRevisions orders growing integers and nothing else", () => {
+    expect(resolveHubOptions({ compareRevisions: compareDecimalRevisions }).compareRevisions).toBe(
+      compareDecimalRevisions,
+    );
+    expect(compareDecimalRevisions("9", "10")).toBeLessThan(0);
+    expect(compareDecimalRevisions("10", "9")).toBeGreaterThan(0);
+    expect(compareDecimalRevisions("12", "12")).toBe(0);
+    expect(compareDecimalRevisions("007", "7")).toBe(0);
+    expect(compareDecimalRevisions("0", "00")).toBe(0);
+    expect(
+      compareDecimalRevisions("123456789012345678901234567890", "123456789012345678901234567891"),
+    ).toBeLessThan(0);
+    expect(compareDecimalRevisions("19", "20")).toBeLessThan(0);
+    expect(compareDecimalRevisions("21", "20")).toBeGreaterThan(0);
+    for (const bad of ["", "-1", "1.5", "x", "1e3", " 1", "9".repeat(41)]) {
+      expect(compareDecimalRevisions(bad, "1")).toBeNaN();
+      expect(compareDecimalRevisions("1", bad)).toBeNaN();
+    }
   });
 
   it("takes each numeric option from 1 up, and refuses anything else with a RangeError naming it", () => {

@@ -5,6 +5,7 @@ import {
   systemClock,
   type WatcherSyncerOptions,
 } from "@watchersyncer/core";
+import type { RevisionOrder } from "./history-window.js";
 import type { IndexFunctions } from "./index-registry.js";
 import type { HubTransform } from "./upstream-resource-type.js";
 
@@ -44,6 +45,24 @@ export interface SyncerHubOptions<T = unknown> {
    * passed (a state not older than asked). Default false.
    */
   keepReplacedValues?: boolean;
+  /**
+   * How two upstream revisions compare (negative: the first is older; NaN: they cannot be
+   * compared). Core and the hub compare revisions by equality only; given an order (Kubernetes'
+   * and etcd's revisions are growing integers: {@link compareDecimalRevisions}), a consumer's
+   * watch from a revision between two the hub saw is served too, and one from a revision older
+   * than the history window (a consumer coming over from another hub on the same upstream, or
+   * from this hub's previous run) is served by fetching that history from the upstream: one
+   * upstream watch per resource type from the oldest such revision, shared by every consumer
+   * waiting, instead of each consumer listing again. What the upstream no longer has (or cannot
+   * give within `olderHistoryTimeoutMs`) is a ResourceExpiredError, as without an order.
+   * Default: none.
+   */
+  compareRevisions?: RevisionOrder;
+  /**
+   * ms the upstream has to bring older history to the start of the window: its events past the
+   * window's start, or a bookmark at or past it, end the fetch. Default 5000.
+   */
+  olderHistoryTimeoutMs?: number;
   /** Entries per part of the hub client's `listInPages`. Default 500. */
   listPageSize?: number;
   /** Options of the one upstream syncer (intervals, its clock, logger, observer). */
@@ -60,13 +79,29 @@ export const SYNCER_HUB_DEFAULTS = {
   historyMaxAgeMs: 75_000,
   watchQueueLimit: 10_000,
   listPageSize: 500,
+  olderHistoryTimeoutMs: 5000,
 } as const;
 
 export type ResolvedHubOptions = { -readonly [K in keyof typeof SYNCER_HUB_DEFAULTS]: number } & {
   keepReplacedValues: boolean;
+  compareRevisions: RevisionOrder | undefined;
   clock: Clock;
   logger: Logger;
 };
+
+const DECIMAL = /^[0-9]{1,40}$/;
+
+/**
+ * The order of Kubernetes' and etcd's revisions: decimal integers that grow with every change.
+ * NaN when either is not one.
+ */
+export function compareDecimalRevisions(a: string, b: string): number {
+  if (!DECIMAL.test(a) || !DECIMAL.test(b)) return Number.NaN;
+  const x = a.replace(/^0+(?=.)/, "");
+  const y = b.replace(/^0+(?=.)/, "");
+  if (x.length !== y.length) return x.length - y.length;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 /** Defaults filled in; a numeric option that is not a finite number >= 1 is a RangeError. */
 export function resolveHubOptions(options: SyncerHubOptions<unknown>): ResolvedHubOptions {
@@ -82,6 +117,7 @@ export function resolveHubOptions(options: SyncerHubOptions<unknown>): ResolvedH
   return {
     ...numbers,
     keepReplacedValues: options.keepReplacedValues === true,
+    compareRevisions: options.compareRevisions,
     clock: options.clock ?? options.syncer?.clock ?? systemClock,
     logger: options.logger ?? options.syncer?.logger ?? silentLogger,
   };

@@ -10,9 +10,18 @@ import {
   type Watch,
   type WatchEvent,
 } from "@watchersyncer/core";
-import { HistoryWindow, type HistoryWindowLimits, type WindowChange } from "./history-window.js";
+import { abortable } from "@watchersyncer/core/backend";
+import {
+  HistoryWindow,
+  type HistoryWindowLimits,
+  type OlderSegment,
+  type RevisionOrder,
+  type WindowChange,
+} from "./history-window.js";
 import { HubWatch } from "./hub-watch.js";
 import { listOptionsName } from "./list-options-key.js";
+import { fetchOlderHistory, type OlderHistorySource } from "./older-history.js";
+import { SYNCER_HUB_DEFAULTS } from "./options.js";
 import { ReadinessGate } from "./readiness-gate.js";
 import type { HubParseErrorEvent } from "./replaced-by-parse-error.js";
 import { SnapshotCursor } from "./snapshot-cursor.js";
@@ -30,6 +39,10 @@ export interface ResourceFeedDeps<T> {
   onStored: (key: string, value: T | undefined) => void;
   /** The resource type completed its first upstream list. */
   onFirstList: () => void;
+  /** How upstream revisions compare, when they can be (see `SyncerHubOptions.compareRevisions`). */
+  order?: RevisionOrder;
+  /** ms the upstream has to bring older history (see `SyncerHubOptions.olderHistoryTimeoutMs`). */
+  olderHistoryTimeoutMs?: number;
 }
 
 export interface OpenWatchOptions {
@@ -65,9 +78,14 @@ export class ResourceFeed<T> {
   private readonly cursors = new Set<SnapshotCursor<T>>();
   private lastChangeRevision: Revision | undefined;
   private listedOnce = false;
+  private olderSource: OlderHistorySource | undefined;
+  /** The fetch of older history under way: one at a time, shared by every consumer waiting. */
+  private reaching: Promise<void> | undefined;
+  /** Ends a fetch of older history when the window it was for is gone (a relist, the close). */
+  private history = new AbortController();
 
   constructor(private readonly deps: ResourceFeedDeps<T>) {
-    this.window = new HistoryWindow<T>(deps.limits, deps.clock);
+    this.window = new HistoryWindow<T>(deps.limits, deps.clock, deps.order);
     this.name = listOptionsName(deps.listOptions);
   }
 
@@ -88,6 +106,7 @@ export class ResourceFeed<T> {
   beginList(): void {
     if (!this.ready.open) return;
     this.ready.closeGate();
+    this.endOlderHistory();
     this.expireWatches(`the hub is relisting ${this.name} from its upstream`);
   }
 
@@ -177,6 +196,8 @@ export class ResourceFeed<T> {
       const newer = this.window.changesAfter(revision);
       if (newer === undefined) return undefined;
       if (this.deps.keepReplacedValues) {
+        // Older history fetched from the upstream carries no replaced values to undo.
+        if (!this.window.isExact(revision)) return undefined;
         then = replacedSince(newer);
         at = revision;
       }
@@ -221,11 +242,70 @@ export class ResourceFeed<T> {
     return watcher.queue;
   }
 
+  /** Older history can be fetched from `source` (used when the hub has a revision order). */
+  useOlderHistory(source: OlderHistorySource): void {
+    this.olderSource = source;
+  }
+
+  /**
+   * Makes the window reach back to `from` when it is older than anything held (a consumer that
+   * was following another hub on the same upstream, e.g. a relay before its restart): one
+   * upstream watch from `from` brings the changes up to the window's start, shared by all who
+   * wait meanwhile. Resolves once done or found impossible; `openWatch` then tells which.
+   */
+  async reachBack(from: Revision, signal: AbortSignal): Promise<void> {
+    while (this.reaching !== undefined) await abortable(this.reaching, signal);
+    if (this.olderSource === undefined || !this.ready.open || !this.window.isOlder(from)) return;
+    const reaching: Promise<void> = this.fetchOlder(this.olderSource, from).finally(() => {
+      if (this.reaching === reaching) this.reaching = undefined;
+    });
+    this.reaching = reaching;
+    await abortable(reaching, signal);
+  }
+
   /** The hub closed: watches end after what they hold, waiters are refused. */
   close(): void {
+    this.endOlderHistory();
     this.ready.shutdown();
     for (const watcher of [...this.watchers]) watcher.end();
     this.watchers.clear();
+  }
+
+  private async fetchOlder(source: OlderHistorySource, from: Revision): Promise<void> {
+    const version = this.window.version;
+    const until = this.window.oldestRevision!;
+    try {
+      const segment = await fetchOlderHistory({
+        source,
+        order: this.deps.order!,
+        from,
+        until,
+        maxChanges: this.deps.limits.maxChanges,
+        timeoutMs: this.deps.olderHistoryTimeoutMs ?? SYNCER_HUB_DEFAULTS.olderHistoryTimeoutMs,
+        keepReplacedValues: this.deps.keepReplacedValues,
+        clock: this.deps.clock,
+        signal: this.history.signal,
+      });
+      const fits = this.window.prepend(segment as OlderSegment<T>, version);
+      this.deps.logger.debug("older history fetched from the upstream", {
+        resourceType: this.name,
+        from,
+        until,
+        changes: segment.changes.length,
+        kept: fits,
+      });
+    } catch (err) {
+      this.deps.logger.info("older history could not be fetched; consumers list again", {
+        resourceType: this.name,
+        from,
+        error: err,
+      });
+    }
+  }
+
+  private endOlderHistory(): void {
+    this.history.abort(new ResourceExpiredError(`the history of ${this.name} was replaced`));
+    this.history = new AbortController();
   }
 
   /** The entries now, or at a revision when `then` says what the keys changed since then were. */

@@ -16,6 +16,7 @@ import {
 import { HubClient } from "./hub-client.js";
 import { IndexRegistry } from "./index-registry.js";
 import { listOptionsKey } from "./list-options-key.js";
+import type { OlderHistorySource } from "./older-history.js";
 import { type ResolvedHubOptions, resolveHubOptions, type SyncerHubOptions } from "./options.js";
 import { ReadinessGate } from "./readiness-gate.js";
 import { ResourceFeed } from "./resource-feed.js";
@@ -118,10 +119,18 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
     this.resolved = resolveHubOptions(options as SyncerHubOptions<unknown>);
     this.indexes = new IndexRegistry(options.indexes ?? {}, this.resolved.logger);
     const byType = new Map<ResourceType<TaggedValue<T>, O>, ResourceFeed<T>>();
+    const carrying = undecodableCarryingClient(client);
     const upstreamTypes = resourceTypes.map((resourceType) => {
       const feed = this.addFeed(resourceType.listOptions, resourceTypes.length);
       const upstreamType = upstreamResourceType(resourceType, feed, options.transform, this.resolved.logger);
       byType.set(upstreamType, feed);
+      if (this.resolved.compareRevisions !== undefined) {
+        feed.useOlderHistory({
+          watch: (from, signal) =>
+            carrying.watch(resourceType.listOptions, { revision: from, allowWatchBookmarks: true }, signal),
+          processor: upstreamType.updateProcessor as OlderHistorySource["processor"],
+        });
+      }
       return upstreamType;
     });
     if (resourceTypes.length === 0) this.allListed.openGate();
@@ -140,12 +149,7 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
           byType.get(resourceType as ResourceType<TaggedValue<T>, O>)?.reached(revision, origin);
       },
     };
-    this.upstream = createWatcherSyncer(
-      undecodableCarryingClient(client),
-      upstreamTypes,
-      callbacks,
-      options.syncer,
-    );
+    this.upstream = createWatcherSyncer(carrying, upstreamTypes, callbacks, options.syncer);
     this.upstream.start();
   }
 
@@ -243,6 +247,8 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
       logger: this.resolved.logger,
       watchLimit: this.resolved.watchQueueLimit,
       keepReplacedValues: this.resolved.keepReplacedValues,
+      order: this.resolved.compareRevisions,
+      olderHistoryTimeoutMs: this.resolved.olderHistoryTimeoutMs,
       onStored: (storedKey, value) => this.indexes.update(storedKey, value),
       onFirstList: () => {
         this.listedFeeds++;

@@ -1,6 +1,6 @@
 import type { KVPair, Revision, Watch, WatchEvent } from "@watchersyncer/core";
 import { ResourceExpiredError } from "@watchersyncer/core";
-import { replacedByParseError } from "@watchersyncer/hub";
+import { isFromOlderHistory, replacedByParseError } from "@watchersyncer/hub";
 import {
   bookmarkObject,
   failure,
@@ -73,7 +73,7 @@ export class WatchSession {
       if (revision !== undefined) this.skipThrough = undefined;
     }
     if (event.type === "added") this.change({ type: "ADDED", kv: event.new, previous: undefined });
-    else if (event.type === "modified") this.change({ type: "MODIFIED", kv: event.new, previous: event.old });
+    else if (event.type === "modified") this.modified(event);
     else if (event.type === "deleted") this.deleted(event.old);
     else if (event.type === "parse-error") this.undecodable(event);
     else if (event.type === "bookmark") {
@@ -125,6 +125,24 @@ export class WatchSession {
       this.filter(o as RelayObject),
     );
     if (seen !== undefined) this.sendObject(seen.type, seen.object as RelayObject);
+  }
+
+  /**
+   * A change of an object. One from history the hub fetched from its upstream does not say what
+   * the object was before; with no label or field selector that cannot matter (namespace and name
+   * never change), with one the client cannot be told exactly: it lists again.
+   */
+  private modified(event: Extract<WatchEvent, { type: "modified" }>): void {
+    if (event.old !== undefined || !isFromOlderHistory(event)) {
+      this.change({ type: "MODIFIED", kv: event.new, previous: event.old });
+      return;
+    }
+    const { query } = this.deps.req;
+    if (query.has("labelSelector") || query.has("fieldSelector")) {
+      this.fail(watchExpired(this.revision, "the relay's window"));
+      return;
+    }
+    this.change({ type: "MODIFIED", kv: event.new, previous: event.new });
   }
 
   /** A delete; one without the value it replaced was of an undecodable entry, which no client was sent. */

@@ -99,10 +99,14 @@ export class RelayStack {
     this.httpServer = undefined;
   }
 
-  /** The relay process's restart: relay and hub go, a new hub lists the upstream, a new relay serves it on the same port. */
-  async restart(): Promise<void> {
+  /**
+   * The relay process's restart: relay and hub go (`whileDown` runs then), a new hub lists the
+   * upstream, a new relay serves it on the same port.
+   */
+  async restart(whileDown: () => void = () => {}): Promise<void> {
     await this.stopRelay();
     await this.hub.close();
+    whileDown();
     this.hub = createSyncerHub(this.counts.client, STACK_RESOURCES, {
       keepReplacedValues: true,
       ...this.hubOptions,

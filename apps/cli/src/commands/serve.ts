@@ -95,7 +95,7 @@ export async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
       // A k8s backend resolves kinds outside its table through discovery when it opens.
       const resources = await relayResourcesFor(args.backend, opened.scope ?? scope, opened.client);
       if (opened.demo !== undefined) closers.add(() => opened.demo?.stop());
-      const [{ createSyncerHub }, { createRelay }] = await Promise.all([
+      const [{ compareDecimalRevisions, createSyncerHub }, { createRelay }] = await Promise.all([
         import("@watchersyncer/hub"),
         import("@watchersyncer/relay"),
       ]);
@@ -104,6 +104,9 @@ export async function runServe(args: ServeArgs, io: CliIo): Promise<number> {
         logger,
         // The relay serves DELETED objects, selector watches and continued lists from them.
         keepReplacedValues: true,
+        // Every backend's revisions are growing integers: clients of a restarted relay (or of
+        // another replica) resume from theirs, the hub fetching the history it lacks upstream.
+        compareRevisions: compareDecimalRevisions,
       });
       closers.add(() => hub.close());
       const relay = createRelay({
