@@ -1,6 +1,7 @@
 import { eventually } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NETWORK_POLICIES, policy, RelayStack } from "./relay-stack.js";
+import { watchLines } from "./watch-lines.js";
 
 const NS = "resume";
 const PATH = `/apis/crd.projectcalico.org/v1/namespaces/${NS}/networkpolicies`;
@@ -13,28 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack.close();
 });
-
-/** A watch response's events, read as they come. */
-function events(response: Response) {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  return async (): Promise<{
-    type: string;
-    object: { metadata: { name?: string; resourceVersion: string } };
-  }> => {
-    for (;;) {
-      const newline = text.indexOf("\n");
-      if (newline >= 0) {
-        const line = text.slice(0, newline);
-        text = text.slice(newline + 1);
-        return JSON.parse(line);
-      }
-      const { done, value } = await reader.read();
-      if (done) throw new Error("the watch ended");
-      text += value;
-    }
-  };
-}
 
 describe("a client of a restarted relay", () => {
   it("resumes its watch from its revision when nothing was written since, without listing again", async () => {
@@ -55,7 +34,7 @@ describe("a client of a restarted relay", () => {
       `${stack.relayUrl}${PATH}?watch=1&allowWatchBookmarks=true&resourceVersion=${revision}`,
     );
     expect(watch.status).toBe(200);
-    const next = events(watch);
+    const next = watchLines(watch);
     stack.upstream.create(NETWORK_POLICIES, policy(NS, "after"));
     let event = await next();
     while (event.type === "BOOKMARK") {

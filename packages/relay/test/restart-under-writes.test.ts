@@ -2,6 +2,7 @@ import { compareDecimalRevisions } from "@watchersyncer/hub";
 import { eventually } from "@watchersyncer/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NETWORK_POLICIES, policy, RelayStack } from "./relay-stack.js";
+import { type WatchLines, watchLines } from "./watch-lines.js";
 
 const NS = "writes";
 const PATH = `/apis/crd.projectcalico.org/v1/namespaces/${NS}/networkpolicies`;
@@ -15,32 +16,8 @@ afterAll(async () => {
   await stack.close();
 });
 
-type Line = { type: string; object: { metadata: { name?: string; resourceVersion: string }; code?: number } };
-
-type Lines = (() => Promise<Line>) & { close: () => Promise<void> };
-
-/** A watch response's lines, read as they come; `close` hangs up. */
-function lines(response: Response): Lines {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  const next = async () => {
-    for (;;) {
-      const newline = text.indexOf("\n");
-      if (newline >= 0) {
-        const line = text.slice(0, newline);
-        text = text.slice(newline + 1);
-        return JSON.parse(line) as Line;
-      }
-      const { done, value } = await reader.read();
-      if (done) throw new Error("the watch ended");
-      text += value;
-    }
-  };
-  return Object.assign(next, { close: () => reader.cancel() });
-}
-
 /** The next `count` lines that are not bookmarks, as "TYPE name@revision". */
-async function changes(next: Lines, count: number): Promise<string[]> {
+async function changes(next: WatchLines, count: number): Promise<string[]> {
   const seen: string[] = [];
   while (seen.length < count) {
     const line = await next();
@@ -54,6 +31,11 @@ async function changes(next: Lines, count: number): Promise<string[]> {
   return seen;
 }
 
+const caughtUp = () =>
+  eventually(
+    "the relay to reach the upstream's revision",
+    () => stack.hub.revision({ kind: "NetworkPolicy" }) === stack.upstream.resourceVersion,
+  );
 const rv = (object: Record<string, unknown>) =>
   (object.metadata as { resourceVersion: string }).resourceVersion;
 const watchUrl = (revision: string, query = "") =>
@@ -85,7 +67,7 @@ describe("clients of a relay restarted while the upstream changed", () => {
     // Several clients at the same old revision: one upstream watch serves them all.
     const responses = await Promise.all([1, 2, 3].map(() => fetch(watchUrl(from))));
     for (const response of responses) expect(response.status).toBe(200);
-    const readers = responses.map(lines);
+    const readers = responses.map(watchLines);
     for (const next of readers) expect(await changes(next, 3)).toEqual(written);
     const late = `ADDED web-late@${rv(stack.upstream.create(NETWORK_POLICIES, policy(NS, "web-late")))}`;
     for (const next of readers) expect(await changes(next, 1)).toEqual([late]);
@@ -101,10 +83,7 @@ describe("clients of a relay restarted while the upstream changed", () => {
 
   it("a selector watch that cannot be told what a fetched change replaced is sent 410 and lists again", async () => {
     stack.upstream.create(NETWORK_POLICIES, policy(NS, "web-sel"));
-    await eventually(
-      "the relay to reach the upstream's revision",
-      () => stack.hub.revision({ kind: "NetworkPolicy" }) === stack.upstream.resourceVersion,
-    );
+    await caughtUp();
     const from = stack.upstream.resourceVersion;
     await stack.restart(() => {
       const object = stack.upstream.get(NETWORK_POLICIES, "web-sel", NS)!;
@@ -116,19 +95,16 @@ describe("clients of a relay restarted while the upstream changed", () => {
     });
     const selected = await fetch(watchUrl(from, "&labelSelector=app%3Dweb"));
     expect(selected.status).toBe(200);
-    expect(await changes(lines(selected), 1)).toEqual(["ERROR 410"]);
+    expect(await changes(watchLines(selected), 1)).toEqual(["ERROR 410"]);
     // Without a selector the same history is served.
-    const all = lines(await fetch(watchUrl(from)));
+    const all = watchLines(await fetch(watchUrl(from)));
     expect((await changes(all, 1))[0]).toMatch(/^MODIFIED web-sel@/);
     await all.close();
   }, 30_000);
 
   it("a revision the upstream no longer has is 410 Expired, and the client lists again from the relay", async () => {
     stack.upstream.create(NETWORK_POLICIES, policy(NS, "db-compacted"));
-    await eventually(
-      "the relay to reach the upstream's revision",
-      () => stack.hub.revision({ kind: "NetworkPolicy" }) === stack.upstream.resourceVersion,
-    );
+    await caughtUp();
     const from = stack.upstream.resourceVersion;
     const lists = stack.counts.lists.get("NetworkPolicy")!;
     await stack.restart(() => {
@@ -136,7 +112,7 @@ describe("clients of a relay restarted while the upstream changed", () => {
       stack.upstream.compact();
     });
     const watch = await fetch(watchUrl(from));
-    const status = watch.status === 200 ? await changes(lines(watch), 1) : [`ERROR ${watch.status}`];
+    const status = watch.status === 200 ? await changes(watchLines(watch), 1) : [`ERROR ${watch.status}`];
     expect(status).toEqual(["ERROR 410"]);
     expect(stack.counts.lists.get("NetworkPolicy")).toBe(lists + 1);
   }, 30_000);
