@@ -119,6 +119,28 @@ async function loadBound(kubeconfigPath: string, expected: number, pageSize: num
   };
 }
 
+/**
+ * The parse floor: the same pages as the bound, each body decoded and `JSON.parse`d whole once it
+ * is in, and nothing else (no objects kept, no checks): the least CPU any client that reads these
+ * objects spends on them.
+ */
+async function loadParseOnly(kubeconfigPath: string, pageSize: number): Promise<Contender> {
+  const { readFile } = await import("node:fs/promises");
+  const { readEveryPage, serverOfKubeconfig } = await import("./server-bound-client.js");
+  const server = serverOfKubeconfig(await readFile(kubeconfigPath, "utf8"));
+  const { group, version, plural } = CALICO_NETWORK_POLICIES;
+  return {
+    async sync() {
+      let objects = 0;
+      await readEveryPage(server, `/apis/${group}/${version}/${plural}`, pageSize, (body) => {
+        objects += (JSON.parse(body.toString("utf8")) as { items: unknown[] }).items.length;
+      });
+      return objects;
+    },
+    async stop() {},
+  };
+}
+
 async function main(): Promise<void> {
   const [name, kubeconfigPath, expectedText, pageSizeText] = process.argv.slice(2) as [
     ContenderName,
@@ -138,7 +160,9 @@ async function main(): Promise<void> {
       ? await loadInformer(kubeconfigPath, expected, onUpdated)
       : name === "bound"
         ? await loadBound(kubeconfigPath, expected, Number(pageSizeText))
-        : await loadOurs(kubeconfigPath, onUpdated, name === "ours-metadata" ? "metadata" : "full");
+        : name === "parse"
+          ? await loadParseOnly(kubeconfigPath, Number(pageSizeText))
+          : await loadOurs(kubeconfigPath, onUpdated, name === "ours-metadata" ? "metadata" : "full");
 
   process.on("message", (message: ToContender) => {
     handle(message).catch((err: unknown) => fail(err));

@@ -149,7 +149,7 @@ function medianSample(samples: Sample[]): Sample {
   return medians as unknown as Sample;
 }
 
-function rows(ours: Sample, informer: Sample, boundMs: number): Row[] {
+function rows(ours: Sample, informer: Sample, boundMs: number, parseCpuMs: number): Row[] {
   const lowerIsBetter = (metric: string, unit: string, a: number, b: number, goal: number): Row => ({
     metric,
     ours: a,
@@ -171,6 +171,16 @@ function rows(ours: Sample, informer: Sample, boundMs: number): Row[] {
       1.15,
     ),
     lowerIsBetter("contender's own CPU until InSync", "ms", ours.syncCpuMs, informer.syncCpuMs, 0.5),
+    // What bounds the row above: parsing the same bytes, and nothing else (see PARSE_FLOOR).
+    {
+      metric: "own CPU until InSync vs the parse floor",
+      ours: ours.syncCpuMs,
+      peer: parseCpuMs,
+      unit: "ms",
+      ratio: ours.syncCpuMs / parseCpuMs,
+      goal: "(reported)",
+      met: true,
+    },
     lowerIsBetter("process RSS right after sync, GC'd", "MB", ours.rss / MB, informer.rss / MB, 0.3),
     lowerIsBetter(
       `process RSS ${SETTLE_MS / 1000} s after sync, GC'd`,
@@ -204,6 +214,14 @@ const SERVER_BOUND = [
   "  and sending of every page; the rest of ours' time is our client's own work.",
 ];
 
+/** What the parse-floor row's peer is. */
+const PARSE_FLOOR = [
+  "  Parse floor: a minimal client in a fresh process, in the same runs, reading the same pages as the bound and",
+  "  only decoding and JSON.parse-ing each body whole (no checks, nothing kept): the least CPU any client that",
+  "  reads these objects spends. The informer's own CPU over it bounds the own-CPU row: a 0.5x goal cannot be",
+  "  met by a client that parses every object whenever the parse floor alone is above half the informer's.",
+];
+
 function describeSamples(name: string, samples: Sample[]): string {
   const list = (field: keyof Sample, scale = 1) =>
     samples.map((s) => (s[field] / scale).toFixed(0)).join("/");
@@ -218,20 +236,25 @@ function describeSamples(name: string, samples: Sample[]): string {
 async function runRounds(runs: number, round: Round) {
   const samples: Record<"ours" | "informer", Sample[]> = { ours: [], informer: [] };
   const boundSamples: number[] = [];
+  const parseCpuSamples: number[] = [];
   for (let i = 0; i < runs; i++) {
     // Alternate who goes first so that drift in the machine's load favours neither.
-    const order: ("ours" | "informer" | "bound")[] =
-      i % 2 === 0 ? ["ours", "informer", "bound"] : ["bound", "informer", "ours"];
+    const order: ("ours" | "informer" | "bound" | "parse")[] =
+      i % 2 === 0 ? ["ours", "informer", "bound", "parse"] : ["parse", "bound", "informer", "ours"];
     for (const name of order) {
       if (name === "bound") {
         boundSamples.push((await syncOnce("bound", { ...round, objects: OBJECTS })).ms);
+        continue;
+      }
+      if (name === "parse") {
+        parseCpuSamples.push((await syncOnce("parse", { ...round, objects: OBJECTS })).cpuMs);
         continue;
       }
       round.burstNumber++;
       samples[name].push(await runContender(name, round));
     }
   }
-  return { samples, boundSamples };
+  return { samples, boundSamples, parseCpuSamples };
 }
 
 /**
@@ -256,14 +279,15 @@ export async function k8sBenchmarks(options: { quick: boolean }): Promise<void> 
       burstNumber: 0,
     };
     if (!options.quick) await warmUpServer(server);
-    const { samples, boundSamples } = await runRounds(runs, round);
+    const { samples, boundSamples, parseCpuSamples } = await runRounds(runs, round);
     const ours = medianSample(samples.ours);
     const informer = medianSample(samples.informer);
     const boundMs = median(boundSamples);
+    const parseCpuMs = median(parseCpuSamples);
     printTable(
       "@watchersyncer/backend-k8s + core syncer vs @kubernetes/client-node informer",
       "client-node makeInformer on the same k8s test server; InSync: the server-set bound",
-      rows(ours, informer, boundMs),
+      rows(ours, informer, boundMs, parseCpuMs),
     );
     console.log(
       [
@@ -278,6 +302,8 @@ export async function k8sBenchmarks(options: { quick: boolean }): Promise<void> 
         "  object per list; a real apiserver also reads it from etcd or its watch cache). Loaded: the process with",
         "  its library imported, before syncing.",
         ...SERVER_BOUND,
+        ...PARSE_FLOOR,
+        `  Parse floor own CPU ${parseCpuSamples.map((ms) => ms.toFixed(0)).join("/")} ms = ${(parseCpuMs / informer.syncCpuMs).toFixed(2)}x the informer's own CPU.`,
         `  Bound ${boundSamples.map((ms) => ms.toFixed(0)).join("/")} ms; ours ${(ours.syncMs / informer.syncMs).toFixed(2)}x the informer's InSync; the server was busy ${ours.serverBusyMs.toFixed(0)} ms while ours synced.`,
         `  Median of ${runs} run(s) each${options.quick ? "" : " after warming up the server"}; per run:`,
         describeSamples("ours", samples.ours),

@@ -8,8 +8,8 @@ import { ContenderProcess } from "./contender-process.js";
 import type { ContenderName } from "./protocol.js";
 
 const MB = 1024 * 1024;
-const CONTENDERS: Exclude<ContenderName, "bound">[] = ["ours", "ours-metadata", "informer"];
-const LABELS: Record<Exclude<ContenderName, "bound">, string> = {
+const CONTENDERS: Exclude<ContenderName, "bound" | "parse">[] = ["ours", "ours-metadata", "informer"];
+const LABELS: Record<Exclude<ContenderName, "bound" | "parse">, string> = {
   ours: "ours, full objects",
   "ours-metadata": "ours, --metadata-only",
   informer: "client-node informer",

@@ -3,8 +3,9 @@
 /**
  * `ours-metadata`: ours with `valueMode: "metadata"` (PartialObjectMetadata lists and watches).
  * `bound`: no library; reads every page of the list and discards it (see server-bound-client.ts).
+ * `parse`: no library; reads the same pages and only `JSON.parse`s each (the parse floor).
  */
-export type ContenderName = "ours" | "ours-metadata" | "informer" | "bound";
+export type ContenderName = "ours" | "ours-metadata" | "informer" | "bound" | "parse";
 
 export type ToContender =
   /** Create the client and sync; answered by `synced`. */

@@ -30,6 +30,7 @@ export async function readEveryPage(
   server: { url: string; token: string },
   collectionPath: string,
   pageSize: number,
+  onBody?: (body: Buffer) => void,
 ): Promise<number> {
   const agent = new http.Agent({ keepAlive: true });
   const get = (token: string | undefined): Promise<IncomingMessage> => {
@@ -49,11 +50,15 @@ export async function readEveryPage(
     let response = get(undefined);
     for (let pages = 1; ; pages++) {
       let next: Promise<IncomingMessage> | undefined;
-      await drainPage(await response, (token) => {
-        next = get(token);
-        // Read (or failed) when its turn comes; until then nobody's error.
-        next.catch(() => {});
-      });
+      await drainPage(
+        await response,
+        (token) => {
+          next = get(token);
+          // Read (or failed) when its turn comes; until then nobody's error.
+          next.catch(() => {});
+        },
+        onBody,
+      );
       if (next === undefined) return pages;
       response = next;
     }
@@ -62,11 +67,20 @@ export async function readEveryPage(
   }
 }
 
-/** Reads a page to its end, calling `onToken` once its head showed a continue token. */
-async function drainPage(response: IncomingMessage, onToken: (token: string) => void): Promise<void> {
+/**
+ * Reads a page to its end, calling `onToken` once its head showed a continue token, and `onBody`
+ * (if given) with the whole body at the end; without it the bytes are dropped as they come.
+ */
+async function drainPage(
+  response: IncomingMessage,
+  onToken: (token: string) => void,
+  onBody?: (body: Buffer) => void,
+): Promise<void> {
   if (response.statusCode !== 200) throw new Error(`list page answered ${response.statusCode}`);
   let head: string | undefined = "";
+  const chunks: Buffer[] = [];
   for await (const chunk of response as AsyncIterable<Buffer>) {
+    if (onBody !== undefined) chunks.push(chunk);
     if (head === undefined) continue;
     head += chunk.toString("latin1");
     const token = CONTINUE.exec(head)?.[1];
@@ -77,4 +91,5 @@ async function drainPage(response: IncomingMessage, onToken: (token: string) => 
       head = undefined;
     }
   }
+  onBody?.(Buffer.concat(chunks));
 }
