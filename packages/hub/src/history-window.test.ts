@@ -139,6 +139,8 @@ describe("HistoryWindow with a revision order", () => {
 
   it("finds a revision between two it holds by order, and nothing outside them", () => {
     const window = ordered();
+    expect(window.oldestRevision).toBeUndefined();
+    expect(window.isOlder("1")).toBe(false);
     window.reset("10");
     write(window, "a", "12");
     write(window, "b", "15");
@@ -151,6 +153,18 @@ describe("HistoryWindow with a revision order", () => {
     expect(window.isOlder("9")).toBe(true);
     expect(window.isOlder("10")).toBe(false);
     expect(window.isOlder("x")).toBe(false);
+    // Equal by order but not as strings: found by order, at the right side of the equal change.
+    expect(keysAfter(window, "010")).toEqual(["a", "b"]);
+    expect(keysAfter(window, "012")).toEqual(["b"]);
+    expect(keysAfter(window, "015")).toEqual([]);
+    expect(keysAfter(window, "")).toEqual([]);
+    // After the last change but before the latest bookmark.
+    window.mark("18");
+    expect(keysAfter(window, "17")).toEqual([]);
+    // A reported revision is found by equality even when it cannot be ordered.
+    window.mark("x");
+    expect(keysAfter(window, "18")).toEqual([]);
+    expect(keysAfter(window, "17")).toBeUndefined();
     // Without an order nothing is older: revisions are only compared for equality.
     const plain = new HistoryWindow<string>({ maxChanges: 10, maxAgeMs: 1000 }, new ManualClock());
     plain.reset("10");
@@ -195,6 +209,21 @@ describe("HistoryWindow with a revision order", () => {
     write(window, "k13", "13"); // k12 leaves by age
     expect(window.prepend({ ...segment, from: "9" }, beforeTrim)).toBe(false);
     expect(keysAfter(window, "9")).toBeUndefined();
+    // A reset and a trim (or a trim and a reset) since the fetch: refused however they count.
+    const both = new HistoryWindow<string>({ maxChanges: 10, maxAgeMs: 1000 }, clock, order);
+    both.reset("20");
+    write(both, "p", "21");
+    const beforeBoth = both.version;
+    both.reset("22");
+    write(both, "q", "23");
+    await clock.advance(1500);
+    write(both, "r", "24");
+    expect(both.prepend({ ...segment, from: "19" }, beforeBoth)).toBe(false);
+    const trimFirst = both.version;
+    await clock.advance(1500);
+    write(both, "s", "25");
+    both.reset("26");
+    expect(both.prepend({ ...segment, from: "19" }, trimFirst)).toBe(false);
     const fresh = ordered(3);
     fresh.reset("10");
     write(fresh, "x", "11");

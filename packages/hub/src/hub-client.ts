@@ -74,14 +74,11 @@ export class HubClient<T> implements DatastoreClient {
 
   async watch(options: ListOptions, watchOptions: WatchOptions, signal: AbortSignal): Promise<Watch> {
     let feed = await this.readyFeed(options, signal);
-    try {
-      return this.openWatch(feed, watchOptions, signal);
-    } catch (err) {
-      if (!ResourceExpiredError.is(err)) throw err;
+    if (feed.needsOlderHistory(watchOptions.revision)) {
+      // Older than the window: the hub fetches that history from its upstream, once for all.
+      await feed.reachBack(watchOptions.revision, signal);
+      feed = await this.readyFeed(options, signal);
     }
-    // Older than the window: the hub may fetch that history from its upstream, once for all.
-    await feed.reachBack(watchOptions.revision, signal);
-    feed = await this.readyFeed(options, signal);
     return this.openWatch(feed, watchOptions, signal);
   }
 

@@ -57,7 +57,7 @@ function processed(processor: OlderHistorySource["processor"], kv: KVPair): KVPa
     | KVPair<TaggedValue<unknown>>[]
     | ProcessResult<TaggedValue<unknown>>;
   if (Array.isArray(result)) return result;
-  if (result.error !== undefined && !((result.error as unknown) instanceof UndecodableValue)) {
+  if (result.error !== undefined) {
     throw new ResourceExpiredError(`the update processor failed on ${kv.key} at ${kv.revision}`);
   }
   return result.kvPairs;

@@ -32,6 +32,9 @@ describe("resolveHubOptions", () => {
     expect(compareDecimalRevisions("12", "12")).toBe(0);
     expect(compareDecimalRevisions("007", "7")).toBe(0);
     expect(compareDecimalRevisions("0", "00")).toBe(0);
+    expect(compareDecimalRevisions("7", "007")).toBe(0);
+    expect(compareDecimalRevisions("1001", "111")).toBeGreaterThan(0);
+    expect(compareDecimalRevisions("111", "1001")).toBeLessThan(0);
     expect(
       compareDecimalRevisions("123456789012345678901234567890", "123456789012345678901234567891"),
     ).toBeLessThan(0);

@@ -7,9 +7,10 @@ import { ResourceFeed } from "./resource-feed.js";
 const never = new AbortController().signal;
 const kv = (key: string, value: string, revision: string): KVPair<string> => ({ key, value, revision });
 
-function feed(options: { keepReplacedValues?: boolean; watchLimit?: number } = {}) {
+function feed(options: { keepReplacedValues?: boolean; watchLimit?: number; ordered?: boolean } = {}) {
   let firstLists = 0;
   const f = new ResourceFeed<string>({
+    ...(options.ordered ? { order: (a: string, b: string) => Number(a) - Number(b) } : {}),
     listOptions: { kind: "pods" },
     limits: { maxChanges: 100, maxAgeMs: 60_000 },
     clock: new ManualClock(),
@@ -181,5 +182,37 @@ describe("ResourceFeed", () => {
     put(f, "a", "x", "2");
     put(f, "b", "x", "3");
     expect(f.windowSize).toBe(2);
+  });
+});
+
+describe("ResourceFeed: older history", () => {
+  it("is needed for a revision older than the window only once there is a source to fetch it from", async () => {
+    const { feed: f } = feed({ ordered: true });
+    f.reached("10", "list");
+    expect(f.needsOlderHistory("5")).toBe(false);
+    // Without a source there is nothing to wait for.
+    await f.reachBack("5", never);
+    let watches = 0;
+    f.useOlderHistory({
+      watch: async () => {
+        watches++;
+        throw new ResourceExpiredError("compacted");
+      },
+      processor: { process: () => [], onSyncerStarting() {} },
+    });
+    expect(f.needsOlderHistory("5")).toBe(true);
+    expect(f.needsOlderHistory("10")).toBe(false);
+    expect(f.needsOlderHistory("12")).toBe(false);
+    await f.reachBack("5", never);
+    expect(watches).toBe(1);
+    expect(() => watchFrom(f, "5")).toThrow(ResourceExpiredError);
+    // Without an order no revision is older.
+    const { feed: plain } = feed();
+    plain.reached("10", "list");
+    plain.useOlderHistory({
+      watch: async () => new Promise(() => {}),
+      processor: { process: () => [], onSyncerStarting() {} },
+    });
+    expect(plain.needsOlderHistory("5")).toBe(false);
   });
 });

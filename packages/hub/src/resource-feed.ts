@@ -247,6 +247,11 @@ export class ResourceFeed<T> {
     this.olderSource = source;
   }
 
+  /** Whether a watch from `from` needs history older than the window, which the hub can fetch. */
+  needsOlderHistory(from: Revision): boolean {
+    return this.olderSource !== undefined && this.window.isOlder(from);
+  }
+
   /**
    * Makes the window reach back to `from` when it is older than anything held (a consumer that
    * was following another hub on the same upstream, e.g. a relay before its restart): one
@@ -255,12 +260,12 @@ export class ResourceFeed<T> {
    */
   async reachBack(from: Revision, signal: AbortSignal): Promise<void> {
     while (this.reaching !== undefined) await abortable(this.reaching, signal);
-    if (this.olderSource === undefined || !this.ready.open || !this.window.isOlder(from)) return;
-    const reaching: Promise<void> = this.fetchOlder(this.olderSource, from).finally(() => {
-      if (this.reaching === reaching) this.reaching = undefined;
+    if (this.olderSource === undefined || !this.window.isOlder(from)) return;
+    // No other fetch starts before this one settles (see the loop above).
+    this.reaching = this.fetchOlder(this.olderSource, from).finally(() => {
+      this.reaching = undefined;
     });
-    this.reaching = reaching;
-    await abortable(reaching, signal);
+    await abortable(this.reaching, signal);
   }
 
   /** The hub closed: watches end after what they hold, waiters are refused. */

@@ -124,13 +124,12 @@ class DefaultSyncerHub<T, O extends ListOptions> implements SyncerHub<T> {
       const feed = this.addFeed(resourceType.listOptions, resourceTypes.length);
       const upstreamType = upstreamResourceType(resourceType, feed, options.transform, this.resolved.logger);
       byType.set(upstreamType, feed);
-      if (this.resolved.compareRevisions !== undefined) {
-        feed.useOlderHistory({
-          watch: (from, signal) =>
-            carrying.watch(resourceType.listOptions, { revision: from, allowWatchBookmarks: true }, signal),
-          processor: upstreamType.updateProcessor as OlderHistorySource["processor"],
-        });
-      }
+      // Used only with a revision order: without one, no revision is older than the window.
+      feed.useOlderHistory({
+        watch: (from, signal) =>
+          carrying.watch(resourceType.listOptions, { revision: from, allowWatchBookmarks: true }, signal),
+        processor: upstreamType.updateProcessor as OlderHistorySource["processor"],
+      });
       return upstreamType;
     });
     if (resourceTypes.length === 0) this.allListed.openGate();
