@@ -103,14 +103,21 @@ async function loadInformer(
  * page size, bodies discarded. It delivers no objects; it checks it read as many pages as the
  * expected objects fill.
  */
-async function loadBound(kubeconfigPath: string, expected: number, pageSize: number): Promise<Contender> {
+/** Reads every page of the policies' list from the kubeconfig's server (see server-bound-client.ts). */
+async function pageReader(kubeconfigPath: string, pageSize: number) {
   const { readFile } = await import("node:fs/promises");
   const { readEveryPage, serverOfKubeconfig } = await import("./server-bound-client.js");
   const server = serverOfKubeconfig(await readFile(kubeconfigPath, "utf8"));
   const { group, version, plural } = CALICO_NETWORK_POLICIES;
+  return (onBody?: (body: Buffer) => void) =>
+    readEveryPage(server, `/apis/${group}/${version}/${plural}`, pageSize, onBody);
+}
+
+async function loadBound(kubeconfigPath: string, expected: number, pageSize: number): Promise<Contender> {
+  const readPages = await pageReader(kubeconfigPath, pageSize);
   return {
     async sync() {
-      const pages = await readEveryPage(server, `/apis/${group}/${version}/${plural}`, pageSize);
+      const pages = await readPages();
       const expectedPages = Math.max(1, Math.ceil(expected / pageSize));
       if (pages !== expectedPages) throw new Error(`bound read ${pages} pages, expected ${expectedPages}`);
       return expected;
@@ -125,14 +132,11 @@ async function loadBound(kubeconfigPath: string, expected: number, pageSize: num
  * objects spends on them.
  */
 async function loadParseOnly(kubeconfigPath: string, pageSize: number): Promise<Contender> {
-  const { readFile } = await import("node:fs/promises");
-  const { readEveryPage, serverOfKubeconfig } = await import("./server-bound-client.js");
-  const server = serverOfKubeconfig(await readFile(kubeconfigPath, "utf8"));
-  const { group, version, plural } = CALICO_NETWORK_POLICIES;
+  const readPages = await pageReader(kubeconfigPath, pageSize);
   return {
     async sync() {
       let objects = 0;
-      await readEveryPage(server, `/apis/${group}/${version}/${plural}`, pageSize, (body) => {
+      await readPages((body) => {
         objects += (JSON.parse(body.toString("utf8")) as { items: unknown[] }).items.length;
       });
       return objects;
