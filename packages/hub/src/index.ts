@@ -17,6 +17,7 @@
  * @module
  */
 
+export { revisionOfEvent } from "./event-revision.js";
 export type { RevisionOrder } from "./history-window.js";
 export type { IndexFunctions } from "./index-registry.js";
 export { isFromOlderHistory } from "./older-history.js";

@@ -9,6 +9,7 @@ import {
   type WatchEvent,
 } from "@watchersyncer/core";
 import { abortable } from "@watchersyncer/core/backend";
+import { revisionOfEvent } from "./event-revision.js";
 import type { OlderSegment, RevisionOrder, WindowChange } from "./history-window.js";
 import type { TaggedValue } from "./tagged-value.js";
 import { UndecodableValue } from "./undecodable-value.js";
@@ -117,13 +118,6 @@ function changesOf(event: WatchEvent, options: FetchOlderOptions): Change[] {
   });
 }
 
-function revisionOf(event: WatchEvent): Revision | undefined {
-  if (event.type === "added" || event.type === "modified") return event.new.revision;
-  if (event.type === "deleted") return event.old.revision;
-  if (event.type === "bookmark" || event.type === "parse-error") return event.revision;
-  return undefined;
-}
-
 /**
  * Fetches the history of one resource type between `from` and the oldest revision the hub's
  * window holds, by one upstream watch from `from`: its events up to `until`, ended by the first
@@ -151,7 +145,7 @@ export async function fetchOlderHistory(options: FetchOlderOptions): Promise<Old
       if (next.done) throw new ResourceExpiredError(`the upstream's watch from ${options.from} ended early`);
       const event = next.value;
       if (event.type === "error") throw event.error;
-      const revision = revisionOf(event);
+      const revision = revisionOfEvent(event);
       if (revision === undefined || Number.isNaN(order(revision, until)))
         throw new ResourceExpiredError(`the upstream's revision ${String(revision)} cannot be ordered`);
       const past = order(revision, until);

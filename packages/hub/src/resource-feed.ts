@@ -260,9 +260,9 @@ export class ResourceFeed<T> {
    */
   async reachBack(from: Revision, signal: AbortSignal): Promise<void> {
     while (this.reaching !== undefined) await abortable(this.reaching, signal);
-    if (this.olderSource === undefined || !this.window.isOlder(from)) return;
+    if (!this.needsOlderHistory(from)) return;
     // No other fetch starts before this one settles (see the loop above).
-    this.reaching = this.fetchOlder(this.olderSource, from).finally(() => {
+    this.reaching = this.fetchOlder(this.olderSource!, from).finally(() => {
       this.reaching = undefined;
     });
     await abortable(this.reaching, signal);

@@ -1,6 +1,6 @@
 import type { KVPair, Revision, Watch, WatchEvent } from "@watchersyncer/core";
 import { ResourceExpiredError } from "@watchersyncer/core";
-import { isFromOlderHistory, replacedByParseError } from "@watchersyncer/hub";
+import { isFromOlderHistory, replacedByParseError, revisionOfEvent } from "@watchersyncer/hub";
 import {
   bookmarkObject,
   failure,
@@ -183,21 +183,5 @@ export class WatchSession {
     for (const timer of this.timers) this.deps.ctx.options.clock.clearTimeout(timer);
     this.timers.length = 0;
     this.watch?.stop();
-  }
-}
-
-/** The upstream revision an event is at; undefined for an error. */
-function revisionOfEvent(event: WatchEvent): Revision | undefined {
-  switch (event.type) {
-    case "added":
-    case "modified":
-      return event.new.revision;
-    case "deleted":
-      return event.old.revision;
-    case "bookmark":
-    case "parse-error":
-      return event.revision;
-    default:
-      return undefined;
   }
 }
